@@ -1,0 +1,200 @@
+"""Checks that a flow is sound and kind: structure, reachability, languages and policy.
+
+Reports every problem at once, each with its line and what to do, as goflow's inspector does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from flows.help import HelpDirectory
+from flows.loader import Problem, YamlPath, line_of
+from flows.model import Flow, Question
+
+MAX_TEXT = 300
+
+PROMISES_OF_SECRECY = (
+    "will stay secret",
+    "will be kept secret",
+    "keep it secret",
+    "keep this secret",
+    "completely confidential",
+    "totally confidential",
+    "strictly confidential",
+    "no one else will",
+    "nobody else will",
+    "will not tell anyone",
+    "won't tell anyone",
+    "cyfrinachol yn llwyr",
+)
+
+AUDIENCE_HELPLINES = {
+    "young_person": {"childline", "meic"},
+    "foster_carer": {"fosterline", "fosterline_wales"},
+}
+
+
+def check_flow(
+    flow: Flow, path: Path, index: dict[YamlPath, int], directory: HelpDirectory
+) -> list[Problem]:
+    """Every problem with a structurally valid flow; an empty list means it is fit to run."""
+    checker = _Checker(flow, path, index)
+    checker.identifiers()
+    checker.conditions()
+    checker.answers()
+    checker.languages()
+    checker.lengths()
+    checker.policy(directory)
+    return checker.problems
+
+
+def _texts(node: object, path: YamlPath) -> Iterator[tuple[YamlPath, dict[str, str]]]:
+    """Every piece of per-language text in a flow, with where it sits."""
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            if name in {"contacts", "concern_phrases", "version"}:
+                continue
+            yield from _texts(getattr(node, name), (*path, name))
+    elif isinstance(node, dict) and node and all(k in {"en", "cy"} for k in node):
+        if all(isinstance(v, str) for v in node.values()):
+            yield path, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _texts(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for position, item in enumerate(node):
+            yield from _texts(item, (*path, position))
+
+
+class _Checker:
+    def __init__(self, flow: Flow, path: Path, index: dict[YamlPath, int]) -> None:
+        self.flow = flow
+        self.path = path
+        self.index = index
+        self.problems: list[Problem] = []
+        self.where: dict[str, YamlPath] = {}
+        for s, section in enumerate(flow.sections):
+            for q, question in enumerate(section.questions):
+                self.where.setdefault(question.id, ("sections", s, "questions", q))
+
+    def report(self, path: YamlPath, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(self.index, path), message))
+
+    def identifiers(self) -> None:
+        seen: set[str] = set()
+        for s, section in enumerate(self.flow.sections):
+            for q, question in enumerate(section.questions):
+                if question.id in seen:
+                    self.report(("sections", s, "questions", q, "id"),
+                                f"question id '{question.id}' is used twice; give each question "
+                                "its own id (ids are kept in storage and exports, so never reuse one)")
+                seen.add(question.id)
+        section_ids = [s.id for s in self.flow.sections]
+        for s, section_id in enumerate(section_ids):
+            if section_ids.index(section_id) != s:
+                self.report(("sections", s, "id"), f"section id '{section_id}' is used twice")
+
+    def conditions(self) -> None:
+        order = [q.id for q in self.flow.questions()]
+        for question in self.flow.questions():
+            if question.when is None:
+                continue
+            path = (*self.where[question.id], "when")
+            target = question.when.question
+            if target not in order:
+                self.report((*path, "question"),
+                            f"'{question.id}' depends on unknown question '{target}'; "
+                            "use the id of an earlier question")
+                continue
+            if order.index(target) >= order.index(question.id):
+                self.report((*path, "question"),
+                            f"'{question.id}' can never be reached: it depends on '{target}', "
+                            "which comes after it; move it below that question")
+                continue
+            allowed = self.flow.question(target).answer_values()
+            unknown = [a for a in question.when.answers if a not in allowed]
+            if unknown:
+                self.report((*path, "answers"),
+                            f"'{question.id}' can never be reached on {unknown}: '{target}' "
+                            f"has only the answers {allowed}")
+
+    def answers(self) -> None:
+        for question in self.flow.questions():
+            path = self.where[question.id]
+            self._question_shape(question, path)
+            allowed = question.answer_values()
+            if question.kind == "text":
+                if question.concern:
+                    self.report((*path, "concern"),
+                                "a text question cannot list concern answers; add the phrases "
+                                "to the flow's concern_phrases instead")
+                continue
+            for field, values in (("concern", question.concern), ("replies", list(question.replies))):
+                unknown = [v for v in values if v not in allowed]
+                if unknown:
+                    self.report((*path, field),
+                                f"'{question.id}' {field} names {unknown}, which are not answers "
+                                f"to it; use one of {allowed}")
+            if question.required:
+                self.report((*path, "required"),
+                            f"'{question.id}' is compulsory; every question must be skippable, "
+                            "so remove 'required'")
+
+    def _question_shape(self, question: Question, path: YamlPath) -> None:
+        if question.kind in {"choice", "multi"} and len(question.options) < 2:
+            self.report((*path, "options"),
+                        f"'{question.id}' is a {question.kind} question with fewer than two "
+                        "options; add options or make it yes_no")
+        if question.kind not in {"choice", "multi"} and question.options:
+            self.report((*path, "options"),
+                        f"'{question.id}' is {question.kind}, which takes no options; remove "
+                        "them or change its kind to choice")
+        if question.kind == "scale" and question.scale is None:
+            self.report((*path, "kind"), f"'{question.id}' is a scale with no 'scale: labels:'")
+        ids = [o.id for o in question.options]
+        if len(ids) != len(set(ids)):
+            self.report((*path, "options"), f"'{question.id}' has two options with the same id")
+
+    def languages(self) -> None:
+        for path, text in _texts(self.flow, ()):
+            missing = [lang for lang in self.flow.languages if not text.get(lang, "").strip()]
+            if missing:
+                self.report(path, f"text has no {'/'.join(missing)} version; add it "
+                            f"({'.'.join(str(p) for p in path)})")
+        if any(q.kind == "text" for q in self.flow.questions()):
+            for lang in self.flow.languages:
+                if not self.flow.concern_phrases.get(lang):
+                    self.report(("concern_phrases",),
+                                f"the flow has free-text questions but no concern_phrases in "
+                                f"'{lang}'; add phrases that may mean someone is at risk")
+
+    def lengths(self) -> None:
+        for path, text in _texts(self.flow, ()):
+            for lang, words in text.items():
+                if len(words) > MAX_TEXT:
+                    self.report(path, f"{lang} text is {len(words)} characters, more than one "
+                                f"phone screen ({MAX_TEXT}); split it or say it more simply")
+
+    def policy(self, directory: HelpDirectory) -> None:
+        for path, text in _texts(self.flow, ()):
+            for words in text.values():
+                lowered = words.lower()
+                for promise in PROMISES_OF_SECRECY:
+                    if promise in lowered:
+                        self.report(path, f"'{promise}' promises secrecy; never promise complete "
+                                    "confidentiality, say who will read the answers instead")
+        if not self.flow.introduction.readers:
+            self.report(("introduction", "readers"), "say who will read the answers")
+        for position, organisation_id in enumerate(self.flow.helplines):
+            if directory.get(organisation_id) is None:
+                self.report(("helplines", position),
+                            f"no organisation '{organisation_id}' in the helplines file; add it "
+                            "there or use one of its ids")
+        wanted = AUDIENCE_HELPLINES[self.flow.audience]
+        if not wanted.intersection(self.flow.helplines):
+            self.report(("helplines",),
+                        f"a {self.flow.audience} flow must signpost at least one of "
+                        f"{sorted(wanted)}; add it to helplines")

@@ -1,0 +1,64 @@
+"""What can happen to an interview: the person says or taps something, or time passes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from flows.text import Language
+
+
+class Control(StrEnum):
+    """The things a person can do at any question, besides answering it."""
+
+    SKIP = "skip"
+    BACK = "back"
+    PAUSE = "pause"
+    STOP = "stop"
+    HELP = "help"
+
+
+class Start(BaseModel):
+    """The person opened their invitation. A language given here skips the language offer."""
+
+    kind: Literal["start"] = "start"
+    at: datetime
+    language: Language | None = None
+
+
+class Text(BaseModel):
+    """The person typed something."""
+
+    kind: Literal["text"] = "text"
+    at: datetime
+    text: str
+
+
+class Choice(BaseModel):
+    """The person tapped a button; `prompt` is the prompt the button belonged to."""
+
+    kind: Literal["choice"] = "choice"
+    at: datetime
+    value: str
+    prompt: int | None = None
+
+
+class Command(BaseModel):
+    """The person used a control (a command such as /skip, or a control button)."""
+
+    kind: Literal["command"] = "command"
+    at: datetime
+    control: Control
+
+
+class Timeout(BaseModel):
+    """Time passed: the shell found a reminder or the closing time due for this interview."""
+
+    kind: Literal["timeout"] = "timeout"
+    at: datetime
+
+
+Input = Annotated[Start | Text | Choice | Command | Timeout, Field(discriminator="kind")]

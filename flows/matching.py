@@ -1,0 +1,44 @@
+"""Understanding what a person typed: a button's words, a number, or a worrying phrase."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flows.model import Flow
+from flows.outputs import Button
+from flows.wording import YES_NO_WORDS
+
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and emoji and punctuation gone, spaces single: 'Siŵr!' -> 'siwr'."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("'", ""))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", _NOT_WORD.sub(" ", plain.lower())).strip()
+
+
+def match_button(text: str, buttons: list[Button]) -> Button | None:
+    """The button whose words the person typed, so typing 'yes' works like tapping Yes."""
+    wanted = normalise(text)
+    if not wanted:
+        return None
+    for button in buttons:
+        if normalise(button.label) == wanted or button.value.lstrip("_") == wanted:
+            return button
+    for value, words in YES_NO_WORDS.items():
+        if wanted in words:
+            return next((b for b in buttons if b.value == value), None)
+    return None
+
+
+def concern_phrase_found(flow: Flow, text: str) -> bool:
+    """True when free text holds one of the flow's phrases that may mean someone is at risk."""
+    haystack = f" {normalise(text)} "
+    return any(
+        f" {normalise(phrase)} " in haystack
+        for phrases in flow.concern_phrases.values()
+        for phrase in phrases
+    )

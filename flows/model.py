@@ -1,0 +1,125 @@
+"""The shape of an interview flow, as written in a YAML file under flows/definitions/."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flows.help import Organisation
+from flows.text import Language, LocalText
+
+Audience = Literal["young_person", "foster_carer"]
+QuestionKind = Literal["yes_no", "choice", "multi", "scale", "text"]
+
+YES_NO_VALUES: tuple[str, ...] = ("yes", "no", "not_sure")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Option(_Strict):
+    """One answer a person can tap."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    text: LocalText
+
+
+class Condition(_Strict):
+    """Show a question only after one of these answers to an earlier question."""
+
+    question: str
+    answers: list[str] = Field(min_length=1)
+
+
+class Scale(_Strict):
+    """A 1-to-N scale; each point has a label (a face and a word) so it can be a button."""
+
+    labels: list[LocalText] = Field(min_length=2, max_length=7)
+
+
+class Question(_Strict):
+    """One question, with the plain words a person reads and the seed wording staff see."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    kind: QuestionKind
+    text: LocalText
+    seed: str | None = None
+    options: list[Option] = Field(default_factory=list)
+    scale: Scale | None = None
+    when: Condition | None = None
+    concern: list[str] = Field(default_factory=list)
+    help: LocalText | None = None
+    replies: dict[str, LocalText] = Field(default_factory=dict)
+    limits_circulation: bool = False
+    required: bool = False
+
+    def answer_values(self) -> list[str]:
+        """Every value a button answer to this question can have."""
+        if self.kind == "yes_no":
+            return list(YES_NO_VALUES)
+        if self.kind == "scale" and self.scale is not None:
+            return [str(n) for n in range(1, len(self.scale.labels) + 1)]
+        return [option.id for option in self.options]
+
+
+class Section(_Strict):
+    """A group of questions about one part of the person's experience."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
+    title: LocalText
+    questions: list[Question] = Field(min_length=1)
+
+
+class Introduction(_Strict):
+    """What a person is told before they agree, and the question that asks for their yes."""
+
+    messages: list[LocalText] = Field(min_length=1)
+    readers: LocalText
+    consent: LocalText
+
+
+class Timing(_Strict):
+    """When a quiet interview gets reminders and when it closes, in hours since last activity."""
+
+    reminders_after_hours: list[int] = Field(default_factory=lambda: [48, 168])
+    closes_after_hours: int = 24 * 28
+
+
+class Flow(_Strict):
+    """A whole interview: introduction, sections of questions, and an ending."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: LocalText
+    audience: Audience
+    languages: list[Language] = Field(min_length=1)
+    introduction: Introduction
+    sections: list[Section] = Field(min_length=1)
+    ending: LocalText
+    declined: LocalText
+    help_intro: LocalText
+    helplines: list[str] = Field(min_length=0)
+    concern_message: LocalText
+    concern_phrases: dict[Language, list[str]] = Field(default_factory=dict)
+    timing: Timing = Field(default_factory=Timing)
+    version: str = ""
+    contacts: list[Organisation] = Field(default_factory=list)
+
+    def questions(self) -> list[Question]:
+        """All questions in the order they are asked."""
+        return [question for section in self.sections for question in section.questions]
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; KeyError if the flow has none."""
+        for candidate in self.questions():
+            if candidate.id == question_id:
+                return candidate
+        raise KeyError(question_id)
+
+    def section_of(self, question_id: str) -> Section:
+        """The section a question belongs to."""
+        for section in self.sections:
+            if any(q.id == question_id for q in section.questions):
+                return section
+        raise KeyError(question_id)

@@ -1,0 +1,239 @@
+"""Building what the person sees at each point: the question, its buttons, the summary."""
+
+from __future__ import annotations
+
+from flows.model import Flow, Question
+from flows.outputs import Button, Message
+from flows.state import InterviewState, Phase
+from flows.text import Language, pick
+from flows.visibility import visible
+from flows.wording import say
+
+MAX_MESSAGE = 3500
+MAX_BUTTON_LABEL = 40
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+def plain_word(key: str, language: Language) -> str:
+    """A button's words without the emoji in front, for summaries and transcripts."""
+    return say(key, language).split(" ", 1)[-1]
+
+
+def answer_label(question: Question, value: str | list[str], language: Language) -> str:
+    """How an answer reads to a person: the words of the option, not its id."""
+    if isinstance(value, list):
+        return ", ".join(answer_label(question, v, language) for v in value)
+    if question.kind == "yes_no":
+        return plain_word(value, language)
+    if question.kind == "scale" and question.scale is not None and value.isdigit():
+        index = int(value) - 1
+        if 0 <= index < len(question.scale.labels):
+            return pick(question.scale.labels[index], language)
+    if question.kind in {"choice", "multi"}:
+        option = next((o for o in question.options if o.id == value), None)
+        if option is not None:
+            return pick(option.text, language)
+    return value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_BUTTON_LABEL else text[: MAX_BUTTON_LABEL - 1] + "…"
+
+
+class Prompter:
+    """Knows how to show the current point of an interview, in the person's language."""
+
+    def __init__(self, flow: Flow, state: InterviewState) -> None:
+        self.flow = flow
+        self.state = state
+
+    @property
+    def lang(self) -> Language:
+        return self.state.language
+
+    def _button(self, key: str, value: str) -> Button:
+        return Button(say(key, self.lang), value)
+
+    def controls(self) -> list[Button]:
+        """Skip, Back, Pause, Stop and Help: on every question."""
+        return [self._button(c, f"_{c}") for c in ("skip", "back", "pause", "stop", "help")]
+
+    def control_rows(self) -> Rows:
+        skip, back, pause, stop, help_ = self.controls()
+        return ((skip, back), (pause, stop, help_))
+
+    def contacts_text(self) -> str:
+        return "\n".join(contact.line(self.lang) for contact in self.flow.contacts)
+
+    def help_text(self) -> str:
+        parts = [pick(self.flow.help_intro, self.lang)]
+        if self.state.phase is Phase.QUESTION and self.state.current:
+            question = self.flow.question(self.state.current)
+            if question.help:
+                parts.append(pick(question.help, self.lang))
+        parts.append(self.contacts_text())
+        return "\n\n".join(part for part in parts if part)
+
+    def _ensure_prompt(self) -> None:
+        key = f"{self.state.phase}:{self.state.current}:{self.state.change_section}"
+        if key != self.state.prompt_key:
+            self.state.prompt += 1
+            self.state.prompt_key = key
+
+    def prompt_messages(self) -> list[Message]:
+        """The message(s) that ask the person for their next input."""
+        self._ensure_prompt()
+        phase = self.state.phase
+        if phase is Phase.QUESTION:
+            assert self.state.current is not None
+            return [self.question_message(self.flow.question(self.state.current))]
+        if phase is Phase.SUMMARY:
+            return self._summary_messages()
+        text, rows = self._phase_prompt()
+        return [Message(text, "question", rows, self.state.prompt)]
+
+    def current_buttons(self) -> list[Button]:
+        """Every button on the current prompt, so typed words can be matched to one."""
+        if self.state.phase is Phase.QUESTION and self.state.current:
+            question = self.flow.question(self.state.current)
+            return [b for row in self._question_rows(question) for b in row]
+        if self.state.phase is Phase.SUMMARY:
+            return [b for row in self._summary_rows() for b in row]
+        return [b for row in self._phase_prompt()[1] for b in row]
+
+    def label_for(self, value: str) -> str | None:
+        """The words of the button with this value, to show what the person tapped."""
+        return next((b.label for b in self.current_buttons() if b.value == value), None)
+
+    def _phase_prompt(self) -> tuple[str, Rows]:
+        phase = self.state.phase
+        if phase is Phase.LANGUAGE:
+            rows: Rows = ((self._button("language_cy", "cy"), self._button("language_en", "en")),)
+            return say("language_offer", self.lang), rows
+        if phase is Phase.CONSENT:
+            return pick(self.flow.introduction.consent, self.lang), (
+                (self._button("consent_yes", "yes"),),
+                (self._button("consent_later", "later"),),
+                (self._button("consent_no", "no"),),
+                (self._button("help", "_help"),),
+            )
+        if phase is Phase.CHANGE_SECTION:
+            sections = [
+                (Button(_short(pick(s.title, self.lang)), s.id),)
+                for s in self.flow.sections
+                if any(self._shown(q) for q in s.questions)
+            ]
+            return say("pick_section", self.lang), (
+                *sections,
+                (self._button("to_summary", "summary"),),
+            )
+        if phase is Phase.CHANGE_QUESTION:
+            section = next(s for s in self.flow.sections if s.id == self.state.change_section)
+            questions = [
+                (Button(_short(pick(q.text, self.lang)), q.id),)
+                for q in section.questions
+                if self._shown(q)
+            ]
+            return say("pick_question", self.lang), (
+                *questions,
+                (self._button("back", "_back"), self._button("to_summary", "summary")),
+            )
+        if phase is Phase.STOP_CONFIRM:
+            return say("stop_confirm", self.lang), (
+                (self._button("keep", "keep"),),
+                (self._button("delete", "delete"),),
+                (self._button("resume", "resume"),),
+            )
+        if phase is Phase.PAUSED:
+            return say("paused", self.lang), ((self._button("resume", "_resume"),),)
+        return say("finished", self.lang), ((self._button("help", "_help"),),)
+
+    def _shown(self, question: Question) -> bool:
+        return visible(self.flow, self.state, question)
+
+    def _question_rows(self, question: Question) -> Rows:
+        rows: list[tuple[Button, ...]] = []
+        if question.kind == "yes_no":
+            rows.append(tuple(self._button(v, v) for v in question.answer_values()))
+        elif question.kind == "multi":
+            for option in question.options:
+                mark = "✅ " if option.id in self.state.draft_choices else "▫ "
+                rows.append((Button(mark + pick(option.text, self.lang), option.id),))
+            rows.append((self._button("done", "_done"),))
+        elif question.kind == "text":
+            if self.state.draft_text:
+                rows.append((self._button("next", "_next"),))
+        else:
+            for value in question.answer_values():
+                rows.append((Button(answer_label(question, value, self.lang), value),))
+        return (*rows, *self.control_rows())
+
+    def question_message(self, question: Question, replaces: bool = False) -> Message:
+        """A question as the person sees it, with its answer buttons and the controls."""
+        section = self.flow.section_of(question.id)
+        lines: list[str] = []
+        if section.questions[0].id == question.id:
+            number = self.flow.sections.index(section) + 1
+            lines.append(
+                say("section", self.lang, n=number, total=len(self.flow.sections),
+                    title=pick(section.title, self.lang))
+            )
+        lines.append(pick(question.text, self.lang))
+        given = self.state.answers.get(question.id)
+        if given is not None:
+            lines.append(say("you_said", self.lang, answer=answer_label(question, given, self.lang)))
+        if question.kind == "text":
+            lines.append(say("type_answer", self.lang))
+        elif question.kind == "multi":
+            lines.append(say("pick_many", self.lang))
+        return Message("\n\n".join(lines), "question", self._question_rows(question),
+                       self.state.prompt, replaces)
+
+    def _summary_rows(self) -> Rows:
+        pause, stop, help_ = self.control_rows()[1]
+        return (
+            (self._button("confirm", "confirm"),),
+            (self._button("change", "change"),),
+            (self._button("back", "_back"), pause, stop, help_),
+        )
+
+    def _summary_messages(self) -> list[Message]:
+        blocks: list[str] = [say("summary_intro", self.lang)]
+        for section in self.flow.sections:
+            lines = [f"📌 {pick(section.title, self.lang)}"]
+            for question in section.questions:
+                if not self._shown(question):
+                    continue
+                given = self.state.answers.get(question.id)
+                answer = (answer_label(question, given, self.lang) if given is not None
+                          else f"({plain_word('skipped', self.lang)})")
+                lines.append(f"• {pick(question.text, self.lang)}\n   → {answer}")
+            if len(lines) > 1:
+                blocks.append("\n".join(lines))
+        messages = [Message(chunk, "summary") for chunk in _chunks(blocks)]
+        messages.append(
+            Message(say("summary_ask", self.lang), "question", self._summary_rows(),
+                    self.state.prompt)
+        )
+        return messages
+
+
+def _chunks(blocks: list[str]) -> list[str]:
+    """Join blocks into messages that fit on a phone screen and under Telegram's limit."""
+    chunks: list[str] = []
+    current = ""
+    for block in blocks:
+        while len(block) > MAX_MESSAGE:
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(block[:MAX_MESSAGE])
+            block = block[MAX_MESSAGE:]
+        if current and len(current) + len(block) + 2 > MAX_MESSAGE:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n\n{block}" if current else block
+    if current:
+        chunks.append(current)
+    return chunks

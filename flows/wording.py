@@ -1,0 +1,149 @@
+"""The engine's own words (buttons, gentle corrections, reminders), in English and Welsh.
+
+Flow files hold the questions; these are the words every flow shares, so they read the
+same from one question to the next. Welsh lines were written for a Welsh speaker to check;
+see docs/welsh.md.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from flows.text import Language
+
+WORDS: Final[dict[str, dict[Language, str]]] = {
+    "skip": {"en": "⏭ Skip", "cy": "⏭ Hepgor"},
+    "back": {"en": "⬅ Back", "cy": "⬅ Yn ôl"},
+    "pause": {"en": "⏸ Pause", "cy": "⏸ Oedi"},
+    "stop": {"en": "⏹ Stop", "cy": "⏹ Stopio"},
+    "help": {"en": "🆘 Help", "cy": "🆘 Cymorth"},
+    "yes": {"en": "👍 Yes", "cy": "👍 Ie"},
+    "no": {"en": "👎 No", "cy": "👎 Na"},
+    "not_sure": {"en": "🤷 Not sure", "cy": "🤷 Ddim yn siŵr"},
+    "next": {"en": "➡ Next", "cy": "➡ Nesaf"},
+    "done": {"en": "✅ Done", "cy": "✅ Wedi gorffen"},
+    "resume": {"en": "▶ Carry on", "cy": "▶ Parhau"},
+    "consent_yes": {"en": "👍 Yes, let's start", "cy": "👍 Ie, dewch i ni ddechrau"},
+    "consent_later": {"en": "⏸ Not now", "cy": "⏸ Nid nawr"},
+    "consent_no": {"en": "👋 No, thank you", "cy": "👋 Dim diolch"},
+    "keep": {"en": "💾 Keep what I said", "cy": "💾 Cadw fy atebion"},
+    "delete": {"en": "🗑 Delete what I said", "cy": "🗑 Dileu fy atebion"},
+    "confirm": {"en": "✅ Yes, send it", "cy": "✅ Ie, anfonwch e"},
+    "change": {"en": "✏ Change an answer", "cy": "✏ Newid ateb"},
+    "to_summary": {"en": "↩ Back to my answers", "cy": "↩ Yn ôl i fy atebion"},
+    "skipped": {"en": "skipped", "cy": "wedi'i hepgor"},
+    "you_said": {"en": "You said: {answer}.", "cy": "Dywedoch chi: {answer}."},
+    "section": {"en": "Part {n} of {total}: {title}", "cy": "Rhan {n} o {total}: {title}"},
+    "type_answer": {
+        "en": "Type your answer. You can send more than one message.",
+        "cy": "Teipiwch eich ateb. Gallwch anfon mwy nag un neges.",
+    },
+    "got_text": {
+        "en": "Got it. Add more, or tap Next when you have finished.",
+        "cy": "Diolch. Ychwanegwch fwy, neu tapiwch Nesaf pan fyddwch wedi gorffen.",
+    },
+    "pick_many": {
+        "en": "Tap all that fit. Then tap Done.",
+        "cy": "Tapiwch bob un sy'n addas. Yna tapiwch Wedi gorffen.",
+    },
+    "tap_button": {
+        "en": "Sorry, I did not understand. Please tap one of the buttons.",
+        "cy": "Mae'n ddrwg gen i, wnes i ddim deall. Tapiwch un o'r botymau, os gwelwch yn dda.",
+    },
+    "out_of_range": {
+        "en": "Please pick a number from 1 to {top}, or tap a button.",
+        "cy": "Dewiswch rif o 1 i {top}, neu tapiwch fotwm.",
+    },
+    "stale_button": {
+        "en": "That button was for an earlier question. Here is where you are now.",
+        "cy": "Roedd y botwm yna ar gyfer cwestiwn cynharach. Dyma ble rydych chi nawr.",
+    },
+    "first_question": {
+        "en": "This is the first question.",
+        "cy": "Dyma'r cwestiwn cyntaf.",
+    },
+    "nothing_to_skip": {
+        "en": "There is no question to skip here.",
+        "cy": "Does dim cwestiwn i'w hepgor yma.",
+    },
+    "too_long": {
+        "en": "Thank you, that is a lot. Tap Next to carry on.",
+        "cy": "Diolch, mae hynny'n llawer. Tapiwch Nesaf i barhau.",
+    },
+    "paused": {
+        "en": "OK, we have paused. Your answers are saved. Send any message or tap Carry on "
+        "when you are ready.",
+        "cy": "Iawn, rydyn ni wedi oedi. Mae eich atebion wedi'u cadw. Anfonwch unrhyw neges "
+        "neu tapiwch Parhau pan fyddwch chi'n barod.",
+    },
+    "resumed": {"en": "Welcome back. Here is where you were.", "cy": "Croeso'n ôl. Dyma ble roeddech chi."},
+    "stop_confirm": {
+        "en": "Do you want to stop? That is OK. Shall we keep what you said so far, or delete it?",
+        "cy": "Ydych chi eisiau stopio? Mae hynny'n iawn. Ydyn ni'n cadw beth ddywedoch chi hyd yma, "
+        "neu'n ei ddileu?",
+    },
+    "stopped_keep": {
+        "en": "You have stopped. We will keep what you said so far. Thank you for your time.",
+        "cy": "Rydych chi wedi stopio. Byddwn ni'n cadw beth ddywedoch chi hyd yma. "
+        "Diolch am eich amser.",
+    },
+    "stopped_delete": {
+        "en": "You have stopped. We will delete what you said. Thank you for your time.",
+        "cy": "Rydych chi wedi stopio. Byddwn ni'n dileu beth ddywedoch chi. Diolch am eich amser.",
+    },
+    "summary_intro": {
+        "en": "Here is what you told us. Do you want to change anything?",
+        "cy": "Dyma beth ddywedoch chi wrthon ni. Ydych chi eisiau newid unrhyw beth?",
+    },
+    "summary_ask": {
+        "en": "Nothing is sent until you say so. Is this right?",
+        "cy": "Does dim yn cael ei anfon nes i chi ddweud. Ydy hyn yn gywir?",
+    },
+    "pick_section": {
+        "en": "Which part do you want to change?",
+        "cy": "Pa ran ydych chi eisiau ei newid?",
+    },
+    "pick_question": {
+        "en": "Which question do you want to change?",
+        "cy": "Pa gwestiwn ydych chi eisiau ei newid?",
+    },
+    "finished": {
+        "en": "This interview has ended. Thank you. If you need help, tap Help.",
+        "cy": "Mae'r cyfweliad hwn wedi dod i ben. Diolch. Os oes angen help arnoch chi, tapiwch Cymorth.",
+    },
+    "reminder_first": {
+        "en": "Hello again. Your interview is waiting for you. Carry on whenever you are ready.",
+        "cy": "Helo eto. Mae eich cyfweliad yn aros amdanoch chi. Parhewch pryd bynnag y byddwch "
+        "chi'n barod.",
+    },
+    "reminder_last": {
+        "en": "This is the last reminder. Your interview will close soon. You can still carry on.",
+        "cy": "Dyma'r nodyn atgoffa olaf. Bydd eich cyfweliad yn cau cyn bo hir. Gallwch barhau o hyd.",
+    },
+    "expired": {
+        "en": "This interview has now closed. Thank you for what you told us.",
+        "cy": "Mae'r cyfweliad hwn wedi cau nawr. Diolch am beth ddywedoch chi wrthon ni.",
+    },
+    "language_offer": {
+        "en": "Croeso! Welcome!\nHoffech chi siarad Cymraeg neu Saesneg?\n"
+        "Would you like to use Welsh or English?",
+        "cy": "Croeso! Welcome!\nHoffech chi siarad Cymraeg neu Saesneg?\n"
+        "Would you like to use Welsh or English?",
+    },
+    "language_cy": {"en": "Cymraeg", "cy": "Cymraeg"},
+    "language_en": {"en": "English", "cy": "English"},
+}
+
+YES_NO_WORDS: Final[dict[str, frozenset[str]]] = {
+    "yes": frozenset({"yes", "y", "yeah", "yep", "yup", "ye", "ie", "do", "oes", "ydw", "ydy", "ok"}),
+    "no": frozenset({"no", "n", "nope", "nah", "na", "naddo", "nac oes", "nac ydw", "nac ydy"}),
+    "not_sure": frozenset(
+        {"not sure", "notsure", "unsure", "dunno", "dont know", "idk", "maybe", "ddim yn siwr"}
+    ),
+}
+
+
+def say(key: str, language: Language, **values: object) -> str:
+    """One of the engine's phrases in the person's language, with values filled in."""
+    text = WORDS[key].get(language) or WORDS[key]["en"]
+    return text.format(**values) if values else text
