@@ -88,9 +88,11 @@ class _Checker:
         for s, section in enumerate(self.flow.sections):
             for q, question in enumerate(section.questions):
                 if question.id in seen:
-                    self.report(("sections", s, "questions", q, "id"),
-                                f"question id '{question.id}' is used twice; give each question "
-                                "its own id (ids are kept in storage and exports, so never reuse one)")
+                    self.report(
+                        ("sections", s, "questions", q, "id"),
+                        f"question id '{question.id}' is used twice; give each question "
+                        "its own id (ids are kept in storage and exports, so never reuse one)",
+                    )
                 seen.add(question.id)
         section_ids = [s.id for s in self.flow.sections]
         for s, section_id in enumerate(section_ids):
@@ -105,21 +107,27 @@ class _Checker:
             path = (*self.where[question.id], "when")
             target = question.when.question
             if target not in order:
-                self.report((*path, "question"),
-                            f"'{question.id}' depends on unknown question '{target}'; "
-                            "use the id of an earlier question")
+                self.report(
+                    (*path, "question"),
+                    f"'{question.id}' depends on unknown question '{target}'; "
+                    "use the id of an earlier question",
+                )
                 continue
             if order.index(target) >= order.index(question.id):
-                self.report((*path, "question"),
-                            f"'{question.id}' can never be reached: it depends on '{target}', "
-                            "which comes after it; move it below that question")
+                self.report(
+                    (*path, "question"),
+                    f"'{question.id}' can never be reached: it depends on '{target}', "
+                    "which comes after it; move it below that question",
+                )
                 continue
             allowed = self.flow.question(target).answer_values()
             unknown = [a for a in question.when.answers if a not in allowed]
             if unknown:
-                self.report((*path, "answers"),
-                            f"'{question.id}' can never be reached on {unknown}: '{target}' "
-                            f"has only the answers {allowed}")
+                self.report(
+                    (*path, "answers"),
+                    f"'{question.id}' can never be reached on {unknown}: '{target}' "
+                    f"has only the answers {allowed}",
+                )
 
     def answers(self) -> None:
         for question in self.flow.questions():
@@ -128,30 +136,43 @@ class _Checker:
             allowed = question.answer_values()
             if question.kind == "text":
                 if question.concern:
-                    self.report((*path, "concern"),
-                                "a text question cannot list concern answers; add the phrases "
-                                "to the flow's concern_phrases instead")
+                    self.report(
+                        (*path, "concern"),
+                        "a text question cannot list concern answers; add the phrases "
+                        "to the flow's concern_phrases instead",
+                    )
                 continue
-            for field, values in (("concern", question.concern), ("replies", list(question.replies))):
+            for field, values in (
+                ("concern", question.concern),
+                ("replies", list(question.replies)),
+            ):
                 unknown = [v for v in values if v not in allowed]
                 if unknown:
-                    self.report((*path, field),
-                                f"'{question.id}' {field} names {unknown}, which are not answers "
-                                f"to it; use one of {allowed}")
+                    self.report(
+                        (*path, field),
+                        f"'{question.id}' {field} names {unknown}, which are not answers "
+                        f"to it; use one of {allowed}",
+                    )
             if question.required:
-                self.report((*path, "required"),
-                            f"'{question.id}' is compulsory; every question must be skippable, "
-                            "so remove 'required'")
+                self.report(
+                    (*path, "required"),
+                    f"'{question.id}' is compulsory; every question must be skippable, "
+                    "so remove 'required'",
+                )
 
     def _question_shape(self, question: Question, path: YamlPath) -> None:
         if question.kind in {"choice", "multi"} and len(question.options) < 2:
-            self.report((*path, "options"),
-                        f"'{question.id}' is a {question.kind} question with fewer than two "
-                        "options; add options or make it yes_no")
+            self.report(
+                (*path, "options"),
+                f"'{question.id}' is a {question.kind} question with fewer than two "
+                "options; add options or make it yes_no",
+            )
         if question.kind not in {"choice", "multi"} and question.options:
-            self.report((*path, "options"),
-                        f"'{question.id}' is {question.kind}, which takes no options; remove "
-                        "them or change its kind to choice")
+            self.report(
+                (*path, "options"),
+                f"'{question.id}' is {question.kind}, which takes no options; remove "
+                "them or change its kind to choice",
+            )
         if question.kind == "scale" and question.scale is None:
             self.report((*path, "kind"), f"'{question.id}' is a scale with no 'scale: labels:'")
         ids = [o.id for o in question.options]
@@ -162,21 +183,29 @@ class _Checker:
         for path, text in _texts(self.flow, ()):
             missing = [lang for lang in self.flow.languages if not text.get(lang, "").strip()]
             if missing:
-                self.report(path, f"text has no {'/'.join(missing)} version; add it "
-                            f"({'.'.join(str(p) for p in path)})")
+                self.report(
+                    path,
+                    f"text has no {'/'.join(missing)} version; add it "
+                    f"({'.'.join(str(p) for p in path)})",
+                )
         if any(q.kind == "text" for q in self.flow.questions()):
             for lang in self.flow.languages:
                 if not self.flow.concern_phrases.get(lang):
-                    self.report(("concern_phrases",),
-                                f"the flow has free-text questions but no concern_phrases in "
-                                f"'{lang}'; add phrases that may mean someone is at risk")
+                    self.report(
+                        ("concern_phrases",),
+                        f"the flow has free-text questions but no concern_phrases in "
+                        f"'{lang}'; add phrases that may mean someone is at risk",
+                    )
 
     def lengths(self) -> None:
         for path, text in _texts(self.flow, ()):
             for lang, words in text.items():
                 if len(words) > MAX_TEXT:
-                    self.report(path, f"{lang} text is {len(words)} characters, more than one "
-                                f"phone screen ({MAX_TEXT}); split it or say it more simply")
+                    self.report(
+                        path,
+                        f"{lang} text is {len(words)} characters, more than one "
+                        f"phone screen ({MAX_TEXT}); split it or say it more simply",
+                    )
 
     def policy(self, directory: HelpDirectory) -> None:
         for path, text in _texts(self.flow, ()):
@@ -184,17 +213,24 @@ class _Checker:
                 lowered = words.lower()
                 for promise in PROMISES_OF_SECRECY:
                     if promise in lowered:
-                        self.report(path, f"'{promise}' promises secrecy; never promise complete "
-                                    "confidentiality, say who will read the answers instead")
+                        self.report(
+                            path,
+                            f"'{promise}' promises secrecy; never promise complete "
+                            "confidentiality, say who will read the answers instead",
+                        )
         if not self.flow.introduction.readers:
             self.report(("introduction", "readers"), "say who will read the answers")
         for position, organisation_id in enumerate(self.flow.helplines):
             if directory.get(organisation_id) is None:
-                self.report(("helplines", position),
-                            f"no organisation '{organisation_id}' in the helplines file; add it "
-                            "there or use one of its ids")
+                self.report(
+                    ("helplines", position),
+                    f"no organisation '{organisation_id}' in the helplines file; add it "
+                    "there or use one of its ids",
+                )
         wanted = AUDIENCE_HELPLINES[self.flow.audience]
         if not wanted.intersection(self.flow.helplines):
-            self.report(("helplines",),
-                        f"a {self.flow.audience} flow must signpost at least one of "
-                        f"{sorted(wanted)}; add it to helplines")
+            self.report(
+                ("helplines",),
+                f"a {self.flow.audience} flow must signpost at least one of "
+                f"{sorted(wanted)}; add it to helplines",
+            )

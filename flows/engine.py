@@ -151,7 +151,7 @@ class _Turn:
         if value not in LANGUAGES or value not in self.flow.languages:
             self._present()
             return
-        self.state.language = value  # type: ignore[assignment]
+        self.state.language = value
         self.events.append(ev.LanguageChosen(language=self.state.language))
         self._introduce()
 
@@ -210,14 +210,22 @@ class _Turn:
     def _take_text(self, text: str) -> None:
         if sum(len(part) for part in self.state.draft_text) + len(text) > MAX_TEXT_ANSWER:
             self.messages.append(
-                Message(say("too_long", self.lang), "info", (tuple(self._next_button()),),
-                        self.state.prompt)
+                Message(
+                    say("too_long", self.lang),
+                    "info",
+                    (tuple(self._next_button()),),
+                    self.state.prompt,
+                )
             )
             return
         self.state.draft_text.append(text)
         self.messages.append(
-            Message(say("got_text", self.lang), "question",
-                    (tuple(self._next_button()), *self.prompter.control_rows()), self.state.prompt)
+            Message(
+                say("got_text", self.lang),
+                "question",
+                (tuple(self._next_button()), *self.prompter.control_rows()),
+                self.state.prompt,
+            )
         )
 
     def _toggle(self, question: Question, value: str) -> None:
@@ -288,10 +296,15 @@ class _Turn:
     def _advance(self, question: Question) -> None:
         if self.state.back_to_summary:
             follow_up = next(
-                (q for q in self.flow.questions()
-                 if q.when is not None and q.when.question == question.id
-                 and visible(self.flow, self.state, q)
-                 and q.id not in self.state.answers and q.id not in self.state.skipped),
+                (
+                    q
+                    for q in self.flow.questions()
+                    if q.when is not None
+                    and q.when.question == question.id
+                    and visible(self.flow, self.state, q)
+                    and q.id not in self.state.answers
+                    and q.id not in self.state.skipped
+                ),
                 None,
             )
             if follow_up is not None:
@@ -505,7 +518,11 @@ class _Turn:
         closes = self._closes_at()
         offsets = self.flow.timing.reminders_after_hours
         sent = self.state.reminders_sent
-        due = self.state.last_activity + timedelta(hours=offsets[sent]) if sent < len(offsets) else closes
+        due = (
+            self.state.last_activity + timedelta(hours=offsets[sent])
+            if sent < len(offsets)
+            else closes
+        )
         return ev.Waiting(due=min(due, closes), closes_at=closes)
 
 

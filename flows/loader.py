@@ -67,7 +67,9 @@ def line_of(index: dict[YamlPath, int], path: YamlPath) -> int | None:
     return None
 
 
-def parse_flow(path: Path, directory: HelpDirectory) -> tuple[Flow | None, list[Problem], dict[YamlPath, int]]:
+def parse_flow(
+    path: Path, directory: HelpDirectory
+) -> tuple[Flow | None, list[Problem], dict[YamlPath, int]]:
     """Read and validate a flow's structure; the checks module looks at its meaning."""
     text = path.read_text(encoding="utf-8")
     try:
@@ -76,15 +78,26 @@ def parse_flow(path: Path, directory: HelpDirectory) -> tuple[Flow | None, list[
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        return None, [Problem(path, line, f"not valid YAML ({error}); fix the indentation or quoting")], {}
+        return (
+            None,
+            [Problem(path, line, f"not valid YAML ({error}); fix the indentation or quoting")],
+            {},
+        )
     if not isinstance(data, dict):
-        return None, [Problem(path, 1, "a flow file must be a mapping with id, title, sections...")], index
+        return (
+            None,
+            [Problem(path, 1, "a flow file must be a mapping with id, title, sections...")],
+            index,
+        )
     try:
         flow = Flow.model_validate(data)
     except ValidationError as error:
         problems = [
-            Problem(path, line_of(index, tuple(e["loc"])),
-                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}")
+            Problem(
+                path,
+                line_of(index, tuple(e["loc"])),
+                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
+            )
             for e in error.errors()
         ]
         return None, problems, index
@@ -111,7 +124,9 @@ def flow_files(folder: Path = DEFINITIONS) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.name != DEFAULT_HELPLINES.name)
 
 
-def load_flows(folder: Path = DEFINITIONS, directory: HelpDirectory | None = None) -> dict[str, Flow]:
+def load_flows(
+    folder: Path = DEFINITIONS, directory: HelpDirectory | None = None
+) -> dict[str, Flow]:
     """All flows in a folder by id; FlowError if any of them is unusable."""
     directory = directory or load_help_directory(DEFAULT_HELPLINES)
     flows: dict[str, Flow] = {}

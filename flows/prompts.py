@@ -176,19 +176,31 @@ class Prompter:
         if section.questions[0].id == question.id:
             number = self.flow.sections.index(section) + 1
             lines.append(
-                say("section", self.lang, n=number, total=len(self.flow.sections),
-                    title=pick(section.title, self.lang))
+                say(
+                    "section",
+                    self.lang,
+                    n=number,
+                    total=len(self.flow.sections),
+                    title=pick(section.title, self.lang),
+                )
             )
         lines.append(pick(question.text, self.lang))
         given = self.state.answers.get(question.id)
         if given is not None:
-            lines.append(say("you_said", self.lang, answer=answer_label(question, given, self.lang)))
+            lines.append(
+                say("you_said", self.lang, answer=answer_label(question, given, self.lang))
+            )
         if question.kind == "text":
             lines.append(say("type_answer", self.lang))
         elif question.kind == "multi":
             lines.append(say("pick_many", self.lang))
-        return Message("\n\n".join(lines), "question", self._question_rows(question),
-                       self.state.prompt, replaces)
+        return Message(
+            "\n\n".join(lines),
+            "question",
+            self._question_rows(question),
+            self.state.prompt,
+            replaces,
+        )
 
     def _summary_rows(self) -> Rows:
         pause, stop, help_ = self.control_rows()[1]
@@ -206,15 +218,19 @@ class Prompter:
                 if not self._shown(question):
                     continue
                 given = self.state.answers.get(question.id)
-                answer = (answer_label(question, given, self.lang) if given is not None
-                          else f"({plain_word('skipped', self.lang)})")
+                answer = (
+                    answer_label(question, given, self.lang)
+                    if given is not None
+                    else f"({plain_word('skipped', self.lang)})"
+                )
                 lines.append(f"• {pick(question.text, self.lang)}\n   → {answer}")
             if len(lines) > 1:
                 blocks.append("\n".join(lines))
         messages = [Message(chunk, "summary") for chunk in _chunks(blocks)]
         messages.append(
-            Message(say("summary_ask", self.lang), "question", self._summary_rows(),
-                    self.state.prompt)
+            Message(
+                say("summary_ask", self.lang), "question", self._summary_rows(), self.state.prompt
+            )
         )
         return messages
 

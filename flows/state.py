@@ -29,8 +29,16 @@ class Phase(StrEnum):
 
 
 FINISHED_PHASES = frozenset({Phase.COMPLETED, Phase.STOPPED, Phase.DECLINED, Phase.EXPIRED})
-ANSWERED_PHASES = frozenset({Phase.QUESTION, Phase.SUMMARY, Phase.CHANGE_SECTION,
-                             Phase.CHANGE_QUESTION, Phase.STOP_CONFIRM, Phase.PAUSED})
+ANSWERED_PHASES = frozenset(
+    {
+        Phase.QUESTION,
+        Phase.SUMMARY,
+        Phase.CHANGE_SECTION,
+        Phase.CHANGE_QUESTION,
+        Phase.STOP_CONFIRM,
+        Phase.PAUSED,
+    }
+)
 
 
 class InterviewState(BaseModel):

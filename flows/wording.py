@@ -76,7 +76,10 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
         "cy": "Iawn, rydyn ni wedi oedi. Mae eich atebion wedi'u cadw. Anfonwch unrhyw neges "
         "neu tapiwch Parhau pan fyddwch chi'n barod.",
     },
-    "resumed": {"en": "Welcome back. Here is where you were.", "cy": "Croeso'n ôl. Dyma ble roeddech chi."},
+    "resumed": {
+        "en": "Welcome back. Here is where you were.",
+        "cy": "Croeso'n ôl. Dyma ble roeddech chi.",
+    },
     "stop_confirm": {
         "en": "Do you want to stop? That is OK. Shall we keep what you said so far, or delete it?",
         "cy": "Ydych chi eisiau stopio? Mae hynny'n iawn. Ydyn ni'n cadw beth ddywedoch chi hyd yma, "
@@ -135,7 +138,9 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
 }
 
 YES_NO_WORDS: Final[dict[str, frozenset[str]]] = {
-    "yes": frozenset({"yes", "y", "yeah", "yep", "yup", "ye", "ie", "do", "oes", "ydw", "ydy", "ok"}),
+    "yes": frozenset(
+        {"yes", "y", "yeah", "yep", "yup", "ye", "ie", "do", "oes", "ydw", "ydy", "ok"}
+    ),
     "no": frozenset({"no", "n", "nope", "nah", "na", "naddo", "nac oes", "nac ydw", "nac ydy"}),
     "not_sure": frozenset(
         {"not sure", "notsure", "unsure", "dunno", "dont know", "idk", "maybe", "ddim yn siwr"}

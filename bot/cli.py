@@ -1,0 +1,418 @@
+"""The command line: `exit-interviews ...` for operators and staff on the server."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from bot.clock import system_clock
+from bot.config import Settings
+from bot.context import AppContext, load_catalogue, open_context
+from bot.rendering import interview_row, transcript_json, transcript_text
+from bot.terminal import TerminalChannel
+from flows import FlowError
+from flows.help import load_help_directory
+from flows.loader import flow_files, load_flow
+from flows.text import Language, pick
+from storage import Actor, StorageError, new_key
+from storage.records import ROLES, Role
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Independent exit interviews for children's social care.",
+)
+flows_app = typer.Typer(no_args_is_help=True, help="Check and read the interview flows.")
+invite_app = typer.Typer(no_args_is_help=True, help="Invite someone to an interview.")
+interviews_app = typer.Typer(no_args_is_help=True, help="List interviews.")
+staff_app = typer.Typer(no_args_is_help=True, help="Register and remove staff.")
+app.add_typer(flows_app, name="flows")
+app.add_typer(invite_app, name="invite")
+app.add_typer(interviews_app, name="interviews")
+app.add_typer(staff_app, name="staff")
+
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"EXIT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+        )
+        fail(f"The configuration is not valid: {problems}")
+
+
+def fail(message: str) -> NoReturn:
+    err.print(f"[red]Error:[/red] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+def operator() -> Actor:
+    return Actor.for_operator(getpass.getuser())
+
+
+def run_with_context(work: Callable[[AppContext], Awaitable[T]]) -> T:
+    """Open the database and flows, run `work`, and turn known errors into clear messages."""
+
+    async def main() -> T:
+        async with open_context(settings()) as context:
+            return await work(context)
+
+    try:
+        return asyncio.run(main())
+    except (StorageError, FlowError) as error:
+        fail(str(error))
+    except ValueError as error:
+        fail(str(error))
+    raise AssertionError("unreachable")
+
+
+@app.command()
+def keygen(
+    write_env: Annotated[
+        Path | None, typer.Option(help="Add the key to this .env file if it has none yet.")
+    ] = None,
+) -> None:
+    """Print a new data key for EXIT_DATA_KEY. Keep a copy: without it, answers cannot be read."""
+    key = new_key()
+    if write_env is None:
+        out.print(key, highlight=False)
+        return
+    existing = write_env.read_text(encoding="utf-8") if write_env.exists() else ""
+    if "EXIT_DATA_KEY=" in existing:
+        out.print(f"{write_env} already has a data key; leaving it alone.")
+        return
+    with write_env.open("a", encoding="utf-8") as handle:
+        handle.write(f"EXIT_DATA_KEY={key}\n")
+    write_env.chmod(0o600)
+    out.print(f"Wrote a new development data key to {write_env}.")
+
+
+@flows_app.command("check")
+def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
+    """Check flow files and report every problem with its line and what to do."""
+    config = settings()
+    directory = load_help_directory(config.helplines)
+    paths = files or flow_files(config.flows_dir)
+    problems = 0
+    for path in paths:
+        try:
+            flow = load_flow(path, directory)
+        except FlowError as error:
+            for problem in error.problems:
+                out.print(f"[red]✗[/red] {problem}", highlight=False)
+            problems += len(error.problems)
+            continue
+        out.print(
+            f"[green]✓[/green] {path}: {flow.id}, {len(flow.questions())} questions, "
+            f"version {flow.version}",
+            highlight=False,
+        )
+    for organisation in directory.unconfigured():
+        out.print(
+            f"[yellow]![/yellow] helplines: '{organisation.id}' still has the shipped "
+            f"placeholder; put your council's details in {config.helplines}",
+            highlight=False,
+        )
+    if problems:
+        raise typer.Exit(1)
+
+
+@flows_app.command("list")
+def flows_list() -> None:
+    """List the flows this deployment offers."""
+    flows, _ = load_catalogue(settings())
+    table = Table("id", "title", "audience", "languages", "questions", "version")
+    for flow in flows.values():
+        table.add_row(
+            flow.id,
+            pick(flow.title, "en"),
+            flow.audience,
+            ", ".join(flow.languages),
+            str(len(flow.questions())),
+            flow.version,
+        )
+    out.print(table)
+
+
+@flows_app.command("show")
+def flows_show(flow_id: str, language: str = "en") -> None:
+    """Show every question of a flow, with its seed wording, kind and conditions."""
+    flows, _ = load_catalogue(settings())
+    if flow_id not in flows:
+        fail(f"No flow '{flow_id}'. Choose one of: {', '.join(flows)}.")
+    flow = flows[flow_id]
+    lang: Language = "cy" if language == "cy" else "en"
+    out.print(f"[bold]{pick(flow.title, lang)}[/bold] ({flow.id}, {flow.audience})")
+    for number, section in enumerate(flow.sections, start=1):
+        out.print(f"\n[bold]{number}. {pick(section.title, lang)}[/bold]", highlight=False)
+        for question in section.questions:
+            extras: list[str] = [question.kind]
+            if question.when:
+                extras.append(
+                    f"only if {question.when.question} is {' or '.join(question.when.answers)}"
+                )
+            if question.concern:
+                extras.append(f"concern on {', '.join(question.concern)}")
+            out.print(
+                f"  • {question.id}: {pick(question.text, lang)}  [dim]({'; '.join(extras)})[/dim]",
+                highlight=False,
+                markup=True,
+            )
+            if question.seed:
+                out.print(
+                    f"      seed: {question.seed}", style="dim", highlight=False, markup=False
+                )
+
+
+@app.command()
+def chat(
+    flow: Annotated[str | None, typer.Option(help="The flow to run, e.g. children-home.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="en or cy; skips the language offer.")
+    ] = None,
+    resume: Annotated[str | None, typer.Option(help="Carry on a paused interview by id.")] = None,
+) -> None:
+    """Take an interview in the terminal: numbered buttons, /skip /back /pause /stop /help."""
+    if language not in {None, "en", "cy"}:
+        fail("--language must be en or cy.")
+
+    async def work(context: AppContext) -> int:
+        chosen = flow
+        if chosen is None and resume is None:
+            names = list(context.flows)
+            out.print("Which interview?")
+            for number, name in enumerate(names, start=1):
+                out.print(
+                    f"   {number}. {pick(context.flows[name].title, 'en')} ({name})",
+                    highlight=False,
+                )
+            answer = (await asyncio.to_thread(sys.stdin.readline)).strip()
+            chosen = (
+                names[int(answer) - 1]
+                if answer.isdigit() and 0 < int(answer) <= len(names)
+                else answer
+            )
+        if chosen is not None and chosen not in context.flows:
+            fail(f"No flow '{chosen}'. Choose one of: {', '.join(context.flows)}.")
+        channel = TerminalChannel(context, out)
+        return await channel.run(chosen or "", language, resume)
+
+    raise typer.Exit(run_with_context(work))
+
+
+@invite_app.command("create")
+def invite_create(
+    flow: Annotated[str, typer.Option(help="Which flow, e.g. children-home.")],
+    name: Annotated[
+        str, typer.Option(help="A display name staff will recognise; initials are enough.")
+    ],
+    service: Annotated[str | None, typer.Option(help="The home or fostering service.")] = None,
+    language: Annotated[str | None, typer.Option(help="en or cy.")] = None,
+    expires_in: Annotated[int, typer.Option(help="Days until the link stops working.")] = 28,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create a single-use invitation and print its link. The link is shown only once."""
+    if language not in {None, "en", "cy"}:
+        fail("--language must be en or cy.")
+
+    async def work(context: AppContext) -> dict[str, str]:
+        if flow not in context.flows:
+            fail(f"No flow '{flow}'. Choose one of: {', '.join(context.flows)}.")
+        now = context.clock()
+        invitation = await context.storage.interviews.invite(
+            flow_id=flow,
+            flow_version=context.flows[flow].version,
+            display_name=name,
+            service=service,
+            language=language,
+            expires_at=now + timedelta(days=expires_in),
+            actor=operator(),
+            at=now,
+        )
+        username = context.settings.bot_username or "<your_bot>"
+        return {
+            "interview_id": invitation.interview_id,
+            "token": invitation.token,
+            "link": f"https://t.me/{username}?start={invitation.token}",
+            "expires_at": invitation.expires_at.isoformat(),
+        }
+
+    result = run_with_context(work)
+    if as_json:
+        out.print_json(json.dumps(result))
+    else:
+        out.print(
+            f"Interview {result['interview_id']} created. Send this link to the person "
+            f"(it works once, until {result['expires_at'][:10]}):\n{result['link']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+@interviews_app.command("list")
+def interviews_list(
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this home or service.")] = None,
+    concerns: Annotated[bool, typer.Option("--concerns", help="Only with concerns.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List interviews: id, flow, name, service, status and dates. Never answers."""
+
+    async def work(context: AppContext) -> list[dict[str, Any]]:
+        found = await context.storage.interviews.find(
+            operator(), status=status, service=service, concerns_only=concerns
+        )
+        return [interview_row(s) for s in found]
+
+    rows = run_with_context(work)
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = Table("id", "flow", "name", "service", "status", "created", "concerns")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["flow"],
+            row["name"],
+            row["service"] or "-",
+            row["status"],
+            row["created_at"][:16],
+            f"{row['open_concerns']}/{row['concerns']}",
+        )
+    out.print(table)
+
+
+@app.command()
+def transcript(
+    interview_id: str,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """Print one interview's transcript. Every read is written to the audit log."""
+    if format not in {"text", "json"}:
+        fail("--format must be text or json.")
+
+    async def work(context: AppContext) -> str:
+        record = await context.storage.transcripts.read(interview_id, operator(), context.clock())
+        flow = context.flows.get(record.interview.flow_id)
+        if format == "json":
+            return json.dumps(transcript_json(record, flow), ensure_ascii=False, indent=2)
+        return transcript_text(record, flow)
+
+    out.print(run_with_context(work), markup=False, highlight=False)
+
+
+@app.command()
+def purge() -> None:
+    """Apply the retention period: erase old interviews and close stale invitations."""
+
+    async def work(context: AppContext) -> str:
+        report = await context.storage.retention.purge(
+            context.clock(),
+            operator(),
+            keep_finished_days=context.settings.keep_finished_days,
+            invitation_days=context.settings.invitation_days,
+        )
+        return (
+            f"Erased {report.erased} interview(s) past the retention period; closed "
+            f"{report.expired_invitations} unused invitation(s)."
+        )
+
+    out.print(run_with_context(work))
+
+
+@app.command()
+def erase(interview_id: str) -> None:
+    """Erase one person's interview on request. An audit entry (with no content) remains."""
+
+    async def work(context: AppContext) -> None:
+        await context.storage.retention.erase(
+            interview_id, operator(), context.clock(), "erased on request"
+        )
+
+    run_with_context(work)
+    out.print(f"Interview {interview_id} erased.")
+
+
+@app.command()
+def backup(path: Path) -> None:
+    """Write a consistent copy of the live database to PATH (safe while the bot runs)."""
+
+    async def work(context: AppContext) -> None:
+        await context.storage.backup(path)
+        await context.storage.audit.record(operator(), "backup", context.clock(), detail=str(path))
+
+    run_with_context(work)
+    out.print(f"Backup written to {path}.")
+
+
+@staff_app.command("add")
+def staff_add(
+    user_id: int,
+    name: Annotated[str, typer.Option(help="Their name, as colleagues know it.")],
+    role: Annotated[str, typer.Option(help="interviewer, reviewer or admin.")],
+    service: Annotated[
+        list[str] | None, typer.Option(help="A home or service they cover; repeat for more.")
+    ] = None,
+) -> None:
+    """Register a member of staff by Telegram user id (they can find it with /whoami)."""
+    if role not in ROLES:
+        fail("--role must be interviewer, reviewer or admin.")
+
+    async def work(context: AppContext) -> None:
+        role_value: Role = role
+        await context.storage.staff.add(
+            user_id, name, role_value, service or [], operator(), context.clock()
+        )
+
+    run_with_context(work)
+    out.print(f"{name} ({user_id}) is registered as {role}.", highlight=False)
+
+
+@staff_app.command("list")
+def staff_list() -> None:
+    """List current staff, their roles and services."""
+
+    async def work(context: AppContext) -> list[Any]:
+        return list(await context.storage.staff.all())
+
+    table = Table("user id", "name", "role", "services")
+    for member in run_with_context(work):
+        table.add_row(
+            str(member.user_id), member.name, member.role, ", ".join(member.services) or "-"
+        )
+    out.print(table)
+
+
+@staff_app.command("remove")
+def staff_remove(user_id: int) -> None:
+    """Remove a member of staff; they lose access at once."""
+
+    async def work(context: AppContext) -> None:
+        await context.storage.staff.remove(user_id, operator(), context.clock())
+
+    run_with_context(work)
+    out.print(f"User {user_id} removed from staff.")
+
+
+def main() -> None:
+    """Entry point of the `exit-interviews` command."""
+    app()
+
+
+__all__ = ["app", "main", "system_clock"]

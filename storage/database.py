@@ -1,0 +1,110 @@
+"""The SQLite connection: WAL, durable commits, one writer transaction at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.crypto import Cipher
+from storage.errors import WrongKeyError
+from storage.migrate import migrate
+
+KEY_CHECK = "exit-interviews key check"
+
+
+def iso(moment: datetime) -> str:
+    """Times are stored as UTC ISO-8601 text, which sorts in time order."""
+    if moment.tzinfo is None:
+        raise ValueError("times given to storage must carry a time zone")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class Database:
+    """An open database. Use `transaction()` for every write; reads may run at any time."""
+
+    def __init__(self, connection: aiosqlite.Connection, cipher: Cipher, path: Path) -> None:
+        self.connection = connection
+        self.cipher = cipher
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, cipher: Cipher) -> Database:
+        """Open (creating if needed), migrate, and check the key opens this database."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await connection.execute("PRAGMA synchronous = FULL")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await connection.execute("PRAGMA busy_timeout = 10000")
+            await migrate(connection)
+            database = cls(connection, cipher, path)
+            await database._check_key()
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def _check_key(self) -> None:
+        row = await self.fetch_one("SELECT value FROM meta WHERE key = 'key_check'")
+        if row is None:
+            async with self.transaction() as db:
+                await db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('key_check', ?)",
+                    (self.cipher.encrypt(KEY_CHECK),),
+                )
+            return
+        if self.cipher.decrypt(row[0]) != KEY_CHECK:
+            raise WrongKeyError()
+
+    async def close(self) -> None:
+        await self.connection.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One atomic, durable unit of work: all of it is on disk when this block ends."""
+        async with self._write_lock:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+            await self.connection.execute("COMMIT")
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        async with self.connection.execute(sql, tuple(params)) as cursor:
+            row = await cursor.fetchone()
+        return row
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self.connection.execute(sql, tuple(params)) as cursor:
+            rows = await cursor.fetchall()
+        return list(rows)
+
+    def seal(self, text: str) -> bytes:
+        return self.cipher.encrypt(text)
+
+    def open_text(self, blob: bytes) -> str:
+        return self.cipher.decrypt(blob)
+
+    async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database, through SQLite's backup API."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        destination = await aiosqlite.connect(target)
+        try:
+            await self.connection.backup(destination)
+        finally:
+            await destination.close()

@@ -1,0 +1,48 @@
+"""What can go wrong with stored interviews, each with a message that says what to do."""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """Base of every storage error."""
+
+
+class WrongKeyError(StorageError):
+    """The data key does not open this database."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "EXIT_DATA_KEY does not match the key this database was created with. "
+            "Set EXIT_DATA_KEY to the original key (see SECURITY.md), or point EXIT_DATABASE "
+            "at a new file."
+        )
+
+
+class MissingKeyError(StorageError):
+    """No data key was configured."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "EXIT_DATA_KEY is not set. Run 'exit-interviews keygen' and put the key it prints "
+            "in EXIT_DATA_KEY (or in the .env file). Keep a copy somewhere safe."
+        )
+
+
+class InvitationError(StorageError):
+    """An invitation token cannot be used: unknown, used already, or expired."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"invitation {reason}")
+
+
+class AccessDenied(StorageError):
+    """A member of staff asked for something outside what they may see."""
+
+
+class NotFound(StorageError):
+    """No record with that id."""
+
+
+class UnknownStaffError(StorageError):
+    """A staff command named someone who is not registered."""

@@ -1,0 +1,395 @@
+"""Interviews and invitations: creating, linking a chat, and saving each step atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import aiosqlite
+
+from flows import events as ev
+from flows.outputs import Step
+from flows.state import InterviewState, Phase
+from storage.audit import write_audit
+from storage.codec import encode_message, encode_value
+from storage.database import Database, iso, parse_time
+from storage.errors import InvitationError, NotFound
+from storage.records import Actor, InterviewSummary, NewInvitation, OutgoingMessage
+
+TOKEN_BYTES = 24
+FINISHED = ("completed", "stopped", "declined", "expired", "erased")
+
+_STATUS_OF_PHASE = {
+    Phase.NEW: "invited",
+    Phase.LANGUAGE: "invited",
+    Phase.CONSENT: "invited",
+    Phase.COMPLETED: "completed",
+    Phase.STOPPED: "stopped",
+    Phase.DECLINED: "declined",
+    Phase.EXPIRED: "expired",
+}
+
+
+def token_hash(token: str) -> str:
+    """Tokens are kept only as a hash, so a copy of the database cannot be used to join."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def status_of(state: InterviewState) -> str:
+    """The status staff see, from where the engine says the person is."""
+    if state.phase in _STATUS_OF_PHASE:
+        return _STATUS_OF_PHASE[state.phase]
+    if state.phase is Phase.PAUSED:
+        return "invited" if state.resume_phase in {Phase.CONSENT, Phase.LANGUAGE} else "paused"
+    if not state.answers and not state.skipped and not state.history:
+        return "consented"
+    return "in_progress"
+
+
+@dataclass
+class SavedStep:
+    """What the shell needs after a commit: the messages to send and any new concerns."""
+
+    outbox: list[OutgoingMessage] = field(default_factory=list)
+    concern_ids: list[int] = field(default_factory=list)
+
+
+SUMMARY_COLUMNS = (
+    "i.id, i.flow_id, i.flow_version, i.display_name, i.service, i.language, i.status, "
+    "i.created_at, i.updated_at, i.finished_at, i.limited_circulation, i.chat_id, "
+    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id AND c.acknowledged_at IS NULL), "
+    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id)"
+)
+
+
+class Interviews:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def summary(self, r: sqlite3.Row) -> InterviewSummary:
+        """An interviews row (selected with SUMMARY_COLUMNS) as a record."""
+        return InterviewSummary(
+            id=r[0],
+            flow_id=r[1],
+            flow_version=r[2],
+            display_name=self.db.open_text(r[3]),
+            service=r[4],
+            language=r[5],
+            status=r[6],
+            created_at=parse_time(r[7]) or datetime.min,
+            updated_at=parse_time(r[8]) or datetime.min,
+            finished_at=parse_time(r[9]),
+            limited_circulation=bool(r[10]),
+            chat_id=r[11],
+            open_concerns=int(r[12]),
+            concerns=int(r[13]),
+        )
+
+    async def invite(
+        self,
+        *,
+        flow_id: str,
+        flow_version: str,
+        display_name: str,
+        service: str | None,
+        language: str | None,
+        expires_at: datetime,
+        actor: Actor,
+        at: datetime,
+    ) -> NewInvitation:
+        """Create an interview and its single-use invitation; the token is returned once."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        interview_id = f"iv-{secrets.token_hex(5)}"
+        state = InterviewState(flow_id=flow_id, language=language or "en")
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO interviews (id, flow_id, flow_version, display_name, service, "
+                "language, status, state, created_by, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?)",
+                (
+                    interview_id,
+                    flow_id,
+                    flow_version,
+                    self.db.seal(display_name),
+                    service,
+                    language or "",
+                    self.db.seal(state.model_dump_json()),
+                    actor.label,
+                    iso(at),
+                    iso(at),
+                ),
+            )
+            await connection.execute(
+                "INSERT INTO invitations (token_hash, interview_id, expires_at) VALUES (?, ?, ?)",
+                (token_hash(token), interview_id, iso(expires_at)),
+            )
+            await write_audit(
+                connection,
+                actor,
+                "invitation_created",
+                at,
+                interview_id,
+                f"flow {flow_id}; service {service or '-'}",
+            )
+        return NewInvitation(interview_id, token, expires_at)
+
+    async def redeem(self, token: str, chat_id: int, at: datetime) -> str:
+        """Link a chat to the interview a token opens. The same chat may open its own link again."""
+        async with self.db.transaction() as connection:
+            async with connection.execute(
+                "SELECT v.interview_id, v.expires_at, v.used_at, v.used_by_chat, i.status "
+                "FROM invitations v JOIN interviews i ON i.id = v.interview_id "
+                "WHERE v.token_hash = ?",
+                (token_hash(token),),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                raise InvitationError("unknown")
+            interview_id, expires_at, used_at, used_by_chat, status = row
+            if used_at is not None:
+                if used_by_chat == chat_id and status not in FINISHED:
+                    return str(interview_id)
+                raise InvitationError("used")
+            if status in FINISHED:
+                raise InvitationError("expired")
+            if (parse_time(expires_at) or at) <= at:
+                raise InvitationError("expired")
+            await connection.execute(
+                "UPDATE invitations SET used_at = ?, used_by_chat = ? WHERE token_hash = ?",
+                (iso(at), chat_id, token_hash(token)),
+            )
+            await connection.execute(
+                "UPDATE interviews SET chat_id = ?, started_at = ?, updated_at = ? WHERE id = ?",
+                (chat_id, iso(at), iso(at), interview_id),
+            )
+        return str(interview_id)
+
+    async def for_chat(self, chat_id: int) -> str | None:
+        """The interview this chat is taking now (the newest that is not over), if any."""
+        row = await self.db.fetch_one(
+            "SELECT id FROM interviews WHERE chat_id = ? AND status NOT IN "
+            "('completed', 'stopped', 'declined', 'expired', 'erased') "
+            "ORDER BY created_at DESC LIMIT 1",
+            (chat_id,),
+        )
+        if row is None:
+            row = await self.db.fetch_one(
+                "SELECT id FROM interviews WHERE chat_id = ? AND status != 'erased' "
+                "ORDER BY created_at DESC LIMIT 1",
+                (chat_id,),
+            )
+        return None if row is None else str(row[0])
+
+    async def state(self, interview_id: str) -> InterviewState:
+        """The engine state saved after the last input."""
+        row = await self.db.fetch_one("SELECT state FROM interviews WHERE id = ?", (interview_id,))
+        if row is None or row[0] is None:
+            raise NotFound(f"No interview {interview_id}. See 'exit-interviews interviews list'.")
+        return InterviewState.model_validate_json(self.db.open_text(row[0]))
+
+    async def get(self, interview_id: str) -> InterviewSummary:
+        row = await self.db.fetch_one(
+            f"SELECT {SUMMARY_COLUMNS} FROM interviews i WHERE i.id = ?",  # noqa: S608
+            (interview_id,),
+        )
+        if row is None:
+            raise NotFound(f"No interview {interview_id}. See 'exit-interviews interviews list'.")
+        return self.summary(row)
+
+    async def find(
+        self,
+        actor: Actor,
+        *,
+        status: str | None = None,
+        service: str | None = None,
+        concerns_only: bool = False,
+        flow_id: str | None = None,
+        limit: int | None = None,
+    ) -> list[InterviewSummary]:
+        """Interviews this person may see, newest first."""
+        sql = f"SELECT {SUMMARY_COLUMNS} FROM interviews i WHERE 1 = 1"  # noqa: S608
+        params: list[object] = []
+        for column, value in (("i.status", status), ("i.service", service), ("i.flow_id", flow_id)):
+            if value is not None:
+                sql += f" AND {column} = ?"
+                params.append(value)
+        if concerns_only:
+            sql += " AND EXISTS (SELECT 1 FROM concerns c WHERE c.interview_id = i.id)"
+        sql += " ORDER BY i.created_at DESC"
+        rows = await self.db.fetch_all(sql, params)
+        found = [self.summary(r) for r in rows if actor.may_see(r[4])]
+        return found[:limit] if limit is not None else found
+
+    async def due(self, now: datetime, limit: int = 500) -> list[str]:
+        """Interviews whose reminder or closing time has come."""
+        rows = await self.db.fetch_all(
+            "SELECT id FROM interviews WHERE due_at IS NOT NULL AND due_at <= ? "
+            "ORDER BY due_at LIMIT ?",
+            (iso(now), limit),
+        )
+        return [str(r[0]) for r in rows]
+
+    async def save_step(
+        self,
+        interview_id: str,
+        step: Step,
+        *,
+        at: datetime,
+        incoming: str | None,
+        update_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> SavedStep | None:
+        """Commit one input's whole effect at once; None if this update was handled before."""
+        saved = SavedStep()
+        async with self.db.transaction() as connection:
+            if update_id is not None:
+                cursor = await connection.execute(
+                    "INSERT OR IGNORE INTO processed_updates (update_id, handled_at) VALUES (?, ?)",
+                    (update_id, iso(at)),
+                )
+                if cursor.rowcount == 0:
+                    return None
+            deleted = await self._apply_events(connection, interview_id, step, at, saved)
+            await self._save_state(connection, interview_id, step, at)
+            if not deleted:
+                await self._transcribe(connection, interview_id, step, at, incoming)
+            for message in step.messages:
+                payload = encode_message(message)
+                cursor = await connection.execute(
+                    "INSERT INTO outbox (interview_id, chat_id, payload, created_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (interview_id, chat_id, self.db.seal(payload), iso(at)),
+                )
+                saved.outbox.append(
+                    OutgoingMessage(int(cursor.lastrowid or 0), interview_id, chat_id, payload)
+                )
+        return saved
+
+    async def mark_update(self, update_id: int, at: datetime) -> bool:
+        """Record an update that changed no interview; False if it was seen before."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "INSERT OR IGNORE INTO processed_updates (update_id, handled_at) VALUES (?, ?)",
+                (update_id, iso(at)),
+            )
+            return cursor.rowcount == 1
+
+    async def _save_state(
+        self, connection: aiosqlite.Connection, interview_id: str, step: Step, at: datetime
+    ) -> None:
+        state = step.state
+        due = next((e.due for e in step.events if isinstance(e, ev.Waiting)), None)
+        status = status_of(state)
+        await connection.execute(
+            "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
+            "limited_circulation = ?, updated_at = ?, "
+            "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END "
+            "WHERE id = ?",
+            (
+                self.db.seal(state.model_dump_json()),
+                status,
+                state.language,
+                iso(due) if due and not state.finished else None,
+                int(state.limited_circulation),
+                iso(at),
+                int(state.finished),
+                iso(at),
+                interview_id,
+            ),
+        )
+
+    async def _apply_events(
+        self,
+        connection: aiosqlite.Connection,
+        interview_id: str,
+        step: Step,
+        at: datetime,
+        saved: SavedStep,
+    ) -> bool:
+        deleted = False
+        for event in step.events:
+            if isinstance(event, ev.Waiting):
+                continue
+            question = getattr(event, "question", None)
+            await connection.execute(
+                "INSERT INTO events (interview_id, type, at, question_id) VALUES (?, ?, ?, ?)",
+                (interview_id, event.type, iso(at), question),
+            )
+            if isinstance(event, ev.AnswerRecorded):
+                kind = "answered" if event.previous is None else "changed"
+                await self._answer(
+                    connection, interview_id, event.question, kind, encode_value(event.value), at
+                )
+            elif isinstance(event, ev.AnswerCleared):
+                await self._answer(connection, interview_id, event.question, "cleared", None, at)
+            elif isinstance(event, ev.QuestionSkipped):
+                await self._answer(connection, interview_id, event.question, "skipped", None, at)
+            elif isinstance(event, ev.ConsentGiven):
+                await connection.execute(
+                    "UPDATE interviews SET consented_at = ? WHERE id = ?", (iso(at), interview_id)
+                )
+            elif isinstance(event, ev.ConcernRaised):
+                cursor = await connection.execute(
+                    "INSERT INTO concerns (interview_id, question_id, reason, answer, raised_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (interview_id, event.question, event.reason, event.answer, iso(at)),
+                )
+                saved.concern_ids.append(int(cursor.lastrowid or 0))
+            elif isinstance(event, ev.Stopped) and not event.keep:
+                await self.delete_content(connection, interview_id)
+                await write_audit(
+                    connection, "person", "answers_deleted_on_request", at, interview_id
+                )
+                deleted = True
+        return deleted
+
+    async def _answer(
+        self,
+        connection: aiosqlite.Connection,
+        interview_id: str,
+        question: str,
+        kind: str,
+        value: str | None,
+        at: datetime,
+    ) -> None:
+        await connection.execute(
+            "INSERT INTO answers (interview_id, question_id, kind, value, recorded_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                interview_id,
+                question,
+                kind,
+                self.db.seal(value) if value is not None else None,
+                iso(at),
+            ),
+        )
+
+    async def _transcribe(
+        self,
+        connection: aiosqlite.Connection,
+        interview_id: str,
+        step: Step,
+        at: datetime,
+        incoming: str | None,
+    ) -> None:
+        lines: list[tuple[str, str]] = []
+        if incoming is not None:
+            lines.append(("in", incoming))
+        lines.extend(("out", message.text) for message in step.messages)
+        await connection.executemany(
+            "INSERT INTO transcript (interview_id, direction, at, body) VALUES (?, ?, ?, ?)",
+            [(interview_id, direction, iso(at), self.db.seal(text)) for direction, text in lines],
+        )
+
+    @staticmethod
+    async def delete_content(connection: aiosqlite.Connection, interview_id: str) -> None:
+        """Remove everything the person said; what remains holds no content."""
+        await connection.execute("DELETE FROM answers WHERE interview_id = ?", (interview_id,))
+        await connection.execute("DELETE FROM transcript WHERE interview_id = ?", (interview_id,))
+        await connection.execute(
+            "UPDATE outbox SET payload = NULL WHERE interview_id = ? AND sent_at IS NOT NULL",
+            (interview_id,),
+        )

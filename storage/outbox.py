@@ -1,0 +1,45 @@
+"""The outbox: replies committed with the input that caused them, sent after the commit.
+
+A reply survives a crash or a Telegram outage because it is on disk before it is sent;
+once sent its text is wiped, since the transcript already holds it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.database import Database, iso
+from storage.records import OutgoingMessage
+
+
+class Outbox:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def unsent(self, limit: int = 200) -> list[OutgoingMessage]:
+        """Messages not yet delivered, oldest first, so each chat gets them in order."""
+        rows = await self.db.fetch_all(
+            "SELECT id, interview_id, chat_id, payload FROM outbox "
+            "WHERE sent_at IS NULL AND payload IS NOT NULL ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows]
+
+    async def mark_sent(self, message_ids: list[int], at: datetime) -> None:
+        if not message_ids:
+            return
+        async with self.db.transaction() as connection:
+            await connection.executemany(
+                "UPDATE outbox SET sent_at = ?, payload = NULL WHERE id = ?",
+                [(iso(at), message_id) for message_id in message_ids],
+            )
+
+    async def add(self, chat_id: int, payload: str, at: datetime) -> OutgoingMessage:
+        """A message for a chat outside any interview (a staff alert, a reminder to staff)."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "INSERT INTO outbox (interview_id, chat_id, payload, created_at) "
+                "VALUES (NULL, ?, ?, ?)",
+                (chat_id, self.db.seal(payload), iso(at)),
+            )
+        return OutgoingMessage(int(cursor.lastrowid or 0), None, chat_id, payload)

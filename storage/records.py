@@ -1,0 +1,133 @@
+"""Plain records that storage hands to the shell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Role = Literal["interviewer", "reviewer", "admin"]
+ROLES: tuple[Role, ...] = ("interviewer", "reviewer", "admin")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """Someone on the staff side, known by their Telegram user id."""
+
+    user_id: int
+    name: str
+    role: Role
+    services: tuple[str, ...]
+    removed: bool = False
+
+    def may_see(self, service: str | None) -> bool:
+        """Admins see everything; others only the homes or services they are assigned to."""
+        if self.removed:
+            return False
+        if self.role == "admin":
+            return True
+        return service is not None and service in self.services
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is reading or changing records, for access checks and the audit log."""
+
+    label: str
+    staff: StaffMember | None = None
+    operator: bool = False
+
+    def may_see(self, service: str | None) -> bool:
+        if self.operator:
+            return True
+        return self.staff is not None and self.staff.may_see(service)
+
+    @classmethod
+    def for_staff(cls, member: StaffMember) -> Actor:
+        return cls(f"staff:{member.user_id}", member)
+
+    @classmethod
+    def for_operator(cls, who: str) -> Actor:
+        """The person running the command line on the server: trusted, and audited."""
+        return cls(f"operator:{who}", operator=True)
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """An interview as listed for staff: no answers, no state."""
+
+    id: str
+    flow_id: str
+    flow_version: str
+    display_name: str
+    service: str | None
+    language: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    limited_circulation: bool
+    chat_id: int | None
+    open_concerns: int = 0
+    concerns: int = 0
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    """What staff get back when they invite someone: the token is shown once, never stored."""
+
+    interview_id: str
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    question_id: str
+    kind: str
+    value: str | list[str] | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    direction: Literal["in", "out"]
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class ConcernRecord:
+    id: int
+    interview_id: str
+    question_id: str | None
+    reason: str
+    answer: str | None
+    raised_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: int | None
+    service: str | None = None
+    alerted: tuple[int, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Everything staff may read about one interview."""
+
+    interview: InterviewSummary
+    consented_at: datetime | None
+    answers: dict[str, str | list[str]]
+    skipped: list[str]
+    history: list[AnswerChange]
+    lines: list[TranscriptLine]
+    concerns: list[ConcernRecord]
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message committed to the outbox, waiting to be sent to a chat."""
+
+    id: int
+    interview_id: str | None
+    chat_id: int | None
+    payload: str

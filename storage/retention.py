@@ -1,0 +1,87 @@
+"""Erasure on request and at the end of the retention period. The audit trail stays."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from storage.audit import write_audit
+from storage.database import Database, iso
+from storage.errors import NotFound
+from storage.interviews import Interviews
+from storage.records import Actor
+
+ERASED_NAME = "(erased)"
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    """What a purge did, in counts only."""
+
+    erased: int
+    expired_invitations: int
+
+
+class Retention:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> None:
+        """Remove an interview's content for good; keep a content-free row and the audit entry."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE interviews SET status = 'erased', state = NULL, display_name = ?, "
+                "due_at = NULL, erased_at = ?, updated_at = ? WHERE id = ? AND status != 'erased'",
+                (self.db.seal(ERASED_NAME), iso(at), iso(at), interview_id),
+            )
+            if cursor.rowcount == 0:
+                row = await self.db.fetch_one(
+                    "SELECT 1 FROM interviews WHERE id = ?", (interview_id,)
+                )
+                if row is None:
+                    raise NotFound(
+                        f"No interview {interview_id}. See 'exit-interviews interviews list'."
+                    )
+                return
+            await Interviews.delete_content(connection, interview_id)
+            await connection.execute("DELETE FROM outbox WHERE interview_id = ?", (interview_id,))
+            await connection.execute(
+                "DELETE FROM invitations WHERE interview_id = ?", (interview_id,)
+            )
+            await write_audit(connection, actor, "erased", at, interview_id, reason)
+
+    async def purge(
+        self, now: datetime, actor: Actor, *, keep_finished_days: int, invitation_days: int
+    ) -> PurgeReport:
+        """Apply the retention period: erase finished interviews past it, close stale invitations."""
+        finished_before = iso(now - timedelta(days=keep_finished_days))
+        rows = await self.db.fetch_all(
+            "SELECT id FROM interviews WHERE status IN "
+            "('completed', 'stopped', 'declined', 'expired') AND finished_at IS NOT NULL "
+            "AND finished_at <= ?",
+            (finished_before,),
+        )
+        for row in rows:
+            await self.erase(str(row[0]), actor, now, "retention period ended")
+        invited_before = iso(now - timedelta(days=invitation_days))
+        stale = await self.db.fetch_all(
+            "SELECT i.id FROM interviews i WHERE i.status = 'invited' AND i.chat_id IS NULL "
+            "AND i.created_at <= ?",
+            (invited_before,),
+        )
+        stale_expired = await self.db.fetch_all(
+            "SELECT DISTINCT v.interview_id FROM invitations v JOIN interviews i "
+            "ON i.id = v.interview_id WHERE i.status = 'invited' AND i.chat_id IS NULL "
+            "AND v.expires_at <= ?",
+            (iso(now),),
+        )
+        closing = sorted({str(r[0]) for r in [*stale, *stale_expired]})
+        async with self.db.transaction() as connection:
+            for interview_id in closing:
+                await connection.execute(
+                    "UPDATE interviews SET status = 'expired', finished_at = ?, due_at = NULL, "
+                    "updated_at = ? WHERE id = ?",
+                    (iso(now), iso(now), interview_id),
+                )
+                await write_audit(connection, actor, "invitation_expired", now, interview_id)
+        return PurgeReport(erased=len(rows), expired_invitations=len(closing))

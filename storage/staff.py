@@ -1,0 +1,95 @@
+"""Staff: who may use staff commands, their role, and the homes or services they cover."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from storage.audit import write_audit
+from storage.database import Database, iso
+from storage.errors import UnknownStaffError
+from storage.records import Actor, Role, StaffMember
+
+
+class StaffDirectory:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(
+        self,
+        user_id: int,
+        name: str,
+        role: Role,
+        services: Sequence[str],
+        actor: Actor,
+        at: datetime,
+    ) -> StaffMember:
+        """Register (or re-register) a member of staff; audited."""
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO staff (user_id, name, role, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+                "removed_at = NULL",
+                (user_id, self.db.seal(name), role, iso(at)),
+            )
+            await connection.execute("DELETE FROM staff_services WHERE user_id = ?", (user_id,))
+            await connection.executemany(
+                "INSERT INTO staff_services (user_id, service) VALUES (?, ?)",
+                [(user_id, service) for service in sorted(set(services))],
+            )
+            await write_audit(
+                connection,
+                actor,
+                "staff_added",
+                at,
+                detail=f"user {user_id} as {role}; services: {', '.join(services)}",
+            )
+        return StaffMember(user_id, name, role, tuple(sorted(set(services))))
+
+    async def remove(self, user_id: int, actor: Actor, at: datetime) -> None:
+        """Take away someone's access at once; their past actions stay in the audit log."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE staff SET removed_at = ? WHERE user_id = ? AND removed_at IS NULL",
+                (iso(at), user_id),
+            )
+            if cursor.rowcount == 0:
+                raise UnknownStaffError(
+                    f"No current member of staff has user id {user_id}. "
+                    "See 'exit-interviews staff list'."
+                )
+            await connection.execute("DELETE FROM staff_services WHERE user_id = ?", (user_id,))
+            await write_audit(connection, actor, "staff_removed", at, detail=f"user {user_id}")
+
+    async def get(self, user_id: int) -> StaffMember | None:
+        """The current member of staff with this Telegram user id, or None."""
+        row = await self.db.fetch_one(
+            "SELECT user_id, name, role FROM staff WHERE user_id = ? AND removed_at IS NULL",
+            (user_id,),
+        )
+        if row is None:
+            return None
+        return await self._member(row)
+
+    async def _member(self, row: object) -> StaffMember:
+        user_id, name, role = row[0], row[1], row[2]  # type: ignore[index]
+        services = await self.db.fetch_all(
+            "SELECT service FROM staff_services WHERE user_id = ? ORDER BY service", (user_id,)
+        )
+        return StaffMember(
+            int(user_id), self.db.open_text(name), role, tuple(s[0] for s in services)
+        )
+
+    async def all(self) -> list[StaffMember]:
+        rows = await self.db.fetch_all(
+            "SELECT user_id, name, role FROM staff WHERE removed_at IS NULL ORDER BY user_id"
+        )
+        return [await self._member(row) for row in rows]
+
+    async def to_alert(self, service: str | None) -> list[StaffMember]:
+        """Who hears of a concern: every admin, and everyone assigned to that home or service."""
+        return [
+            m
+            for m in await self.all()
+            if m.role == "admin" or (service is not None and service in m.services)
+        ]

@@ -1,0 +1,40 @@
+"""The one door to the database: open it, and reach each kind of record from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.audit import AuditLog
+from storage.concerns import Concerns
+from storage.crypto import Cipher
+from storage.database import Database
+from storage.interviews import Interviews
+from storage.outbox import Outbox
+from storage.retention import Retention
+from storage.staff import StaffDirectory
+from storage.transcripts import Transcripts
+
+
+class Storage:
+    """Every query the product makes lives behind this object's parts."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.interviews = Interviews(db)
+        self.staff = StaffDirectory(db)
+        self.concerns = Concerns(db)
+        self.outbox = Outbox(db)
+        self.audit = AuditLog(db)
+        self.retention = Retention(db)
+        self.transcripts = Transcripts(db, self.interviews, self.concerns)
+
+    @classmethod
+    async def open(cls, path: Path, cipher: Cipher) -> Storage:
+        """Open the database at `path`, creating and migrating it as needed."""
+        return cls(await Database.open(path, cipher))
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def backup(self, target: Path) -> None:
+        await self.db.backup(target)
