@@ -19,7 +19,9 @@ from rich.table import Table
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.context import AppContext, load_catalogue, open_context
+from bot.logs import configure_logging
 from bot.rendering import interview_row, transcript_json, transcript_text
+from bot.telegram_app import ConfigurationError, Webhook, run_until_signalled
 from bot.terminal import TerminalChannel
 from flows import FlowError
 from flows.help import load_help_directory
@@ -75,7 +77,7 @@ def run_with_context(work: Callable[[AppContext], Awaitable[T]]) -> T:
 
     try:
         return asyncio.run(main())
-    except (StorageError, FlowError) as error:
+    except (StorageError, FlowError, ConfigurationError) as error:
         fail(str(error))
     except ValueError as error:
         fail(str(error))
@@ -408,6 +410,36 @@ def staff_remove(user_id: int) -> None:
 
     run_with_context(work)
     out.print(f"User {user_id} removed from staff.")
+
+
+@app.command()
+def run(
+    webhook_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Public HTTPS URL Telegram should post updates to; without it, long polling."
+        ),
+    ] = None,
+    listen: Annotated[
+        str, typer.Option(help="Address the webhook server listens on.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the webhook server listens on.")] = 8443,
+    secret_token: Annotated[
+        str | None, typer.Option(help="Secret Telegram sends with each webhook call.")
+    ] = None,
+) -> None:
+    """Run the Telegram bot until SIGTERM or Ctrl-C."""
+    config = settings()
+    configure_logging(config.log_level)
+    webhook = Webhook(webhook_url, listen, port, secret_token) if webhook_url else None
+
+    async def work(context: AppContext) -> None:
+        await run_until_signalled(context, webhook)
+
+    try:
+        run_with_context(work)
+    except ConfigurationError as error:
+        fail(str(error))
 
 
 def main() -> None:

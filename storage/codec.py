@@ -7,8 +7,8 @@ import json
 from flows.outputs import Button, Message
 
 
-def encode_message(message: Message) -> str:
-    """A message as JSON, for the outbox."""
+def encode_message(message: Message, concern_id: int | None = None) -> str:
+    """A message as JSON, for the outbox; `concern_id` marks a staff alert to acknowledge."""
     return json.dumps(
         {
             "text": message.text,
@@ -16,9 +16,16 @@ def encode_message(message: Message) -> str:
             "buttons": [[[b.label, b.value] for b in row] for row in message.buttons],
             "prompt": message.prompt,
             "replaces_prompt": message.replaces_prompt,
+            "concern_id": concern_id,
         },
         ensure_ascii=False,
     )
+
+
+def concern_of(payload: str) -> int | None:
+    """The concern a staff alert is about, if the payload is one."""
+    value = json.loads(payload).get("concern_id")
+    return int(value) if value is not None else None
 
 
 def decode_message(payload: str) -> Message:

@@ -25,6 +25,23 @@ class Outbox:
         )
         return [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows]
 
+    async def unsent_for_chat(self, chat_id: int, limit: int = 100) -> list[OutgoingMessage]:
+        """One chat's undelivered messages, in the order they were committed."""
+        rows = await self.db.fetch_all(
+            "SELECT id, interview_id, chat_id, payload FROM outbox WHERE chat_id = ? "
+            "AND sent_at IS NULL AND payload IS NOT NULL ORDER BY id LIMIT ?",
+            (chat_id, limit),
+        )
+        return [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows]
+
+    async def chats_waiting(self) -> list[int]:
+        """Telegram chats with undelivered messages (the terminal, chat 0, is not one)."""
+        rows = await self.db.fetch_all(
+            "SELECT DISTINCT chat_id FROM outbox WHERE sent_at IS NULL AND payload IS NOT NULL "
+            "AND chat_id IS NOT NULL AND chat_id != 0"
+        )
+        return [int(r[0]) for r in rows]
+
     async def mark_sent(self, message_ids: list[int], at: datetime) -> None:
         if not message_ids:
             return

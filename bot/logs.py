@@ -1,0 +1,26 @@
+"""Structured log lines that never carry what a person wrote, nor the bot's token."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+LOGGER = logging.getLogger("exit_interviews")
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """One line per event, key=value, on standard error. httpx is quietened: it logs URLs,
+    and Telegram URLs contain the bot token."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s level=%(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Application"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def log_event(event: str, **fields: object) -> None:
+    """Log an event by name with ids and counts only; callers never pass answer text."""
+    details = " ".join(f"{key}={value}" for key, value in fields.items())
+    LOGGER.info("event=%s %s", event, details)

@@ -1,0 +1,189 @@
+"""Building and running the python-telegram-bot application around the service."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import signal
+from dataclasses import dataclass
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.alerts import ConcernAlerter
+from bot.context import AppContext
+from bot.delivery import OutboxSender
+from bot.logs import log_event
+from bot.participants import ChatSerializer, Participants
+from bot.scheduler import Scheduler
+from bot.staff_chat import StaffChat
+from bot.strangers import SOMETHING_WENT_WRONG, TokenGuard
+
+TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+TOKEN_HELP = (
+    "EXIT_TELEGRAM_TOKEN is {problem}. Create a bot with @BotFather in Telegram "  # noqa: S105
+    "(send /newbot), then put the token it gives you in EXIT_TELEGRAM_TOKEN."
+)
+PUBLIC_COMMANDS = [
+    BotCommand("help", "People who can help"),
+    BotCommand("skip", "Skip this question"),
+    BotCommand("back", "Go back a question"),
+    BotCommand("pause", "Take a break"),
+    BotCommand("stop", "Stop the interview"),
+]
+CONTROLS = ["skip", "back", "pause", "stop", "help"]
+
+
+class ConfigurationError(Exception):
+    """The bot cannot start with these settings; the message says what to change."""
+
+
+@dataclass
+class Webhook:
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str | None = None
+
+
+def checked_token(app: AppContext) -> str:
+    token = app.settings.telegram_token
+    if token is None or not token.get_secret_value():
+        raise ConfigurationError(TOKEN_HELP.format(problem="not set"))
+    value = token.get_secret_value().strip()
+    if not TOKEN_SHAPE.match(value):
+        raise ConfigurationError(
+            TOKEN_HELP.format(problem="not a bot token (it should look like 123456789:AA... )")
+        )
+    return value
+
+
+@dataclass
+class BotParts:
+    application: Application  # type: ignore[type-arg]
+    sender: OutboxSender
+    scheduler: Scheduler
+
+
+def build_application(app: AppContext) -> BotParts:
+    """The application with every handler, the rate limiter, and the scheduler's job."""
+    application = (
+        ApplicationBuilder()
+        .token(checked_token(app))
+        .base_url(app.settings.telegram_base_url)
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        .concurrent_updates(True)
+        .build()
+    )
+    sender = OutboxSender(application.bot, app.storage, app.clock)
+    alerter = ConcernAlerter(app.storage, app.flows, sender, app.clock)
+    people = Participants(app, sender, alerter, TokenGuard())
+    staff = StaffChat(app)
+    scheduler = Scheduler(app, sender, alerter)
+    serial = ChatSerializer()
+    private = filters.ChatType.PRIVATE
+    handlers: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]] = [
+        MessageHandler(filters.UpdateType.EDITED, serial(people.on_edited)),
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS, serial(people.on_group)),
+        MessageHandler(filters.ChatType.GROUPS, serial(people.on_group)),
+        CallbackQueryHandler(serial(staff.on_acknowledge), pattern=r"^ack\|"),
+        CallbackQueryHandler(serial(people.on_button)),
+        CommandHandler("start", serial(people.on_start)),
+        CommandHandler("whoami", serial(staff.on_whoami)),
+        CommandHandler("invite", serial(staff.on_invite)),
+        CommandHandler("interviews", serial(staff.on_interviews)),
+        CommandHandler("transcript", serial(staff.on_transcript)),
+        CommandHandler("concerns", serial(staff.on_concerns)),
+        CommandHandler(CONTROLS, serial(people.on_control)),
+        MessageHandler(private & filters.TEXT, serial(people.on_text)),
+        MessageHandler(
+            private & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE), serial(people.on_voice)
+        ),
+        MessageHandler(private, serial(people.on_media)),
+    ]
+    application.add_handlers(handlers)
+    application.add_error_handler(_on_error)
+    return BotParts(application, sender, scheduler)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    log_event("handler_error", error=type(error).__name__)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+
+
+async def _scheduler_loop(scheduler: Scheduler, interval: float, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await scheduler.tick()
+        except Exception as error:
+            log_event("scheduler_error", error=type(error).__name__)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def serve(
+    app: AppContext, stop: asyncio.Event, webhook: Webhook | None = None, poll_timeout: int = 10
+) -> None:
+    """Run until `stop` is set: receive updates, send replies, run the scheduler."""
+    parts = build_application(app)
+    application = parts.application
+    try:
+        await application.initialize()
+    except InvalidToken as error:
+        raise ConfigurationError(TOKEN_HELP.format(problem="refused by Telegram")) from error
+    try:
+        await application.bot.set_my_commands(PUBLIC_COMMANDS)
+        await application.start()
+        assert application.updater is not None
+        if webhook is None:
+            await application.updater.start_polling(
+                timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, poll_interval=0
+            )
+        else:
+            await application.updater.start_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                webhook_url=webhook.url,
+                secret_token=webhook.secret_token,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        log_event(
+            "bot_started",
+            mode="webhook" if webhook else "polling",
+            username=application.bot.username,
+        )
+        await parts.sender.flush_all()
+        ticker = asyncio.create_task(
+            _scheduler_loop(parts.scheduler, app.settings.scheduler_interval_seconds, stop)
+        )
+        await stop.wait()
+        await ticker
+        await application.updater.stop()
+        await application.stop()
+    finally:
+        await application.shutdown()
+        log_event("bot_stopped")
+
+
+async def run_until_signalled(app: AppContext, webhook: Webhook | None = None) -> None:
+    """`serve`, stopping cleanly on SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(app, stop, webhook)

@@ -1,0 +1,95 @@
+"""Engine messages as Telegram messages: inline keyboards, and button data that can be checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from flows.outputs import Message
+
+ANSWER_PREFIX = "a"
+ACK_PREFIX = "ack"
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True)
+class ButtonPress:
+    """What a person's button press claims: which interview, which prompt, which value."""
+
+    interview_id: str
+    prompt: int | None
+    value: str
+
+
+def answer_data(interview_id: str, prompt: int | None, value: str) -> str:
+    """Callback data for an answer button; fits Telegram's 64-byte limit."""
+    data = f"{ANSWER_PREFIX}|{interview_id}|{prompt if prompt is not None else ''}|{value}"
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"button value too long for Telegram: {value!r}; shorten the option id")
+    return data
+
+
+def parse_answer(data: str) -> ButtonPress | None:
+    """The claim in a button's data, or None if it is not one of ours."""
+    parts = data.split("|", 3)
+    if len(parts) != 4 or parts[0] != ANSWER_PREFIX:
+        return None
+    _, interview_id, prompt, value = parts
+    if prompt and not prompt.isdigit():
+        return None
+    return ButtonPress(interview_id, int(prompt) if prompt else None, value)
+
+
+def keyboard(message: Message, interview_id: str) -> InlineKeyboardMarkup | None:
+    """The message's buttons as an inline keyboard, or None if it has none."""
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    b.label, callback_data=answer_data(interview_id, message.prompt, b.value)
+                )
+                for b in row
+            ]
+            for row in message.buttons
+        ]
+    )
+
+
+def ack_keyboard(concern_id: int) -> InlineKeyboardMarkup:
+    """The button staff press to say they have taken a concern on."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "✅ I am dealing with this", callback_data=f"{ACK_PREFIX}|{concern_id}"
+                )
+            ]
+        ]
+    )
+
+
+def parse_ack(data: str) -> int | None:
+    parts = data.split("|")
+    if len(parts) == 2 and parts[0] == ACK_PREFIX and parts[1].isdigit():
+        return int(parts[1])
+    return None
+
+
+def split_for_telegram(text: str, limit: int = 4000) -> list[str]:
+    """Long staff texts in pieces under Telegram's 4096-character limit, split at lines."""
+    pieces: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        while len(line) > limit:
+            pieces.append(line[:limit])
+            line = line[limit:]
+        if len(current) + len(line) + 1 > limit:
+            pieces.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        pieces.append(current)
+    return pieces or [""]

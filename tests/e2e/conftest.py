@@ -1,0 +1,116 @@
+"""Running the real bot against the fake Bot API server, in the test's own event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from bot.config import Settings
+from bot.context import AppContext, open_context
+from bot.telegram_app import serve
+from flows.loader import DEFINITIONS, flow_files
+from storage import Actor
+from tests.conftest import FakeClock
+from tests.fake_telegram import TOKEN, FakeBotApi
+from tests.flows.helpers import FIXTURES
+
+OPERATOR = Actor.for_operator("e2e")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    fake = await FakeBotApi().start()
+    yield fake
+    await fake.stop()
+
+
+def make_settings(tmp_path: Path, api: FakeBotApi, key: str, **overrides: object) -> Settings:
+    flows_dir = tmp_path / "flows"
+    if not flows_dir.exists():
+        flows_dir.mkdir()
+        for path in [*flow_files(DEFINITIONS), FIXTURES / "every-kind.yaml"]:
+            shutil.copy(path, flows_dir / path.name)
+    values: dict[str, object] = {
+        "database": tmp_path / "bot.sqlite3",
+        "data_key": SecretStr(key),
+        "telegram_token": SecretStr(TOKEN),
+        "telegram_base_url": api.base_url,
+        "bot_username": "exit_interviews_test_bot",
+        "flows_dir": flows_dir,
+        "scheduler_interval_seconds": 0.1,
+        "quiet_start": "21:00",
+        "quiet_end": "08:00",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+class RunningBot:
+    """The whole application, started and stopped like the real process would be."""
+
+    def __init__(self, settings: Settings, clock: FakeClock) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.context: AppContext | None = None
+        self._stack = AsyncExitStack()
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def app(self) -> AppContext:
+        assert self.context is not None
+        return self.context
+
+    async def start(self) -> RunningBot:
+        self._stop = asyncio.Event()
+        self.context = await self._stack.enter_async_context(
+            open_context(self.settings, self.clock)
+        )
+        self._task = asyncio.create_task(serve(self.context, self._stop, poll_timeout=1))
+        return self
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await asyncio.wait_for(self._task, timeout=15)
+        await self._stack.aclose()
+        self._stack = AsyncExitStack()
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    async def invite(
+        self,
+        flow_id: str = "every-kind",
+        service: str | None = "Oak House",
+        name: str = "Test Person",
+        language: str | None = None,
+    ) -> tuple[str, str]:
+        invitation = await self.app.storage.interviews.invite(
+            flow_id=flow_id,
+            flow_version=self.app.flows[flow_id].version,
+            display_name=name,
+            service=service,
+            language=language,
+            expires_at=self.clock() + timedelta(days=28),
+            actor=OPERATOR,
+            at=self.clock(),
+        )
+        return invitation.interview_id, invitation.token
+
+
+@pytest.fixture
+async def bot(
+    tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    running = await RunningBot(make_settings(tmp_path, api, key), clock).start()
+    yield running
+    await running.stop()
