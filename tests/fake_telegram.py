@@ -8,6 +8,7 @@ through getUpdates, records every message the bot sends per chat, and can be tol
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
@@ -297,12 +298,10 @@ class FakeBotApi:
             if ready or time.monotonic() >= deadline:
                 return ready[:100]
             self._new_update.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     self._new_update.wait(), timeout=max(0.01, deadline - time.monotonic())
                 )
-            except TimeoutError:
-                pass
 
     async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
