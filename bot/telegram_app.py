@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import signal
 from dataclasses import dataclass
@@ -79,12 +80,17 @@ class BotParts:
 
 def build_application(app: AppContext) -> BotParts:
     """The application with every handler, the rate limiter, and the scheduler's job."""
+    # Opt in now to python-telegram-bot 23's timedelta retry_after, which the rate limiter
+    # already uses; without it every flood-control retry logs a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     application = (
         ApplicationBuilder()
         .token(checked_token(app))
         .base_url(app.settings.telegram_base_url)
         .rate_limiter(AIORateLimiter(max_retries=5))
         .concurrent_updates(True)
+        .pool_timeout(10.0)
+        .get_updates_pool_timeout(10.0)
         .build()
     )
     sender = OutboxSender(application.bot, app.storage, app.clock)

@@ -92,6 +92,7 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.delivered_offset = 0
+        self.faults_served: list[str] = []
 
     @property
     def base_url(self) -> str:
@@ -234,6 +235,7 @@ class FakeBotApi:
         if self._random.random() >= self.faults.rate:
             return None
         kind = self._random.choice(self.faults.kinds)
+        self.faults_served.append(kind)
         if kind == "429":
             return web.json_response(
                 {

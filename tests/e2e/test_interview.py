@@ -40,6 +40,7 @@ async def test_a_whole_interview_with_buttons_and_free_text(
     await api.wait_until_idle()
     api.tap(CHAT, "Next")
     summary = await api.wait_for_text(CHAT, "Here is what you told us")
+    await api.wait_for_text(CHAT, "Nothing is sent until you say so")
     assert "The staff were kind\nand the food was good" in summary.text
     api.tap(CHAT, "Yes, send it")
     await api.wait_for_text(CHAT, "Thank you.")
