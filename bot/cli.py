@@ -44,8 +44,8 @@ app.add_typer(invite_app, name="invite")
 app.add_typer(interviews_app, name="interviews")
 app.add_typer(staff_app, name="staff")
 
-out = Console()
-err = Console(stderr=True)
+out = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=not sys.stdout.isatty())
+err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 
@@ -257,7 +257,7 @@ def invite_create(
 
     result = run_with_context(work)
     if as_json:
-        out.print_json(json.dumps(result))
+        typer.echo(json.dumps(result))
     else:
         out.print(
             f"Interview {result['interview_id']} created. Send this link to the person "
@@ -284,7 +284,7 @@ def interviews_list(
 
     rows = run_with_context(work)
     if as_json:
-        out.print_json(json.dumps(rows))
+        typer.echo(json.dumps(rows, ensure_ascii=False))
         return
     table = Table("id", "flow", "name", "service", "status", "created", "concerns")
     for row in rows:
@@ -316,7 +316,7 @@ def transcript(
             return json.dumps(transcript_json(record, flow), ensure_ascii=False, indent=2)
         return transcript_text(record, flow)
 
-    out.print(run_with_context(work), markup=False, highlight=False)
+    typer.echo(run_with_context(work))
 
 
 @app.command()

@@ -24,6 +24,7 @@ from storage.records import Actor, OutgoingMessage
 TERMINAL_CHAT = 0
 COMMANDS = {f"/{c.value}": c for c in Control}
 BUTTON_COMMANDS = {"/next": "_next", "/done": "_done"}
+CONTROL_VALUES = frozenset(f"_{c.value}" for c in Control)
 
 
 @dataclass
@@ -61,11 +62,19 @@ class TerminalChannel:
         style = {"concern": "bold yellow", "help": "cyan", "ending": "bold green"}.get(
             message.kind, ""
         )
-        self.console.print(message.text, style=style, markup=False, highlight=False)
-        buttons = message.all_buttons()
-        if buttons:
-            for number, button in enumerate(buttons, start=1):
-                self.console.print(f"   {number}. {button.label}", markup=False, highlight=False)
+        self.console.print(message.text, style=style, markup=False, highlight=False, soft_wrap=True)
+        buttons = [b for b in message.all_buttons() if b.value not in CONTROL_VALUES]
+        for number, button in enumerate(buttons, start=1):
+            self.console.print(f"   {number}. {button.label}", markup=False, highlight=False)
+        if message.buttons:
+            controls = [b for b in message.all_buttons() if b.value in CONTROL_VALUES]
+            if controls:
+                self.console.print(
+                    "   (" + "  ".join(f"/{b.value.lstrip('_')} {b.label}" for b in controls) + ")",
+                    markup=False,
+                    highlight=False,
+                    style="dim",
+                )
             self.screen = TerminalScreen(buttons, message.prompt)
         self.console.print()
 

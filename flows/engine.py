@@ -72,11 +72,11 @@ class _Turn:
         if self.state.phase is Phase.NEW:
             self._open(inp.language if isinstance(inp, Start) else None)
             return
-        if isinstance(inp, Start):
-            self._present(resumed=True)
-            return
         if self.state.phase is Phase.PAUSED:
             self._while_paused(inp)
+            return
+        if isinstance(inp, Start):
+            self._present(resumed=True)
             return
         value = self._value_of(inp)
         if value is None:
@@ -420,7 +420,7 @@ class _Turn:
         self.events.append(ev.Paused())
         self._present()
 
-    def _while_paused(self, inp: Text | Choice | Command) -> None:
+    def _while_paused(self, inp: Start | Text | Choice | Command) -> None:
         if isinstance(inp, Command) and inp.control in {Control.STOP, Control.HELP}:
             self.state.phase = self.state.resume_phase or Phase.QUESTION
             self.events.append(ev.Resumed())

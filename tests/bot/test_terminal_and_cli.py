@@ -1,0 +1,179 @@
+"""The command line and the terminal channel, run as a person or a script would run them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from storage import new_key
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"EXIT_DATABASE": str(tmp_path / "cli.sqlite3"), "EXIT_DATA_KEY": new_key()}
+
+
+def cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", **env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_whole_interview_piped_into_the_terminal(env: dict[str, str]) -> None:
+    answers = ["1", "1", "no", "3", "1", "2", "1", "1", "They packed my things with me", "1"]
+    answers += ["/skip"] * 60 + ["1"]
+    result = cli(env, "chat", "--flow", "children-home", stdin="\n".join(answers) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Were you happy living here?" in result.stdout
+    assert "Here is what you told us" in result.stdout
+    assert "Good luck with your move!" in result.stdout
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    record = json.loads(cli(env, "transcript", listed[0]["id"], "--format", "json").stdout)
+    answered = {q["id"]: q["answer"] for q in record["questions"] if q["answer"]}
+    assert answered == {
+        "happy_living_here": "yes",
+        "live_somewhere_else": "no",
+        "asked_what_you_wanted": "not_sure",
+        "happy_leaving": "yes",
+        "who_decided": "together",
+        "stay_longer": "yes",
+        "helped_get_ready": "yes",
+        "what_helped": "They packed my things with me",
+    }
+
+
+def test_the_terminal_completes_and_controls_work(env: dict[str, str]) -> None:
+    script = ["1", "/skip", "/back", "3", "/help", "/pause", "carry on"]
+    script += ["/skip"] * 70 + ["1"]
+    result = cli(env, "chat", "--flow", "children-home", stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Childline" in out and "we have paused" in out and "Welcome back" in out
+    assert "Good luck with your move!" in out
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    assert listed[0]["status"] == "completed"
+
+
+def test_end_of_input_pauses_and_resume_carries_on(env: dict[str, str]) -> None:
+    first = cli(env, "chat", "--flow", "children-home", stdin="1\n1\n")
+    assert first.returncode == 0
+    assert "End of input: the interview is paused and saved" in first.stdout
+    interview_id = first.stdout.rsplit("--resume ", 1)[1].split()[0]
+    second = cli(env, "chat", "--resume", interview_id, stdin="2\n")
+    assert "Would you have liked to live somewhere else?" in second.stdout
+    record = json.loads(cli(env, "transcript", interview_id, "--format", "json").stdout)
+    answered = {q["id"]: q["answer"] for q in record["questions"] if q["answer"]}
+    assert answered == {"happy_living_here": "yes", "live_somewhere_else": "no"}
+
+
+def test_welsh_in_the_terminal(env: dict[str, str]) -> None:
+    result = cli(env, "chat", "--flow", "foster-carer", stdin="Cymraeg\n1\n")
+    assert "Hoffech chi gymryd rhan?" in result.stdout
+    assert "Sut mae eich maethu'n dod i ben?" in result.stdout
+
+
+def test_flows_check_passes_on_the_shipped_flows_and_fails_with_lines(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    ok = cli(env, "flows", "check")
+    assert ok.returncode == 0, ok.stdout
+    assert "children-home" in ok.stdout and "placeholder" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (ROOT / "tests/flows/fixtures/every-kind.yaml")
+        .read_text()
+        .replace("question: q_yes_no", "question: nowhere")
+    )
+    failed = cli(env, "flows", "check", str(bad))
+    assert failed.returncode == 1
+    assert f"{bad}:" in failed.stdout and "unknown question 'nowhere'" in failed.stdout
+
+
+def test_flows_list_and_show(env: dict[str, str]) -> None:
+    assert "foster-carer" in cli(env, "flows", "list").stdout
+    shown = cli(env, "flows", "show", "children-home").stdout
+    assert "seed: Were you happy living here?" in shown
+
+
+def test_invite_create_json_then_staff_and_erase(env: dict[str, str]) -> None:
+    created = cli(
+        env,
+        "invite",
+        "create",
+        "--flow",
+        "children-home",
+        "--name",
+        "A.B.",
+        "--service",
+        "Oak House",
+        "--json",
+    )
+    assert created.returncode == 0, created.stderr
+    data = json.loads(created.stdout)
+    assert data["link"].endswith(f"?start={data['token']}") and len(data["token"]) >= 32
+    added = cli(
+        env,
+        "staff",
+        "add",
+        "501",
+        "--name",
+        "Reviewer R",
+        "--role",
+        "reviewer",
+        "--service",
+        "Oak House",
+    )
+    assert added.returncode == 0
+    assert "Reviewer R" in cli(env, "staff", "list").stdout
+    assert cli(env, "staff", "remove", "501").returncode == 0
+    assert "Reviewer R" not in cli(env, "staff", "list").stdout
+    assert cli(env, "erase", data["interview_id"]).returncode == 0
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    assert listed == [{**listed[0], "id": data["interview_id"], "status": "erased"}]
+
+
+def test_errors_say_what_to_do(env: dict[str, str]) -> None:
+    no_key = cli({"EXIT_DATABASE": env["EXIT_DATABASE"]}, "interviews", "list")
+    assert no_key.returncode == 1 and "exit-interviews keygen" in no_key.stderr
+    cli(env, "interviews", "list")
+    wrong = cli({**env, "EXIT_DATA_KEY": new_key()}, "interviews", "list")
+    assert wrong.returncode == 1 and "does not match" in wrong.stderr
+    assert env["EXIT_DATA_KEY"] not in wrong.stderr + wrong.stdout
+    missing = cli(env, "transcript", "iv-nothere")
+    assert missing.returncode == 1 and "interviews list" in missing.stderr
+    token = cli({**env, "EXIT_TELEGRAM_TOKEN": ""}, "run")
+    assert token.returncode == 1 and "BotFather" in token.stderr
+
+
+def test_keygen_writes_a_dev_env_once(tmp_path: Path) -> None:
+    target = tmp_path / ".env"
+    first = runner.invoke(app, ["keygen", "--write-env", str(target)])
+    assert first.exit_code == 0
+    text = target.read_text()
+    runner.invoke(app, ["keygen", "--write-env", str(target)])
+    assert target.read_text() == text and text.startswith("EXIT_DATA_KEY=")
+
+
+def test_backup_and_purge(env: dict[str, str], tmp_path: Path) -> None:
+    cli(env, "invite", "create", "--flow", "children-home", "--name", "C.D.")
+    assert cli(env, "backup", str(tmp_path / "copy.sqlite3")).returncode == 0
+    copy_env = {**env, "EXIT_DATABASE": str(tmp_path / "copy.sqlite3")}
+    assert len(json.loads(cli(copy_env, "interviews", "list", "--json").stdout)) == 1
+    purged = cli(env, "purge")
+    assert "Erased 0 interview(s)" in purged.stdout
