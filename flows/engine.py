@@ -24,7 +24,7 @@ MAX_TEXT_ANSWER = 20_000
 
 def step(flow: Flow, state: InterviewState, inp: Input) -> Step:
     """Take one input through the interview. The state passed in is never changed."""
-    turn = _Turn(flow, state.model_copy(deep=True), inp.at)
+    turn = _Turn(flow, state.clone(), inp.at)
     turn.handle(inp)
     return turn.result()
 

@@ -390,6 +390,5 @@ class Interviews:
         await connection.execute("DELETE FROM answers WHERE interview_id = ?", (interview_id,))
         await connection.execute("DELETE FROM transcript WHERE interview_id = ?", (interview_id,))
         await connection.execute(
-            "UPDATE outbox SET payload = NULL WHERE interview_id = ? AND sent_at IS NOT NULL",
-            (interview_id,),
+            "DELETE FROM outbox WHERE interview_id = ? AND sent_at IS NOT NULL", (interview_id,)
         )

@@ -1,7 +1,7 @@
 """The outbox: replies committed with the input that caused them, sent after the commit.
 
 A reply survives a crash or a Telegram outage because it is on disk before it is sent;
-once sent its text is wiped, since the transcript already holds it.
+once sent its row is deleted, since the transcript already holds the text.
 """
 
 from __future__ import annotations
@@ -43,12 +43,13 @@ class Outbox:
         return [int(r[0]) for r in rows]
 
     async def mark_sent(self, message_ids: list[int], at: datetime) -> None:
+        """Delivered: remove from the queue. `at` is kept for callers' symmetry with logs."""
+        del at
         if not message_ids:
             return
         async with self.db.transaction() as connection:
             await connection.executemany(
-                "UPDATE outbox SET sent_at = ?, payload = NULL WHERE id = ?",
-                [(iso(at), message_id) for message_id in message_ids],
+                "DELETE FROM outbox WHERE id = ?", [(message_id,) for message_id in message_ids]
             )
 
     async def add(self, chat_id: int, payload: str, at: datetime) -> OutgoingMessage:

@@ -12,6 +12,9 @@ from storage.interviews import Interviews
 from storage.records import Actor
 
 ERASED_NAME = "(erased)"
+# Telegram keeps an unconfirmed update for at most 24 hours, so a week of update ids is ample
+# to recognise any repeat.
+UPDATE_MEMORY_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -84,4 +87,8 @@ class Retention:
                     (iso(now), iso(now), interview_id),
                 )
                 await write_audit(connection, actor, "invitation_expired", now, interview_id)
+            await connection.execute(
+                "DELETE FROM processed_updates WHERE handled_at <= ?",
+                (iso(now - timedelta(days=UPDATE_MEMORY_DAYS)),),
+            )
         return PurgeReport(erased=len(rows), expired_invitations=len(closing))

@@ -90,7 +90,9 @@ def test_random_inputs_never_crash_and_leave_a_valid_state(
     flow = FLOWS[flow_id]
     state = InterviewState(flow_id=flow.id)
     for kind, value, hours in data.draw(inputs_for(flow)):
+        before = state.model_dump_json()
         result = step(flow, state, build(kind, value, hours, state, None))
+        assert state.model_dump_json() == before, "step never changes the state it is given"
         assert all(m.text for m in result.messages), "every message has words"
         state = result.state
         assert_valid(flow, state)

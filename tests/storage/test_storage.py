@@ -305,7 +305,7 @@ async def test_backup_is_a_readable_copy(
         await copy.close()
 
 
-async def test_outbox_keeps_replies_until_sent_then_wipes_them(
+async def test_outbox_keeps_replies_until_sent_then_deletes_them(
     storage: Storage, clock: FakeClock
 ) -> None:
     flow = every_kind()

@@ -1,0 +1,121 @@
+"""Storage speed with durable commits, and the database size per 1,000 interviews.
+
+Run: .venv/bin/python -m benchmarks.storage
+Each input is a full unit of work: load state, engine step, one transaction that saves the
+state, answers, transcript, events and outbox, fsync'd (WAL, synchronous=FULL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from benchmarks.common import report
+from bot.service import InterviewService
+from flows import Flow, load_flows
+from flows.inputs import Choice, Input, Text
+from flows.state import InterviewState, Phase
+from storage import Actor, Cipher, Storage, new_key
+
+OPERATOR = Actor.for_operator("benchmark")
+AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def next_input(flow: Flow, state: InterviewState, chooser: random.Random) -> Input:
+    """A plausible next input: consent, a random answer, a sentence of free text, confirm."""
+    if state.phase is Phase.CONSENT:
+        return Choice(at=AT, value="yes", prompt=state.prompt)
+    if state.phase is Phase.SUMMARY:
+        return Choice(at=AT, value="confirm", prompt=state.prompt)
+    question = flow.question(state.current or "")
+    if question.kind == "text":
+        if state.draft_text:
+            return Choice(at=AT, value="_next", prompt=state.prompt)
+        return Text(at=AT, text="A typical answer of a sentence or two about how things were here.")
+    if question.kind == "multi":
+        return Choice(at=AT, value="_done", prompt=state.prompt)
+    return Choice(at=AT, value=chooser.choice(question.answer_values()), prompt=state.prompt)
+
+
+async def interview(
+    service: InterviewService,
+    storage: Storage,
+    flow: Flow,
+    n: int,
+    update_ids: itertools.count[int],
+    latencies: list[float],
+) -> int:
+    chooser = random.Random(n)
+    invitation = await storage.interviews.invite(
+        flow_id=flow.id,
+        flow_version=flow.version,
+        display_name=f"P{n}",
+        service="Home",
+        language="en",
+        expires_at=AT + timedelta(days=28),
+        actor=OPERATOR,
+        at=AT,
+    )
+    reply = await service.open_invitation(invitation.token, 10_000 + n)
+    await storage.outbox.mark_sent([m.id for m in reply.messages], AT)
+    inputs = 1
+    while reply.state is not None and reply.state.phase is not Phase.COMPLETED:
+        start = time.perf_counter()
+        reply = await service.handle(
+            invitation.interview_id,
+            next_input(flow, reply.state, chooser),
+            update_id=next(update_ids),
+            incoming="answer",
+        )
+        latencies.append(time.perf_counter() - start)
+        await storage.outbox.mark_sent([m.id for m in reply.messages], AT)
+        inputs += 1
+    return inputs
+
+
+async def run(people: int, flow: Flow, folder: Path) -> tuple[float, list[float], int]:
+    storage = await Storage.open(folder / f"bench-{people}.sqlite3", Cipher(new_key()))
+    service = InterviewService(storage, {flow.id: flow}, lambda: AT)
+    update_ids = itertools.count(1)
+    latencies: list[float] = []
+    start = time.perf_counter()
+    counts = await asyncio.gather(
+        *(interview(service, storage, flow, n, update_ids, latencies) for n in range(people))
+    )
+    elapsed = time.perf_counter() - start
+    await storage.db.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await storage.close()
+    size = (folder / f"bench-{people}.sqlite3").stat().st_size
+    return sum(counts) / elapsed, latencies, size
+
+
+async def main() -> None:
+    flow = load_flows()["children-home"]
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for people in (1, 500):
+            rate, latencies, size = await run(people, flow, Path(folder))
+            latencies.sort()
+            rows.append(
+                (
+                    f"{people} interview(s) at once",
+                    f"{rate:,.0f} inputs/s; per input median "
+                    f"{statistics.median(latencies) * 1e3:.1f} ms, "
+                    f"p99 {latencies[int(len(latencies) * 0.99)] * 1e3:.1f} ms",
+                )
+            )
+            if people == 500:
+                rows.append(
+                    ("database size per 1,000 completed interviews", f"{size * 2 / 1e6:.1f} MB")
+                )
+    report("Storage (children-home flow, durable commits, encrypted)", rows)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
