@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -33,6 +33,7 @@ from flows.inputs import Choice, Command, Control, Start, Text
 from storage import InvitationError
 from storage.codec import decode_message
 
+TYPING_AFTER_SECONDS = 0.5
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -82,9 +83,23 @@ class Participants:
         if message is not None:
             await message.reply_text(text)
 
-    async def _typing(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    @contextlib.asynccontextmanager
+    async def _typing(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int
+    ) -> AsyncIterator[None]:
+        """Show "typing…" only if the reply is slow to come: a quick reply needs no indicator,
+        and every chat action counts against Telegram's 30-a-second limit."""
+
+        async def indicate() -> None:
+            await asyncio.sleep(TYPING_AFTER_SECONDS)
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+        indicator = asyncio.create_task(indicate())
+        try:
+            yield
+        finally:
+            indicator.cancel()
 
     async def _after(self, reply: Reply, chat_id: int) -> None:
         if reply.duplicate:
@@ -116,11 +131,11 @@ class Participants:
             if self.guard.blocked(chat.id, now):
                 await self.reply(update, TOO_MANY_TRIES)
                 return
-            await self._typing(context, chat.id)
             try:
-                reply = await self.app.service.open_invitation(
-                    args[0], chat.id, update_id=update.update_id
-                )
+                async with self._typing(context, chat.id):
+                    reply = await self.app.service.open_invitation(
+                        args[0], chat.id, update_id=update.update_id
+                    )
             except InvitationError as error:
                 self.guard.failed(chat.id, now)
                 log_event("invitation_refused", chat=chat.id, reason=error.reason)
@@ -140,10 +155,10 @@ class Participants:
         if interview_id is None:
             await self._stranger(update)
             return None
-        await self._typing(context, chat.id)
-        reply = await self.app.service.handle(
-            interview_id, inp, incoming=incoming, update_id=update.update_id, chat_id=chat.id
-        )
+        async with self._typing(context, chat.id):
+            reply = await self.app.service.handle(
+                interview_id, inp, incoming=incoming, update_id=update.update_id, chat_id=chat.id
+            )
         await self._after(reply, chat.id)
         return reply
 

@@ -93,6 +93,7 @@ class FakeBotApi:
         self.port = 0
         self.delivered_offset = 0
         self.faults_served: list[str] = []
+        self._chat_events: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
 
     @property
     def base_url(self) -> str:
@@ -199,6 +200,23 @@ class FakeBotApi:
     async def wait_for_text(self, chat_id: int, part: str, timeout: float = 10.0) -> Sent:
         await self.wait_for(lambda: any(part in m.text for m in self.sent[chat_id]), timeout)
         return next(m for m in reversed(self.sent[chat_id]) if part in m.text)
+
+    async def next_message(
+        self, chat_id: int, after: int, with_buttons: bool = False, timeout: float = 60.0
+    ) -> Sent:
+        """The first message in a chat beyond the first `after`, waiting without polling."""
+        event = self._chat_events[chat_id]
+        deadline = time.monotonic() + timeout
+        while True:
+            for sent in self.sent[chat_id][after:]:
+                if sent.buttons or not with_buttons:
+                    return sent
+            event.clear()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"chat {chat_id}: no reply within {timeout} s")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout=remaining)
 
     async def wait_until_idle(self, timeout: float = 10.0) -> None:
         """Until the bot has fetched every queued update and stopped sending for a moment."""
@@ -312,6 +330,7 @@ class FakeBotApi:
             chat_id, next(self.message_ids), params["text"], markup.get("inline_keyboard", [])
         )
         self.sent[chat_id].append(sent)
+        self._chat_events[chat_id].set()
         return self._message_json(sent, chat_id)
 
     async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
