@@ -92,7 +92,8 @@ async def our_bot(api: FakeBotApi, people: int, rounds: int, folder: Path) -> li
             await api.next_message(chat, len(api.sent[chat]) - 1, with_buttons=True)
             seen = len(api.sent[chat])
             started = time.perf_counter()
-            api.tap(chat, "Yes")
+            prompt = api.last_with_buttons(chat)
+            api.press(chat, prompt.buttons[0][0]["callback_data"], prompt)
             await api.next_message(chat, seen, with_buttons=True)
             latencies.append(time.perf_counter() - started)
 

@@ -363,6 +363,26 @@ def backup(path: Path) -> None:
     out.print(f"Backup written to {path}.")
 
 
+@app.command("rotate-key")
+def rotate_key() -> None:
+    """Re-encrypt all data under EXIT_DATA_KEY. Put the old key in EXIT_PREVIOUS_DATA_KEYS first."""
+    config = settings()
+    if not config.previous_data_keys:
+        fail(
+            "Set EXIT_DATA_KEY to the new key and EXIT_PREVIOUS_DATA_KEYS to a JSON list "
+            "holding the old one, e.g. EXIT_PREVIOUS_DATA_KEYS='[\"OLD_KEY\"]'. See SECURITY.md."
+        )
+
+    async def work(context: AppContext) -> int:
+        return await context.storage.rotate_key(operator(), context.clock())
+
+    changed = run_with_context(work)
+    out.print(
+        f"Re-encrypted {changed} value(s) under the new key. Once the bot runs with it, "
+        "remove the old key from EXIT_PREVIOUS_DATA_KEYS and destroy it."
+    )
+
+
 @staff_app.command("add")
 def staff_add(
     user_id: int,

@@ -83,8 +83,8 @@ class Introduction(_Strict):
 class Timing(_Strict):
     """When a quiet interview gets reminders and when it closes, in hours since last activity."""
 
-    reminders_after_hours: list[int] = Field(default_factory=lambda: [48, 168])
-    closes_after_hours: int = 24 * 28
+    reminders_after_hours: list[float] = Field(default_factory=lambda: [48.0, 168.0])
+    closes_after_hours: float = Field(default=24.0 * 28, gt=0)
 
 
 class Flow(_Strict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from storage.audit import AuditLog
@@ -10,7 +11,9 @@ from storage.crypto import Cipher
 from storage.database import Database
 from storage.interviews import Interviews
 from storage.outbox import Outbox
+from storage.records import Actor
 from storage.retention import Retention
+from storage.rotation import rotate_key
 from storage.staff import StaffDirectory
 from storage.transcripts import Transcripts
 
@@ -37,4 +40,9 @@ class Storage:
         await self.db.close()
 
     async def backup(self, target: Path) -> None:
+        """A consistent copy of the live database (SQLite's backup API)."""
         await self.db.backup(target)
+
+    async def rotate_key(self, actor: Actor, at: datetime) -> int:
+        """Re-encrypt everything under the current key; see SECURITY.md."""
+        return await rotate_key(self.db, actor, at)
