@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -139,45 +140,45 @@ def summary(latencies: list[float], elapsed: float) -> str:
     )
 
 
+async def fresh_server() -> FakeBotApi:
+    """Each bot gets its own fake server, so none starts with another's unread updates."""
+    return await FakeBotApi().start()
+
+
+async def measure(run: Callable[[FakeBotApi], Awaitable[list[float]]]) -> tuple[list[float], float]:
+    api = await fresh_server()
+    try:
+        start = time.perf_counter()
+        latencies = await run(api)
+        return latencies, time.perf_counter() - start
+    finally:
+        await api.stop()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=10)
     options = parser.parse_args()
-    api = await FakeBotApi().start()
-    rows = []
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            start = time.perf_counter()
-            ours = await our_bot(api, options.people, options.rounds, Path(folder))
-            ours_time = time.perf_counter() - start
-            start = time.perf_counter()
-            bare = await echo_bot(api, options.people, options.rounds, limiter=False)
-            bare_time = time.perf_counter() - start
-            start = time.perf_counter()
-            limited = await echo_bot(api, options.people, options.rounds, limiter=True)
-            limited_time = time.perf_counter() - start
-    finally:
-        await api.stop()
-    rows.append(("exit-interviews (process, durable commits)", summary(ours, ours_time)))
-    rows.append(("bare echo bot, no rate limiter", summary(bare, bare_time)))
-    rows.append(("bare echo bot, same rate limiter", summary(limited, limited_time)))
-    rows.append(
+    people, rounds = options.people, options.rounds
+    with tempfile.TemporaryDirectory() as folder:
+        ours, ours_time = await measure(lambda api: our_bot(api, people, rounds, Path(folder)))
+    bare, bare_time = await measure(lambda api: echo_bot(api, people, rounds, limiter=False))
+    limited, limited_time = await measure(lambda api: echo_bot(api, people, rounds, limiter=True))
+    rows = [
+        ("exit-interviews (process, durable commits)", summary(ours, ours_time)),
+        ("bare echo bot, no rate limiter", summary(bare, bare_time)),
+        ("bare echo bot, same rate limiter", summary(limited, limited_time)),
         (
             "median latency ratio, ours / bare echo",
             f"{statistics.median(ours) / statistics.median(bare):.1f}x",
-        )
-    )
-    rows.append(
+        ),
         (
             "median latency ratio, ours / rate-limited echo",
             f"{statistics.median(ours) / statistics.median(limited):.1f}x",
-        )
-    )
-    report(
-        f"Bot under load: {options.people} people answering at once, {options.rounds} answers each",
-        rows,
-    )
+        ),
+    ]
+    report(f"Bot under load: {people} people answering at once, {rounds} answers each", rows)
 
 
 if __name__ == "__main__":
