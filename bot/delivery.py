@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import time
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -15,7 +15,8 @@ from storage import Storage
 from storage.codec import concern_of, decode_message
 from storage.records import OutgoingMessage
 
-LOGGER = logging.getLogger(__name__)
+FIRST_BACKOFF_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 60.0
 
 
 class OutboxSender:
@@ -28,6 +29,8 @@ class OutboxSender:
         self.clock = clock
         self._locks: dict[int, asyncio.Lock] = {}
         self.last_prompt: dict[int, int] = {}
+        self._failures: dict[int, int] = {}
+        self._retry_at: dict[int, float] = {}
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         return self._locks.setdefault(chat_id, asyncio.Lock())
@@ -50,19 +53,34 @@ class OutboxSender:
                             reason=type(error).__name__,
                         )
                     except TelegramError as error:
+                        delay = self._back_off(chat_id)
                         log_event(
                             "send_failed",
                             chat=chat_id,
                             outbox=message.id,
                             reason=type(error).__name__,
+                            retry_in=f"{delay:.1f}s",
                         )
                         return False
+                    self._failures.pop(chat_id, None)
+                    self._retry_at.pop(chat_id, None)
                     await self.storage.outbox.mark_sent([message.id], self.clock())
 
+    def _back_off(self, chat_id: int) -> float:
+        """Wait longer after each failure in a row, up to a minute."""
+        failures = self._failures.get(chat_id, 0) + 1
+        self._failures[chat_id] = failures
+        delay = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2.0 ** (failures - 1))
+        self._retry_at[chat_id] = time.monotonic() + delay
+        return delay
+
     async def flush_all(self) -> None:
-        """Retry every chat with undelivered messages (after a restart or an outage)."""
+        """Retry every chat with undelivered messages (after a restart or an outage), backing
+        off chat by chat while Telegram keeps failing, so an outage is not a busy loop."""
+        now = time.monotonic()
         for chat_id in await self.storage.outbox.chats_waiting():
-            await self.flush_chat(chat_id)
+            if self._retry_at.get(chat_id, 0.0) <= now:
+                await self.flush_chat(chat_id)
 
     async def _send(self, outgoing: OutgoingMessage) -> None:
         assert outgoing.chat_id is not None

@@ -28,7 +28,7 @@ from bot.strangers import (
     TokenGuard,
     stranger_text,
 )
-from bot.telegram_render import parse_answer
+from bot.telegram_render import answer_press, parse_answer
 from flows.inputs import Choice, Command, Control, Start, Text
 from storage import InvitationError
 from storage.codec import decode_message
@@ -195,10 +195,10 @@ class Participants:
         interview_id = await self.app.storage.interviews.for_chat(chat.id)
         if press is None or interview_id is None or press.interview_id != interview_id:
             log_event("button_refused", chat=chat.id)
-            await query.answer(FORGED_BUTTON)
+            await answer_press(query, FORGED_BUTTON)
             await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
             return
-        await query.answer()
+        await answer_press(query)
         inp = Choice(at=self.app.clock(), value=press.value, prompt=press.prompt)
         reply = await self._to_interview(update, context, inp, pressed_label(query) or press.value)
         if reply is None or reply.duplicate or reply.chosen is None:

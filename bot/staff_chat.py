@@ -12,7 +12,7 @@ from bot.context import AppContext
 from bot.logs import log_event
 from bot.rendering import transcript_text
 from bot.strangers import stranger_text
-from bot.telegram_render import ack_keyboard, parse_ack, split_for_telegram
+from bot.telegram_render import ack_keyboard, answer_press, parse_ack, split_for_telegram
 from storage import AccessDenied, Actor, NotFound, StaffMember
 
 INVITE_USAGE = (
@@ -178,7 +178,7 @@ class StaffChat:
         member = await self._member(update)
         concern_id = parse_ack(query.data or "")
         if member is None or concern_id is None:
-            await query.answer("Sorry, that button does not work any more.")
+            await answer_press(query, "Sorry, that button does not work any more.")
             return
         done = await self.app.storage.concerns.acknowledge(
             concern_id, Actor.for_staff(member), self.app.clock()
@@ -186,11 +186,13 @@ class StaffChat:
         concern = await self.app.storage.concerns.get(concern_id)
         if done:
             log_event("concern_acknowledged", concern=concern_id, staff=member.user_id)
-            await query.answer("Thank you. It is recorded that you are dealing with it.")
+            await answer_press(query, "Thank you. It is recorded that you are dealing with it.")
         elif concern is not None and concern.acknowledged_by is not None:
-            await query.answer(f"Already acknowledged by staff user {concern.acknowledged_by}.")
+            await answer_press(
+                query, f"Already acknowledged by staff user {concern.acknowledged_by}."
+            )
         else:
-            await query.answer("You cannot acknowledge this concern.")
+            await answer_press(query, "You cannot acknowledge this concern.")
             return
         original = getattr(query.message, "text", None)
         if original and concern is not None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import TelegramError
 
 from flows.outputs import Message
 
@@ -93,3 +95,9 @@ def split_for_telegram(text: str, limit: int = 4000) -> list[str]:
     if current:
         pieces.append(current)
     return pieces or [""]
+
+
+async def answer_press(query: CallbackQuery, text: str | None = None) -> None:
+    """Stop the button's spinner. Cosmetic: if Telegram fails here, the press still counts."""
+    with contextlib.suppress(TelegramError):
+        await query.answer(text)

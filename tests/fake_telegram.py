@@ -33,6 +33,10 @@ class Sent:
     text: str
     buttons: list[list[dict[str, str]]] = field(default_factory=list)
     edits: int = 0
+    first_text: str = ""
+
+    def __post_init__(self) -> None:
+        self.first_text = self.first_text or self.text
 
     def button_data(self, label_part: str) -> str:
         """The callback data of the button whose label contains `label_part`."""
@@ -247,7 +251,7 @@ class FakeBotApi:
             body["reply_markup"] = {"inline_keyboard": sent.buttons}
         return body
 
-    async def _fault(self, method: str) -> web.Response | None:
+    async def _fault(self, method: str, request: web.Request) -> web.Response | None:
         if self.faults.rate <= 0 or method not in self.faults.methods:
             return None
         if self._random.random() >= self.faults.rate:
@@ -272,6 +276,8 @@ class FakeBotApi:
         if kind == "slow":
             await asyncio.sleep(0.5)
             return None
+        if request.transport is not None:
+            request.transport.abort()
         raise ConnectionResetError("dropped by the fake server")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
@@ -285,7 +291,7 @@ class FakeBotApi:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
-        fault = await self._fault(method)
+        fault = await self._fault(method, request)
         if fault is not None:
             return fault
         handler = getattr(self, f"api_{method}", None)
