@@ -42,22 +42,30 @@ class ConcernAlerter:
     """Sends concern alerts through the outbox to every admin and the service's staff."""
 
     def __init__(
-        self, storage: Storage, flows: dict[str, Flow], sender: OutboxSender, clock: Clock
+        self,
+        storage: Storage,
+        flows: dict[str, Flow],
+        sender: OutboxSender,
+        clock: Clock,
+        every_minutes: int,
     ) -> None:
+        self.every_minutes = every_minutes
         self.storage = storage
         self.flows = flows
         self.sender = sender
         self.clock = clock
 
-    async def alert(self, concern_ids: list[int], reminder: bool = False) -> None:
+    async def alert(self, concern_ids: list[int]) -> None:
+        """Alert staff at once about concerns just raised."""
         for concern_id in concern_ids:
             concern = await self.storage.concerns.get(concern_id)
-            if concern is None or concern.acknowledged_at is not None:
-                continue
-            await self._send(concern, reminder)
+            if concern is not None:
+                await self._send(concern, reminder=False)
 
     async def _send(self, concern: ConcernRecord, reminder: bool) -> None:
         now = self.clock()
+        if not await self.storage.concerns.claim_alert(concern.id, now, self.every_minutes * 60):
+            return
         recipients = await self.storage.staff.to_alert(concern.service)
         if not recipients:
             log_event(
@@ -82,7 +90,7 @@ class ConcernAlerter:
         for member in recipients:
             await self.sender.flush_chat(member.user_id)
 
-    async def realert_due(self, now: datetime, every_minutes: int) -> None:
+    async def realert_due(self, now: datetime) -> None:
         """Re-send every open concern whose last alert is older than the repeat interval."""
-        for concern in await self.storage.concerns.due_for_alert(now, every_minutes * 60):
+        for concern in await self.storage.concerns.due_for_alert(now, self.every_minutes * 60):
             await self._send(concern, reminder=bool(concern.alerted))

@@ -9,14 +9,15 @@ LOGGER = logging.getLogger("exit_interviews")
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """One line per event, key=value, on standard error. httpx is quietened: it logs URLs,
-    and Telegram URLs contain the bot token."""
+    """One line per event, key=value, on standard error. Libraries are held at WARNING even
+    when debugging: httpx logs URLs, which contain the bot token, and python-telegram-bot and
+    aiosqlite log updates and query parameters, which contain what people wrote."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s level=%(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Application"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "telegram"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

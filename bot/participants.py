@@ -227,7 +227,9 @@ class Participants:
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._mark(update)
         message = update.effective_message
-        if message is not None and message.text and message.text.startswith("/"):
+        chat = update.effective_chat
+        in_group = chat is not None and chat.type in {ChatType.GROUP, ChatType.SUPERGROUP}
+        if in_group and message is not None and message.text and message.text.startswith("/"):
             await self.reply(update, GROUP_REPLY)
 
     async def _mark(self, update: Update) -> None:

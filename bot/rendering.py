@@ -122,4 +122,9 @@ def transcript_text(transcript: Transcript, flow: Flow | None, language: Languag
                 ]
                 if changes:
                     lines.append(f"   (changed {len(changes)} time(s))")
+    sent = [line for line in transcript.lines if line.direction == "in"]
+    if sent:
+        lines.append("")
+        lines.append("== Everything the person sent, in order ==")
+        lines.extend(f"{line.at:%d %b %H:%M} {line.text}" for line in sent)
     return "\n".join(lines)

@@ -50,7 +50,7 @@ class Scheduler:
                 for event in reply.events:
                     if event.type in {"reminder_sent", "expired"}:
                         log_event(event.type, interview=reply.interview_id)
-        await self.alerter.realert_due(now, self.app.settings.concern_repeat_minutes)
+        await self.alerter.realert_due(now)
         if self.last_purge is None or (now - self.last_purge).total_seconds() >= 24 * 3600:
             await self.purge(now)
 

@@ -87,14 +87,18 @@ def build_application(app: AppContext) -> BotParts:
         ApplicationBuilder()
         .token(checked_token(app))
         .base_url(app.settings.telegram_base_url)
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=app.settings.telegram_max_rate, max_retries=5)
+        )
         .concurrent_updates(True)
         .pool_timeout(10.0)
         .get_updates_pool_timeout(10.0)
         .build()
     )
     sender = OutboxSender(application.bot, app.storage, app.clock)
-    alerter = ConcernAlerter(app.storage, app.flows, sender, app.clock)
+    alerter = ConcernAlerter(
+        app.storage, app.flows, sender, app.clock, app.settings.concern_repeat_minutes
+    )
     people = Participants(app, sender, alerter, TokenGuard())
     staff = StaffChat(app)
     scheduler = Scheduler(app, sender, alerter)
