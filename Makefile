@@ -37,6 +37,10 @@ test: lint typecheck pytest
 bench: $(STAMP) .env
 	$(BIN)/python -m benchmarks.engine
 	$(BIN)/python -m benchmarks.storage
+	$(BIN)/python -m benchmarks.bot
+
+soak: $(STAMP)
+	$(BIN)/python -m benchmarks.soak
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -77,6 +77,13 @@ class Participants:
         self.sender = sender
         self.alerter = alerter
         self.guard = guard
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run cosmetic Telegram calls (stopping a button's spinner) beside the real work."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def reply(self, update: Update, text: str) -> None:
         message = update.effective_message
@@ -198,7 +205,7 @@ class Participants:
             await answer_press(query, FORGED_BUTTON)
             await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
             return
-        await answer_press(query)
+        self._background(answer_press(query))
         inp = Choice(at=self.app.clock(), value=press.value, prompt=press.prompt)
         reply = await self._to_interview(update, context, inp, pressed_label(query) or press.value)
         if reply is None or reply.duplicate or reply.chosen is None:

@@ -73,16 +73,24 @@ class Database:
         await self.connection.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One atomic, durable unit of work: all of it is on disk when this block ends."""
+    async def transaction(self, durable: bool = True) -> AsyncIterator[aiosqlite.Connection]:
+        """One atomic unit of work. Durable (the default): on disk, fsync'd, when the block
+        ends. Not durable: safe from a crash of this process, but a power cut may undo it;
+        only for bookkeeping whose loss is harmless, such as forgetting a sent message."""
         async with self._write_lock:
-            await self.connection.execute("BEGIN IMMEDIATE")
+            if not durable:
+                await self.connection.execute("PRAGMA synchronous = NORMAL")
             try:
-                yield self.connection
-            except BaseException:
-                await self.connection.execute("ROLLBACK")
-                raise
-            await self.connection.execute("COMMIT")
+                await self.connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self.connection
+                except BaseException:
+                    await self.connection.execute("ROLLBACK")
+                    raise
+                await self.connection.execute("COMMIT")
+            finally:
+                if not durable:
+                    await self.connection.execute("PRAGMA synchronous = FULL")
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self.connection.execute(sql, tuple(params)) as cursor:

@@ -47,7 +47,7 @@ class Outbox:
         del at
         if not message_ids:
             return
-        async with self.db.transaction() as connection:
+        async with self.db.transaction(durable=False) as connection:
             await connection.executemany(
                 "DELETE FROM outbox WHERE id = ?", [(message_id,) for message_id in message_ids]
             )
