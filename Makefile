@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CODE := bot flows storage
 
-.PHONY: chat test lint typecheck pytest bench soak clean
+.PHONY: chat test lint typecheck pytest browser bench soak clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "exit-interviews needs Python 3.11 or newer; install it, or run make PYTHON=python3.11")'
@@ -29,7 +29,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict $(CODE)
 
-pytest: $(STAMP)
+# The browser check of the HTML transcript and report needs Debian's chromium; install it
+# where this machine allows (root with apt), otherwise that one test says it was skipped.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } \
+	  || echo "chromium could not be installed: the browser check will be skipped"
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
@@ -38,6 +45,9 @@ bench: $(STAMP) .env
 	$(BIN)/python -m benchmarks.engine
 	$(BIN)/python -m benchmarks.storage
 	$(BIN)/python -m benchmarks.bot
+
+screenshots: $(STAMP) browser
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/bot/test_reports.py -k chromium
 
 soak: $(STAMP)
 	$(BIN)/python -m benchmarks.soak

@@ -7,22 +7,27 @@ import getpass
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from bot.clock import system_clock
 from bot.config import Settings
 from bot.context import AppContext, load_catalogue, open_context
+from bot.exports import export_rows, to_csv, to_json
 from bot.logs import configure_logging
+from bot.monitoring import build_report
 from bot.rendering import interview_row, transcript_json, transcript_text
+from bot.report_html import report_html, transcript_html, transcript_markdown
 from bot.telegram_app import ConfigurationError, Webhook, run_until_signalled
 from bot.terminal import TerminalChannel
+from bot.transcript_view import build_view
 from flows import FlowError
 from flows.help import load_help_directory
 from flows.loader import flow_files, load_flow
@@ -39,10 +44,15 @@ flows_app = typer.Typer(no_args_is_help=True, help="Check and read the interview
 invite_app = typer.Typer(no_args_is_help=True, help="Invite someone to an interview.")
 interviews_app = typer.Typer(no_args_is_help=True, help="List interviews.")
 staff_app = typer.Typer(no_args_is_help=True, help="Register and remove staff.")
+followup_app = typer.Typer(
+    no_args_is_help=True,
+    help="Recommendations after an interview, their responses, and thanking the young person.",
+)
 app.add_typer(flows_app, name="flows")
 app.add_typer(invite_app, name="invite")
 app.add_typer(interviews_app, name="interviews")
 app.add_typer(staff_app, name="staff")
+app.add_typer(followup_app, name="followup")
 
 out = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=not sys.stdout.isatty())
 err = Console(stderr=True, soft_wrap=True)
@@ -300,23 +310,159 @@ def interviews_list(
     out.print(table)
 
 
+AsStaff = Annotated[
+    int | None,
+    typer.Option(
+        "--as", help="Act as this registered staff member (their homes or services only)."
+    ),
+]
+
+
+async def acting_as(context: AppContext, user_id: int | None) -> Actor:
+    """The operator, or a named member of staff whose limits then apply to this command."""
+    if user_id is None:
+        return operator()
+    member = await context.storage.staff.get(user_id)
+    if member is None:
+        fail(f"No current member of staff has user id {user_id}. See 'exit-interviews staff list'.")
+    return Actor.for_staff(member)
+
+
+def write_out(data: bytes | str, out_file: Path | None) -> None:
+    """Write to a file if one is named, else to standard output."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if out_file is None:
+        sys.stdout.buffer.write(raw)
+        sys.stdout.flush()
+        return
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_bytes(raw)
+    err.print(f"Written to {out_file}.", highlight=False)
+
+
 @app.command()
 def transcript(
     interview_id: str,
-    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    format: Annotated[str, typer.Option("--format", help="text, markdown, html or json.")] = "text",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    as_staff: AsStaff = None,
 ) -> None:
-    """Print one interview's transcript. Every read is written to the audit log."""
-    if format not in {"text", "json"}:
-        fail("--format must be text or json.")
+    """One interview's transcript: plain and original wording, answers, changes, concerns.
+    Every read is written to the audit log."""
+    if format not in {"text", "markdown", "html", "json"}:
+        fail("--format must be text, markdown, html or json.")
 
     async def work(context: AppContext) -> str:
-        record = await context.storage.transcripts.read(interview_id, operator(), context.clock())
+        actor = await acting_as(context, as_staff)
+        now = context.clock()
+        record = await context.storage.transcripts.read(interview_id, actor, now)
         flow = context.flows.get(record.interview.flow_id)
         if format == "json":
             return json.dumps(transcript_json(record, flow), ensure_ascii=False, indent=2)
-        return transcript_text(record, flow)
+        if format == "text":
+            return transcript_text(record, flow)
+        view = build_view(
+            record,
+            flow,
+            await context.storage.followup.for_interview(interview_id),
+            await context.storage.followup.thanked_at(interview_id),
+            now,
+        )
+        return transcript_html(view) if format == "html" else transcript_markdown(view)
 
-    typer.echo(run_with_context(work))
+    write_out(run_with_context(work) + "\n", out_file)
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} must be a date like 2026-04-01.")
+
+
+@app.command()
+def export(
+    flow: Annotated[str, typer.Option(help="Which flow, e.g. children-home.")],
+    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    from_day: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    to_day: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this home or service.")] = None,
+    include_text: Annotated[
+        bool,
+        typer.Option("--include-text", help="Include free-text answers (left out by default)."),
+    ] = False,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    as_staff: AsStaff = None,
+) -> None:
+    """One row per interview, one column per question id. Audited."""
+    if format not in {"csv", "json"}:
+        fail("--format must be csv or json.")
+    start, end = parse_day(from_day, "--from"), parse_day(to_day, "--to")
+
+    async def work(context: AppContext) -> bytes:
+        if flow not in context.flows:
+            fail(f"No flow '{flow}'. Choose one of: {', '.join(context.flows)}.")
+        actor = await acting_as(context, as_staff)
+        found = await context.storage.reporting.answers(
+            actor,
+            context.clock(),
+            "export_with_text" if include_text else "export",
+            flow_id=flow,
+            start=start,
+            end=end,
+            service=service,
+        )
+        rows = export_rows(context.flows[flow], found, include_text)
+        return to_csv(context.flows[flow], rows) if format == "csv" else to_json(rows)
+
+    write_out(run_with_context(work), out_file)
+
+
+@app.command()
+def report(
+    out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    from_day: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    to_day: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this home or service.")] = None,
+    flow: Annotated[str, typer.Option(help="Which flow.")] = "children-home",
+    as_staff: AsStaff = None,
+) -> None:
+    """The monitoring report for senior managers: counts and charts, never free text."""
+    start, end = parse_day(from_day, "--from"), parse_day(to_day, "--to")
+
+    async def work(context: AppContext) -> str:
+        if flow not in context.flows:
+            fail(f"No flow '{flow}'. Choose one of: {', '.join(context.flows)}.")
+        actor = await acting_as(context, as_staff)
+        now = context.clock()
+        chosen = context.flows[flow]
+        with Progress(transient=True, console=err) as progress:
+            reading = progress.add_task("Reading interviews", total=None)
+            found = await context.storage.reporting.answers(
+                actor, now, "report", flow_id=flow, start=start, end=end, service=service
+            )
+            progress.update(reading, total=1, completed=1)
+            counting = progress.add_task("Counting answers", total=len(chosen.questions()))
+            ids = [item.interview.id for item in found]
+            built = build_report(
+                chosen,
+                found,
+                await context.storage.reporting.concern_timings(ids),
+                await context.storage.reporting.follow_up_counts(ids, now.date()),
+                start=start,
+                end=end,
+                service=service,
+                now=now,
+                progress=lambda: progress.advance(counting),
+            )
+            drawing = progress.add_task("Drawing charts", total=None)
+            html = report_html(built)
+            progress.update(drawing, total=1, completed=1)
+        return html
+
+    write_out(run_with_context(work), out_file)
 
 
 @app.command()
@@ -460,6 +606,89 @@ def run(
         run_with_context(work)
     except ConfigurationError as error:
         fail(str(error))
+
+
+@followup_app.command("add")
+def followup_add(
+    interview_id: str,
+    text: Annotated[str, typer.Option(help="The recommended action.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            help="Who it is for: a role or a named service, e.g. 'CSM Residential Services'."
+        ),
+    ],
+    due: Annotated[str, typer.Option(help="When a response is due, YYYY-MM-DD.")],
+    as_staff: AsStaff = None,
+) -> None:
+    """Record a recommendation on an interview."""
+    due_on = parse_day(due, "--due")
+    assert due_on is not None
+
+    async def work(context: AppContext) -> int:
+        actor = await acting_as(context, as_staff)
+        return await context.storage.followup.recommend(
+            interview_id, text, to, due_on, actor, context.clock()
+        )
+
+    out.print(f"Recommendation {run_with_context(work)} recorded, due {due_on}.")
+
+
+@followup_app.command("respond")
+def followup_respond(
+    recommendation_id: int,
+    text: Annotated[str, typer.Option(help="What action, if any, will be undertaken.")],
+    as_staff: AsStaff = None,
+) -> None:
+    """Record the response to a recommendation."""
+
+    async def work(context: AppContext) -> None:
+        actor = await acting_as(context, as_staff)
+        await context.storage.followup.respond(recommendation_id, text, actor, context.clock())
+
+    run_with_context(work)
+    out.print(f"Response to recommendation {recommendation_id} recorded.")
+
+
+@followup_app.command("thanked")
+def followup_thanked(interview_id: str, as_staff: AsStaff = None) -> None:
+    """Record that the young person was written to with thanks and the recommendations."""
+
+    async def work(context: AppContext) -> None:
+        actor = await acting_as(context, as_staff)
+        await context.storage.followup.thanked(interview_id, actor, context.clock())
+
+    run_with_context(work)
+    out.print(f"Recorded that the person in {interview_id} was thanked.")
+
+
+@followup_app.command("list")
+def followup_list(
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only those past their date with no response.")
+    ] = False,
+    as_staff: AsStaff = None,
+) -> None:
+    """Recommendations you may see, with their responses."""
+
+    async def work(context: AppContext) -> list[Any]:
+        actor = await acting_as(context, as_staff)
+        found = await context.storage.followup.visible(actor)
+        today = context.clock().date()
+        return [r for r in found if r.overdue(today)] if overdue else found
+
+    table = Table("id", "interview", "to", "due", "recommendation", "response")
+    for item in run_with_context(work):
+        response = item.responses[-1].text if item.responses else "(none yet)"
+        table.add_row(
+            str(item.id),
+            item.interview_id,
+            item.addressed_to,
+            str(item.due_on),
+            item.text,
+            response,
+        )
+    out.print(table)
 
 
 def main() -> None:

@@ -12,7 +12,9 @@ from bot.alerts import ConcernAlerter
 from bot.context import AppContext
 from bot.delivery import OutboxSender
 from bot.logs import log_event
+from flows.outputs import Message
 from storage import Actor
+from storage.codec import encode_message
 
 SCHEDULER = Actor.for_operator("scheduler")
 
@@ -51,8 +53,28 @@ class Scheduler:
                     if event.type in {"reminder_sent", "expired"}:
                         log_event(event.type, interview=reply.interview_id)
         await self.alerter.realert_due(now)
+        await self.remind_overdue(now)
         if self.last_purge is None or (now - self.last_purge).total_seconds() >= 24 * 3600:
             await self.purge(now)
+
+    async def remind_overdue(self, now: datetime) -> None:
+        """Once a day, tell admins and the home's staff of recommendations with no response."""
+        storage = self.app.storage
+        for recommendation in await storage.followup.overdue(now.date()):
+            if not await storage.followup.claim_reminder(recommendation.id, now, 24 * 3600):
+                continue
+            text = (
+                f"⏰ Recommendation {recommendation.id} on interview "
+                f"{recommendation.interview_id} ({recommendation.service or '-'}), "
+                f"addressed to {recommendation.addressed_to}, was due on "
+                f"{recommendation.due_on:%d %B %Y} and has no response yet. Record one with: "
+                f"exit-interviews followup respond {recommendation.id} --text ..."
+            )
+            payload = encode_message(Message(text, "info"))
+            for member in await storage.staff.to_alert(recommendation.service):
+                await storage.outbox.add(member.user_id, payload, now)
+                await self.sender.flush_chat(member.user_id)
+            log_event("recommendation_overdue", recommendation=recommendation.id)
 
     async def purge(self, now: datetime) -> None:
         report = await self.app.storage.retention.purge(

@@ -47,6 +47,14 @@ class Retention:
                     )
                 return
             await Interviews.delete_content(connection, interview_id)
+            await connection.execute(
+                "DELETE FROM recommendation_responses WHERE recommendation_id IN "
+                "(SELECT id FROM recommendations WHERE interview_id = ?)",
+                (interview_id,),
+            )
+            await connection.execute(
+                "DELETE FROM recommendations WHERE interview_id = ?", (interview_id,)
+            )
             await connection.execute("DELETE FROM outbox WHERE interview_id = ?", (interview_id,))
             await connection.execute(
                 "DELETE FROM invitations WHERE interview_id = ?", (interview_id,)

@@ -17,6 +17,8 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answers", "id", "value"),
     ("transcript", "id", "body"),
     ("outbox", "id", "payload"),
+    ("recommendations", "id", "body"),
+    ("recommendation_responses", "id", "body"),
 )
 
 

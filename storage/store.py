@@ -9,9 +9,11 @@ from storage.audit import AuditLog
 from storage.concerns import Concerns
 from storage.crypto import Cipher
 from storage.database import Database
+from storage.followup import FollowUp
 from storage.interviews import Interviews
 from storage.outbox import Outbox
 from storage.records import Actor
+from storage.reporting import Reporting
 from storage.retention import Retention
 from storage.rotation import rotate_key
 from storage.staff import StaffDirectory
@@ -30,6 +32,8 @@ class Storage:
         self.audit = AuditLog(db)
         self.retention = Retention(db)
         self.transcripts = Transcripts(db, self.interviews, self.concerns)
+        self.followup = FollowUp(db, self.interviews)
+        self.reporting = Reporting(db, self.interviews)
 
     @classmethod
     async def open(cls, path: Path, cipher: Cipher) -> Storage:

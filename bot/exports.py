@@ -1,0 +1,72 @@
+"""Exports for case systems and spreadsheets: one row per interview, a column per question."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from flows import Flow
+from storage.reporting import InterviewAnswers
+
+FIXED_COLUMNS = [
+    "interview_id",
+    "flow",
+    "flow_version",
+    "service",
+    "status",
+    "created_at",
+    "consented_at",
+    "finished_at",
+    "limited_circulation",
+]
+SKIPPED = "(skipped)"
+
+
+def export_rows(
+    flow: Flow, found: list[InterviewAnswers], include_text: bool
+) -> list[dict[str, Any]]:
+    """Rows keyed by column; free text only when asked for, never by default."""
+    rows = []
+    for item in found:
+        interview = item.interview
+        row: dict[str, Any] = {
+            "interview_id": interview.id,
+            "flow": interview.flow_id,
+            "flow_version": interview.flow_version,
+            "service": interview.service or "",
+            "status": interview.status,
+            "created_at": interview.created_at.isoformat(),
+            "consented_at": item.consented_at.isoformat() if item.consented_at else "",
+            "finished_at": interview.finished_at.isoformat() if interview.finished_at else "",
+            "limited_circulation": interview.limited_circulation,
+        }
+        for question in flow.questions():
+            value = item.answers.get(question.id)
+            if question.kind == "text" and not include_text:
+                row[question.id] = (
+                    "(answered)"
+                    if value is not None
+                    else (SKIPPED if question.id in item.skipped else "")
+                )
+            elif value is not None:
+                row[question.id] = value
+            else:
+                row[question.id] = SKIPPED if question.id in item.skipped else ""
+        rows.append(row)
+    return rows
+
+
+def to_csv(flow: Flow, rows: list[dict[str, Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheets open Welsh characters correctly."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=FIXED_COLUMNS + [q.id for q in flow.questions()])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_json(rows: list[dict[str, Any]]) -> bytes:
+    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")

@@ -1,0 +1,83 @@
+"""A transcript as something to read: the plain and original wording of each question,
+the answer and its changes, skipped questions, concerns and follow-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flows import Flow
+from flows.prompts import answer_label
+from flows.text import pick
+from storage.followup import Recommendation
+from storage.records import ConcernRecord, Transcript
+
+
+@dataclass
+class QuestionView:
+    text: str
+    seed: str | None
+    status: str
+    answer: str
+    free_text: bool
+    changes: list[tuple[datetime, str]] = field(default_factory=list)
+
+
+@dataclass
+class SectionView:
+    title: str
+    questions: list[QuestionView]
+
+
+@dataclass
+class TranscriptView:
+    transcript: Transcript
+    flow_title: str
+    sections: list[SectionView]
+    concerns: list[ConcernRecord]
+    recommendations: list[Recommendation]
+    thanked_at: datetime | None
+    generated_at: datetime
+
+
+def build_view(
+    transcript: Transcript,
+    flow: Flow | None,
+    recommendations: list[Recommendation],
+    thanked_at: datetime | None,
+    now: datetime,
+) -> TranscriptView:
+    """Everything a reader needs, in the flow's order; questions never reached are left out."""
+    sections: list[SectionView] = []
+    for section in flow.sections if flow else []:
+        shown: list[QuestionView] = []
+        for question in section.questions:
+            value = transcript.answers.get(question.id)
+            if value is None and question.id not in transcript.skipped:
+                continue
+            changes = [
+                (c.at, answer_label(question, c.value, "en") if c.value is not None else c.kind)
+                for c in transcript.history
+                if c.question_id == question.id
+            ]
+            shown.append(
+                QuestionView(
+                    text=pick(question.text, "en"),
+                    seed=question.seed,
+                    status="answered" if value is not None else "skipped",
+                    answer=answer_label(question, value, "en") if value is not None else "Skipped",
+                    free_text=question.kind == "text",
+                    changes=changes if len(changes) > 1 else [],
+                )
+            )
+        if shown:
+            sections.append(SectionView(pick(section.title, "en"), shown))
+    return TranscriptView(
+        transcript,
+        pick(flow.title, "en") if flow else transcript.interview.flow_id,
+        sections,
+        transcript.concerns,
+        recommendations,
+        thanked_at,
+        now,
+    )
