@@ -155,4 +155,3 @@ class Reporting:
             if r[0] in wanted:
                 counts["thanked"] += 1
         return dict(counts)
-
