@@ -16,12 +16,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import report
+from benchmarks.common import invite_many, report
 from flows import load_flows
-from storage import Actor, Cipher, Storage, new_key
+from storage import Cipher, Storage, new_key
 from tests.fake_telegram import TOKEN, FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,20 +57,7 @@ async def our_bot(api: FakeBotApi, people: int, rounds: int, folder: Path) -> li
     database = folder / "bot.sqlite3"
     flow = load_flows()["children-home"]
     storage = await Storage.open(database, Cipher(key))
-    now = datetime.now(UTC)
-    tokens = []
-    for n in range(people):
-        invitation = await storage.interviews.invite(
-            flow_id=flow.id,
-            flow_version=flow.version,
-            display_name=f"P{n}",
-            service="Home",
-            language="en",
-            expires_at=now + timedelta(days=1),
-            actor=Actor.for_operator("bench"),
-            at=now,
-        )
-        tokens.append(invitation.token)
+    tokens = [token for _, token in await invite_many(storage, flow, people, datetime.now(UTC))]
     await storage.close()
     process = await start_process(
         ["-m", "bot", "run"],

@@ -16,13 +16,13 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.bot import percentile, start_process, stop_process
-from benchmarks.common import report
+from benchmarks.common import invite_many, report
 from flows import load_flows
-from storage import Actor, Cipher, Storage, new_key
+from storage import Cipher, Storage, new_key
 from tests.fake_telegram import TOKEN, FakeBotApi, Sent
 
 MAX_RATE = "100000"
@@ -56,20 +56,7 @@ async def soak_ours(
     database = folder / "soak.sqlite3"
     flow = load_flows()["children-home"]
     storage = await Storage.open(database, Cipher(key))
-    now = datetime.now(UTC)
-    tokens = []
-    for n in range(people * 3):
-        invitation = await storage.interviews.invite(
-            flow_id=flow.id,
-            flow_version=flow.version,
-            display_name=f"P{n}",
-            service="Home",
-            language="en",
-            expires_at=now + timedelta(days=1),
-            actor=Actor.for_operator("soak"),
-            at=now,
-        )
-        tokens.append(invitation.token)
+    tokens = [token for _, token in await invite_many(storage, flow, people * 3, datetime.now(UTC))]
     await storage.close()
     with errors_log.open("wb") as log:
         process = await asyncio.create_subprocess_exec(

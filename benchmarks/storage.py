@@ -13,17 +13,16 @@ import random
 import statistics
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.common import report
+from benchmarks.common import invite_many, report
 from bot.service import InterviewService
 from flows import Flow, load_flows
 from flows.inputs import Choice, Input, Text
 from flows.state import InterviewState, Phase
-from storage import Actor, Cipher, Storage, new_key
+from storage import Cipher, Storage, new_key
 
-OPERATOR = Actor.for_operator("benchmark")
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -52,23 +51,14 @@ async def interview(
     latencies: list[float],
 ) -> int:
     chooser = random.Random(n)
-    invitation = await storage.interviews.invite(
-        flow_id=flow.id,
-        flow_version=flow.version,
-        display_name=f"P{n}",
-        service="Home",
-        language="en",
-        expires_at=AT + timedelta(days=28),
-        actor=OPERATOR,
-        at=AT,
-    )
-    reply = await service.open_invitation(invitation.token, 10_000 + n)
+    ((interview_id, token),) = await invite_many(storage, flow, 1, AT)
+    reply = await service.open_invitation(token, 10_000 + n)
     await storage.outbox.mark_sent([m.id for m in reply.messages], AT)
     inputs = 1
     while reply.state is not None and reply.state.phase is not Phase.COMPLETED:
         start = time.perf_counter()
         reply = await service.handle(
-            invitation.interview_id,
+            interview_id,
             next_input(flow, reply.state, chooser),
             update_id=next(update_ids),
             incoming="answer",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.clock import Clock
+from bot.locks import KeyedLocks
 from bot.logs import log_event
 from bot.telegram_render import ack_keyboard, keyboard
 from storage import Storage
@@ -17,6 +17,9 @@ from storage.records import OutgoingMessage
 
 FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 60.0
+# Chats whose last question can be edited in place (a choose-several question being ticked);
+# older chats simply get a new message.
+REMEMBERED_PROMPTS = 10_000
 
 
 class OutboxSender:
@@ -27,17 +30,14 @@ class OutboxSender:
         self.bot = bot
         self.storage = storage
         self.clock = clock
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = KeyedLocks()
         self.last_prompt: dict[int, int] = {}
         self._failures: dict[int, int] = {}
         self._retry_at: dict[int, float] = {}
 
-    def _lock(self, chat_id: int) -> asyncio.Lock:
-        return self._locks.setdefault(chat_id, asyncio.Lock())
-
     async def flush_chat(self, chat_id: int) -> bool:
         """Send everything waiting for one chat; False if Telegram could not take it now."""
-        async with self._lock(chat_id):
+        async with self._locks.hold(chat_id):
             while True:
                 waiting = await self.storage.outbox.unsent_for_chat(chat_id)
                 if not waiting:
@@ -105,4 +105,7 @@ class OutboxSender:
                 pass
         sent = await self.bot.send_message(chat_id, message.text, reply_markup=markup)
         if markup is not None and concern_id is None:
+            self.last_prompt.pop(chat_id, None)
             self.last_prompt[chat_id] = sent.message_id
+            if len(self.last_prompt) > REMEMBERED_PROMPTS:
+                del self.last_prompt[next(iter(self.last_prompt))]

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.alerts import ConcernAlerter
 from bot.context import AppContext
 from bot.delivery import OutboxSender
+from bot.locks import KeyedLocks
 from bot.logs import log_event
 from bot.service import Reply
 from bot.strangers import (
@@ -53,7 +54,7 @@ class ChatSerializer:
     """One update at a time per chat, in arrival order, while different chats run at once."""
 
     def __init__(self) -> None:
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks = KeyedLocks()
 
     def __call__(self, handler: Handler) -> Handler:
         async def serialised(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -61,7 +62,7 @@ class ChatSerializer:
             if chat is None:
                 await handler(update, context)
                 return
-            async with self._locks.setdefault(chat.id, asyncio.Lock()):
+            async with self._locks.hold(chat.id):
                 await handler(update, context)
 
         return serialised

@@ -7,13 +7,12 @@ what comes back, only after the commit.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.clock import Clock
+from bot.locks import KeyedLocks
 from flows import Flow, InterviewState, step
 from flows.events import Event
 from flows.inputs import Input, Start, Timeout
@@ -45,14 +44,7 @@ class InterviewService:
         self.storage = storage
         self.flows = flows
         self.clock = clock
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
-
-    def _lock(self, interview_id: str) -> asyncio.Lock:
-        lock = self._locks.get(interview_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[interview_id] = lock
-        return lock
+        self._locks = KeyedLocks()
 
     def flow(self, flow_id: str) -> Flow:
         try:
@@ -73,7 +65,7 @@ class InterviewService:
         chat_id: int | None = None,
     ) -> Reply:
         """Apply one input to one interview and commit all of it before returning."""
-        async with self._lock(interview_id):
+        async with self._locks.hold(interview_id):
             state = await self.storage.interviews.state(interview_id)
             flow = self.flow(state.flow_id)
             inp = make_input if make_input is not None else Start(at=self.clock())

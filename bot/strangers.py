@@ -59,6 +59,9 @@ class TokenGuard:
         failures = self._failures[chat_id]
         while failures and failures[0] <= now - self.window:
             failures.popleft()
+        if not failures:
+            del self._failures[chat_id]
+            return False
         return len(failures) >= self.limit
 
     def failed(self, chat_id: int, now: datetime) -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
-from storage.errors import AccessDenied, NotFound
+from storage.errors import NotFound
 from storage.interviews import Interviews
 from storage.records import Actor
 
@@ -43,13 +43,7 @@ class FollowUp:
         self.interviews = interviews
 
     async def _check(self, interview_id: str, actor: Actor, at: datetime, action: str) -> None:
-        interview = await self.interviews.get(interview_id)
-        if not actor.may_see(interview.service):
-            async with self.db.transaction() as connection:
-                await write_audit(connection, actor, "access_refused", at, interview_id, action)
-            raise AccessDenied(
-                f"You are not assigned to the home or service of interview {interview_id}."
-            )
+        await self.interviews.require_access(interview_id, actor, at, action)
 
     async def recommend(
         self,

@@ -16,7 +16,7 @@ from flows.state import InterviewState, Phase
 from storage.audit import write_audit
 from storage.codec import encode_message, encode_value
 from storage.database import Database, iso, parse_time
-from storage.errors import InvitationError, NotFound
+from storage.errors import AccessDenied, InvitationError, NotFound
 from storage.records import Actor, InterviewSummary, NewInvitation, OutgoingMessage
 
 TOKEN_BYTES = 24
@@ -189,6 +189,20 @@ class Interviews:
         if row is None or row[0] is None:
             raise NotFound(f"No interview {interview_id}. See 'exit-interviews interviews list'.")
         return InterviewState.model_validate_json(self.db.open_text(row[0]))
+
+    async def require_access(
+        self, interview_id: str, actor: Actor, at: datetime, purpose: str
+    ) -> InterviewSummary:
+        """The interview, if this person may see it; else the refusal is audited and raised."""
+        interview = await self.get(interview_id)
+        if not actor.may_see(interview.service):
+            async with self.db.transaction() as connection:
+                await write_audit(connection, actor, "access_refused", at, interview_id, purpose)
+            raise AccessDenied(
+                f"You are not assigned to the home or service of interview {interview_id}. "
+                "Ask an admin to add it to your services if you need it."
+            )
+        return interview
 
     async def get(self, interview_id: str) -> InterviewSummary:
         row = await self.db.fetch_one(

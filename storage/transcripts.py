@@ -8,7 +8,6 @@ from storage.audit import write_audit
 from storage.codec import decode_value
 from storage.concerns import Concerns
 from storage.database import Database, parse_time
-from storage.errors import AccessDenied
 from storage.interviews import Interviews
 from storage.records import Actor, AnswerChange, Transcript, TranscriptLine
 
@@ -23,14 +22,7 @@ class Transcripts:
         self, interview_id: str, actor: Actor, at: datetime, purpose: str = "transcript_read"
     ) -> Transcript:
         """The whole record of one interview. Refused, and the refusal audited, if not allowed."""
-        interview = await self.interviews.get(interview_id)
-        if not actor.may_see(interview.service):
-            async with self.db.transaction() as connection:
-                await write_audit(connection, actor, "access_refused", at, interview_id, purpose)
-            raise AccessDenied(
-                f"You are not assigned to the home or service of interview {interview_id}. "
-                "Ask an admin to add it to your services if you need to read it."
-            )
+        await self.interviews.require_access(interview_id, actor, at, purpose)
         async with self.db.transaction() as connection:
             await write_audit(connection, actor, purpose, at, interview_id)
         return await self.load(interview_id)
