@@ -151,6 +151,10 @@ class StaffChat:
         await self._say(
             update, transcript_text(record, self.app.flows.get(record.interview.flow_id))
         )
+        await self.offer_thanked(update, record.interview.id)
+
+    async def offer_thanked(self, update: Update, interview_id: str) -> None:
+        """Hook for the follow-up features to add their button under a transcript."""
 
     async def on_concerns(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = await self._member(update)

@@ -29,7 +29,7 @@ from bot.delivery import OutboxSender
 from bot.logs import log_event
 from bot.participants import ChatSerializer, Participants
 from bot.scheduler import Scheduler
-from bot.staff_chat import StaffChat
+from bot.staff_followup import StaffFollowUp
 from bot.strangers import SOMETHING_WENT_WRONG, TokenGuard
 
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -100,7 +100,7 @@ def build_application(app: AppContext) -> BotParts:
         app.storage, app.flows, sender, app.clock, app.settings.concern_repeat_minutes
     )
     people = Participants(app, sender, alerter, TokenGuard())
-    staff = StaffChat(app)
+    staff = StaffFollowUp(app)
     scheduler = Scheduler(app, sender, alerter)
     serial = ChatSerializer()
     private = filters.ChatType.PRIVATE
@@ -109,6 +109,7 @@ def build_application(app: AppContext) -> BotParts:
         MessageHandler(filters.UpdateType.CHANNEL_POSTS, serial(people.on_group)),
         MessageHandler(filters.ChatType.GROUPS, serial(people.on_group)),
         CallbackQueryHandler(serial(staff.on_acknowledge), pattern=r"^ack\|"),
+        CallbackQueryHandler(serial(staff.on_thanked), pattern=r"^thanked\|"),
         CallbackQueryHandler(serial(people.on_button)),
         CommandHandler("start", serial(people.on_start)),
         CommandHandler("whoami", serial(staff.on_whoami)),
@@ -116,6 +117,9 @@ def build_application(app: AppContext) -> BotParts:
         CommandHandler("interviews", serial(staff.on_interviews)),
         CommandHandler("transcript", serial(staff.on_transcript)),
         CommandHandler("concerns", serial(staff.on_concerns)),
+        CommandHandler("recommend", serial(staff.on_recommend)),
+        CommandHandler("respond", serial(staff.on_respond)),
+        CommandHandler("overdue", serial(staff.on_overdue)),
         CommandHandler(CONTROLS, serial(people.on_control)),
         MessageHandler(private & filters.TEXT, serial(people.on_text)),
         MessageHandler(

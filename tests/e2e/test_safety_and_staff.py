@@ -210,3 +210,31 @@ async def test_flood_control_429_is_retried_and_nothing_is_lost(
     assert (await bot.app.storage.interviews.get(interview_id)).status == "consented"
     assert await bot.app.storage.outbox.unsent() == []
     assert "429" in api.faults_served, "the fake server really did refuse some calls"
+
+
+async def test_follow_up_from_the_staff_chat_and_overdue_reminders(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await register_staff(bot)
+    interview_id = await open_and_consent(bot, api)
+    api.message(
+        OAK_STAFF,
+        f"/recommend {interview_id}; CSM Residential Services; 2026-03-05; Review night staffing",
+    )
+    await api.wait_for_text(OAK_STAFF, "Recommendation 1 recorded")
+    api.message(ELM_STAFF, f"/recommend {interview_id}; Someone; 2026-03-05; Not mine")
+    await api.wait_for_text(ELM_STAFF, "not assigned")
+    bot.clock.advance(days=4)
+    reminder = await api.wait_for_text(OAK_STAFF, "has no response yet")
+    assert "Recommendation 1" in reminder.text
+    await api.wait_for_text(ADMIN, "has no response yet")
+    assert not any("has no response" in t for t in api.texts(ELM_STAFF))
+    api.message(OAK_STAFF, "/respond 1 Rota changed from June")
+    await api.wait_for_text(OAK_STAFF, "Response to recommendation 1 recorded")
+    api.message(OAK_STAFF, f"/transcript {interview_id}")
+    offer = await api.wait_for_text(OAK_STAFF, "When the young person has been written to")
+    api.press(OAK_STAFF, offer.button_data("thanked"), offer)
+    await api.wait_for(lambda: "Recorded as thanked" in offer.text)
+    assert await bot.app.storage.followup.thanked_at(interview_id) is not None
+    (recommendation,) = await bot.app.storage.followup.for_interview(interview_id)
+    assert recommendation.responses[0].text == "Rota changed from June"
