@@ -22,8 +22,8 @@ from bot.config import Settings
 from bot.context import AppContext, load_catalogue, open_context
 from bot.exports import export_rows, to_csv, to_json
 from bot.logs import configure_logging
-from bot.monitoring import build_report
 from bot.rendering import interview_row, transcript_json, transcript_text
+from bot.report_builder import gather_report
 from bot.report_html import report_html, transcript_html, transcript_markdown
 from bot.telegram_app import ConfigurationError, Webhook, run_until_signalled
 from bot.terminal import TerminalChannel
@@ -439,22 +439,15 @@ def report(
         now = context.clock()
         chosen = context.flows[flow]
         with Progress(transient=True, console=err) as progress:
-            reading = progress.add_task("Reading interviews", total=None)
-            found = await context.storage.reporting.answers(
-                actor, now, "report", flow_id=flow, start=start, end=end, service=service
-            )
-            progress.update(reading, total=1, completed=1)
             counting = progress.add_task("Counting answers", total=len(chosen.questions()))
-            ids = [item.interview.id for item in found]
-            built = build_report(
+            built = await gather_report(
+                context.storage,
                 chosen,
-                found,
-                await context.storage.reporting.concern_timings(ids),
-                await context.storage.reporting.follow_up_counts(ids, now.date()),
+                actor,
+                now,
                 start=start,
                 end=end,
                 service=service,
-                now=now,
                 progress=lambda: progress.advance(counting),
             )
             drawing = progress.add_task("Drawing charts", total=None)

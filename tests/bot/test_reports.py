@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot.exports import export_rows, to_csv, to_json
-from bot.monitoring import OVERALL, build_report
+from bot.monitoring import OVERALL, Report
+from bot.report_builder import gather_report
 from bot.report_html import report_html, transcript_html, transcript_markdown
-from bot.transcript_view import build_view
+from bot.transcript_view import TranscriptView, build_view
 from flows import load_flows
 from storage import AccessDenied, Actor, Storage
 from tests.conftest import FakeClock
@@ -26,20 +27,34 @@ HOMES = ["Oak House", "Elm House", "Ash House"]
 HOSTILE = "<script>alert('x')</script> &amp; \u202eevil\u202c مرحبا 👍🏽 " + "long " * 400
 
 
-async def report_for(storage: Storage, flow_id: str, actor: Actor = OPERATOR, **filters: object):  # type: ignore[no-untyped-def]
-    flow = load_flows()[flow_id]
-    now = START + timedelta(days=400)
-    found = await storage.reporting.answers(actor, now, "report", flow_id=flow_id, **filters)  # type: ignore[arg-type]
-    ids = [f.interview.id for f in found]
-    return build_report(
-        flow,
-        found,
-        await storage.reporting.concern_timings(ids),
-        await storage.reporting.follow_up_counts(ids, now.date()),
-        start=None,
-        end=None,
-        service=None,
-        now=now,
+async def report_for(storage: Storage, flow_id: str, actor: Actor = OPERATOR) -> Report:
+    return await gather_report(storage, load_flows()[flow_id], actor, START + timedelta(days=400))
+
+
+async def interview_with_follow_up(
+    storage: Storage, clock: FakeClock, name: str, words: str
+) -> TranscriptView:
+    """One interview with free text and a recommendation, as staff would read it."""
+    from tests.flows.helpers import every_kind
+
+    flow = every_kind()
+    interview_id, _ = await invite(storage, flow, clock(), name=name)
+    await start_and_consent(storage, flow, interview_id, clock())
+    await tap(storage, flow, interview_id, "no", clock())
+    await type_text(storage, flow, interview_id, words, clock())
+    await tap(storage, flow, interview_id, "_next", clock())
+    await tap(storage, flow, interview_id, "me", clock())
+    await storage.followup.recommend(
+        interview_id,
+        "Review <night> staffing",
+        "CSM Residential Services",
+        date(2026, 4, 1),
+        OPERATOR,
+        clock(),
+    )
+    record = await storage.transcripts.read(interview_id, OPERATOR, clock())
+    return build_view(
+        record, flow, await storage.followup.for_interview(interview_id), None, clock()
     )
 
 
@@ -149,26 +164,7 @@ async def test_csv_export_opens_in_a_spreadsheet_and_leaves_out_free_text(storag
 async def test_hostile_free_text_is_escaped_in_the_html_transcript(
     storage: Storage, clock: FakeClock
 ) -> None:
-    from tests.flows.helpers import every_kind
-
-    flow = every_kind()
-    interview_id, _ = await invite(storage, flow, clock(), name="<b>Name</b>")
-    await start_and_consent(storage, flow, interview_id, clock())
-    await tap(storage, flow, interview_id, "no", clock())
-    await type_text(storage, flow, interview_id, HOSTILE, clock())
-    await tap(storage, flow, interview_id, "_next", clock())
-    await storage.followup.recommend(
-        interview_id,
-        "Review <night> staffing",
-        "CSM Residential",
-        date(2026, 4, 1),
-        OPERATOR,
-        clock(),
-    )
-    record = await storage.transcripts.read(interview_id, OPERATOR, clock())
-    view = build_view(
-        record, flow, await storage.followup.for_interview(interview_id), None, clock()
-    )
+    view = await interview_with_follow_up(storage, clock, "<b>Name</b>", HOSTILE)
     html = transcript_html(view)
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html
     assert "&lt;b&gt;Name&lt;/b&gt;" in html and "Review &lt;night&gt; staffing" in html
@@ -229,29 +225,10 @@ async def test_transcript_and_report_render_in_chromium(
     import shutil
 
     from tests.bot.browser import chromium_or_skip, screenshot
-    from tests.flows.helpers import every_kind
 
     chromium = chromium_or_skip()
-    flow = every_kind()
-    interview_id, _ = await invite(storage, flow, clock(), name="A.B. (synthetic)")
-    await start_and_consent(storage, flow, interview_id, clock())
-    await tap(storage, flow, interview_id, "no", clock())
-    await type_text(
-        storage, flow, interview_id, "Made-up example: the night staff changed a lot.", clock()
-    )
-    await tap(storage, flow, interview_id, "_next", clock())
-    await tap(storage, flow, interview_id, "me", clock())
-    await storage.followup.recommend(
-        interview_id,
-        "Review night staffing at Oak House",
-        "CSM Residential Services",
-        date(2026, 4, 1),
-        OPERATOR,
-        clock(),
-    )
-    record = await storage.transcripts.read(interview_id, OPERATOR, clock())
-    view = build_view(
-        record, flow, await storage.followup.for_interview(interview_id), None, clock()
+    view = await interview_with_follow_up(
+        storage, clock, "A.B. (synthetic)", "Made-up example: the night staff changed a lot."
     )
     await make_interviews(storage, load_flows()["children-home"], 240, HOMES, START)
     documents = {
