@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     telegram_base_url: str = "https://api.telegram.org/bot"
     bot_username: str | None = None
     telegram_max_rate: float = Field(default=30.0, gt=0)
+    telegram_read_timeout: float = Field(default=10.0, gt=0)
     timezone: str = "Europe/London"
     flows_dir: Path = DEFINITIONS
     helplines: Path = DEFAULT_HELPLINES

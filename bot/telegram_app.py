@@ -91,6 +91,7 @@ def build_application(app: AppContext) -> BotParts:
             AIORateLimiter(overall_max_rate=app.settings.telegram_max_rate, max_retries=5)
         )
         .concurrent_updates(True)
+        .read_timeout(app.settings.telegram_read_timeout)
         .pool_timeout(10.0)
         .get_updates_pool_timeout(10.0)
         .build()

@@ -52,7 +52,8 @@ class Faults:
     """What share of calls to fail, and how."""
 
     rate: float = 0.0
-    kinds: tuple[str, ...] = ("429", "500", "502", "slow", "drop")
+    kinds: tuple[str, ...] = ("429", "500", "502", "slow", "drop", "timeout")
+    timeout_seconds: float = 1.5
     methods: frozenset[str] = frozenset(
         {"sendMessage", "editMessageText", "answerCallbackQuery", "sendChatAction"}
     )
@@ -276,6 +277,8 @@ class FakeBotApi:
         if kind == "slow":
             await asyncio.sleep(0.5)
             return None
+        if kind == "timeout":
+            await asyncio.sleep(self.faults.timeout_seconds)
         if request.transport is not None:
             request.transport.abort()
         raise ConnectionResetError("dropped by the fake server")

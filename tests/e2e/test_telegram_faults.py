@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
-from tests.e2e.conftest import RunningBot
+from tests.conftest import FakeClock
+from tests.e2e.conftest import RunningBot, make_settings
 from tests.fake_telegram import FakeBotApi, Sent
 
 PEOPLE = 6
@@ -46,7 +48,20 @@ def received(api: FakeBotApi, chat: int) -> list[str]:
     return [m.first_text for m in api.sent[chat]]
 
 
-async def test_faults_lose_nothing_and_repeat_nothing(bot: RunningBot, api: FakeBotApi) -> None:
+async def test_faults_lose_nothing_and_repeat_nothing(
+    tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
+) -> None:
+    """A timed-out call here is one the server dropped after the client gave up (after 1 s)."""
+    bot = await RunningBot(
+        make_settings(tmp_path, api, key, telegram_read_timeout=1.0), clock
+    ).start()
+    try:
+        await _faults_lose_nothing(bot, api)
+    finally:
+        await bot.stop()
+
+
+async def _faults_lose_nothing(bot: RunningBot, api: FakeBotApi) -> None:
     invitations = [await bot.invite(name=f"P{n}") for n in range(PEOPLE)]
     api.faults.rate = 0.3
     await asyncio.gather(
@@ -54,7 +69,7 @@ async def test_faults_lose_nothing_and_repeat_nothing(bot: RunningBot, api: Fake
     )
     api.faults.rate = 0.0
     await api.wait_until_idle()
-    assert {"429", "500", "502", "slow", "drop"} <= set(api.faults_served)
+    assert {"429", "500", "502", "slow", "drop", "timeout"} <= set(api.faults_served)
     for n, (interview_id, _) in enumerate(invitations):
         record = await bot.app.storage.transcripts.load(interview_id)
         assert record.interview.status == "completed"
