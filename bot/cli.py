@@ -24,9 +24,9 @@ from bot.exports import export_rows, to_csv, to_json
 from bot.logs import configure_logging
 from bot.rendering import interview_row, transcript_json, transcript_text
 from bot.report_builder import gather_report
-from bot.report_html import report_html, transcript_html, transcript_markdown
 from bot.telegram_app import ConfigurationError, Webhook, run_until_signalled
 from bot.terminal import TerminalChannel
+from bot.transcript_documents import transcript_html, transcript_markdown
 from bot.transcript_view import build_view
 from flows import FlowError
 from flows.help import load_help_directory
@@ -438,6 +438,9 @@ def report(
         actor = await acting_as(context, as_staff)
         now = context.clock()
         chosen = context.flows[flow]
+        # Imported here: matplotlib is large, and only reports need it, not the running bot.
+        from bot.report_html import report_html
+
         with Progress(transient=True, console=err) as progress:
             counting = progress.add_task("Counting answers", total=len(chosen.questions()))
             built = await gather_report(

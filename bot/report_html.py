@@ -1,11 +1,10 @@
-"""The monitoring report and transcripts as documents: HTML (printable) and Markdown."""
+"""The monitoring report as a printable HTML document, charts embedded."""
 
 from __future__ import annotations
 
 from bot.charts import ranked_bars, stacked_shares
 from bot.monitoring import OVERALL, SUPPRESS_BELOW, UPTAKE_LABELS, UPTAKE_ROWS, Report
 from bot.templating import render
-from bot.transcript_view import TranscriptView
 from flows.text import pick
 
 
@@ -48,11 +47,3 @@ def report_html(report: Report, with_charts: bool = True) -> str:
         minutes=_minutes,
         ranked_heading=ranked_heading,
     )
-
-
-def transcript_html(view: TranscriptView) -> str:
-    return render("transcript.html.j2", view=view)
-
-
-def transcript_markdown(view: TranscriptView) -> str:
-    return render("transcript.md.j2", view=view)

@@ -14,7 +14,8 @@ import pytest
 from bot.exports import export_rows, to_csv, to_json
 from bot.monitoring import OVERALL, Report
 from bot.report_builder import gather_report
-from bot.report_html import report_html, transcript_html, transcript_markdown
+from bot.report_html import report_html
+from bot.transcript_documents import transcript_html, transcript_markdown
 from bot.transcript_view import TranscriptView, build_view
 from flows import load_flows
 from storage import AccessDenied, Actor, Storage

@@ -177,3 +177,39 @@ def test_backup_and_purge(env: dict[str, str], tmp_path: Path) -> None:
     assert len(json.loads(cli(copy_env, "interviews", "list", "--json").stdout)) == 1
     purged = cli(env, "purge")
     assert "Erased 0 interview(s)" in purged.stdout
+
+
+def test_report_export_and_html_transcript_from_the_command_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    first = cli(env, "chat", "--flow", "children-home", stdin="1\n1\n2\n")
+    interview_id = first.stdout.rsplit("--resume ", 1)[1].split()[0]
+    page = tmp_path / "t.html"
+    assert (
+        cli(env, "transcript", interview_id, "--format", "html", "--out", str(page)).returncode == 0
+    )
+    assert "Original question: Were you happy living here?" in page.read_text()
+    exported = cli(env, "export", "--flow", "children-home", "--format", "csv")
+    assert exported.returncode == 0 and "happy_living_here" in exported.stdout
+    report = tmp_path / "r.html"
+    made = cli(
+        env, "report", "--flow", "children-home", "--from", "2020-01-01", "--out", str(report)
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Who took part" in report.read_text()
+    added = cli(
+        env,
+        "followup",
+        "add",
+        interview_id,
+        "--text",
+        "Check rota",
+        "--to",
+        "CSM",
+        "--due",
+        "2020-01-02",
+    )
+    assert added.returncode == 0
+    assert "Check rota" in cli(env, "followup", "list", "--overdue").stdout
+    refused = cli(env, "export", "--flow", "children-home", "--as", "999")
+    assert refused.returncode == 1 and "staff list" in refused.stderr
