@@ -78,14 +78,14 @@ class Concerns:
     async def claim_alert(self, concern_id: int, now: datetime, every_seconds: int) -> bool:
         """Take the right to alert staff about a concern now; False if it was alerted within
         the repeat interval (perhaps a moment ago by another task) or acknowledged."""
-        threshold = datetime.fromtimestamp(now.timestamp() - every_seconds, tz=now.tzinfo)
-        async with self.db.transaction() as connection:
-            cursor = await connection.execute(
-                "UPDATE concerns SET last_alerted_at = ? WHERE id = ? AND acknowledged_at IS NULL "
-                "AND (last_alerted_at IS NULL OR last_alerted_at <= ?)",
-                (iso(now), concern_id, iso(threshold)),
-            )
-            return cursor.rowcount == 1
+        return await self.db.claim_once_per(
+            "concerns",
+            "last_alerted_at",
+            concern_id,
+            now,
+            every_seconds,
+            also="AND acknowledged_at IS NULL",
+        )
 
     async def record_alerts(self, concern_id: int, user_ids: Sequence[int], at: datetime) -> None:
         """Note who was told of a concern, and when, so it is re-sent only when due."""

@@ -102,6 +102,27 @@ class Database:
             rows = await cursor.fetchall()
         return list(rows)
 
+    async def claim_once_per(
+        self,
+        table: str,
+        column: str,
+        row_id: int,
+        now: datetime,
+        every_seconds: int,
+        also: str = "",
+    ) -> bool:
+        """Stamp `column` with now if it is empty or older than the interval; True if this
+        call did, so two tasks racing to send the same reminder cannot both send it.
+        `table`, `column` and `also` are this package's own constants, never input."""
+        threshold = datetime.fromtimestamp(now.timestamp() - every_seconds, tz=now.tzinfo)
+        async with self.transaction() as connection:
+            cursor = await connection.execute(
+                f"UPDATE {table} SET {column} = ? WHERE id = ? {also} "  # noqa: S608
+                f"AND ({column} IS NULL OR {column} <= ?)",
+                (iso(now), row_id, iso(threshold)),
+            )
+            return cursor.rowcount == 1
+
     def seal(self, text: str) -> bytes:
         return self.cipher.encrypt(text)
 

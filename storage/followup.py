@@ -138,14 +138,9 @@ class FollowUp:
         self, recommendation_id: int, now: datetime, every_seconds: int
     ) -> bool:
         """Take the right to remind staff of an overdue recommendation (once a day)."""
-        threshold = datetime.fromtimestamp(now.timestamp() - every_seconds, tz=now.tzinfo)
-        async with self.db.transaction() as connection:
-            cursor = await connection.execute(
-                "UPDATE recommendations SET last_reminded_at = ? WHERE id = ? AND "
-                "(last_reminded_at IS NULL OR last_reminded_at <= ?)",
-                (iso(now), recommendation_id, iso(threshold)),
-            )
-            return cursor.rowcount == 1
+        return await self.db.claim_once_per(
+            "recommendations", "last_reminded_at", recommendation_id, now, every_seconds
+        )
 
     async def _load(self, where: str, params: tuple[object, ...]) -> list[Recommendation]:
         rows = await self.db.fetch_all(
