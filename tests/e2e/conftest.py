@@ -107,6 +107,16 @@ class RunningBot:
         return invitation.interview_id, invitation.token
 
 
+async def outbox_drained(app: AppContext, seconds: float = 5.0) -> bool:
+    """Whether every committed reply has been delivered and forgotten within a few seconds
+    (a reply can reach the server a moment before the bot deletes it from the outbox)."""
+    for _ in range(int(seconds / 0.1)):
+        if await app.storage.outbox.unsent() == []:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
 @pytest.fixture
 async def bot(
     tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock

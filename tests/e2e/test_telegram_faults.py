@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from tests.conftest import FakeClock
-from tests.e2e.conftest import RunningBot, make_settings
+from tests.e2e.conftest import RunningBot, make_settings, outbox_drained
 from tests.fake_telegram import FakeBotApi, Sent
 
 PEOPLE = 6
@@ -76,7 +76,7 @@ async def _faults_lose_nothing(bot: RunningBot, api: FakeBotApi) -> None:
         assert record.answers["q_text"] == f"fine, says {60_000 + n}"
         sent_by_bot = [line.text for line in record.lines if line.direction == "out"]
         assert received(api, 60_000 + n) == sent_by_bot, "every message once, in order"
-    assert await bot.app.storage.outbox.unsent() == []
+    assert await outbox_drained(bot.app), "every reply delivered and forgotten"
 
 
 async def test_an_outage_is_retried_with_backoff_not_a_busy_loop(
