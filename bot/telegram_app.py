@@ -141,14 +141,26 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
 
 
-async def _scheduler_loop(scheduler: Scheduler, interval: float, stop: asyncio.Event) -> None:
-    while not stop.is_set():
+def _schedule(application: Application, scheduler: Scheduler, interval: float) -> None:  # type: ignore[type-arg]
+    """Tick the scheduler from python-telegram-bot's job queue (APScheduler underneath).
+
+    The job queue is only the clock: what is due lives in the database, so a tick missed
+    while the bot was down is simply done at the next one."""
+
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             await scheduler.tick()
-        except Exception as error:
+        except Exception as error:  # one failed tick must not stop reminders for good
             log_event("scheduler_error", error=type(error).__name__)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    application.job_queue.run_repeating(
+        tick,
+        interval=interval,
+        first=0.0,
+        name="scheduler",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
 
 
 async def serve(
@@ -163,6 +175,7 @@ async def serve(
         raise ConfigurationError(TOKEN_HELP.format(problem="refused by Telegram")) from error
     try:
         await application.bot.set_my_commands(PUBLIC_COMMANDS)
+        _schedule(application, parts.scheduler, app.settings.scheduler_interval_seconds)
         await application.start()
         assert application.updater is not None
         if webhook is None:
@@ -183,11 +196,7 @@ async def serve(
             username=application.bot.username,
         )
         await parts.sender.flush_all()
-        ticker = asyncio.create_task(
-            _scheduler_loop(parts.scheduler, app.settings.scheduler_interval_seconds, stop)
-        )
         await stop.wait()
-        await ticker
         await application.updater.stop()
         await application.stop()
     finally:
