@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from bot.clock import system_clock
 from bot.config import Settings
 from bot.context import AppContext, load_catalogue, open_context
 from bot.exports import export_rows, to_csv, to_json
@@ -692,4 +691,4 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "main", "system_clock"]
+__all__ = ["app", "main"]

@@ -61,19 +61,11 @@ class Concerns:
 
     async def due_for_alert(self, now: datetime, every_seconds: int) -> list[ConcernRecord]:
         """Open concerns never alerted, or last alerted longer ago than the repeat interval."""
-        threshold = now.timestamp() - every_seconds
-        found = await self._records("c.acknowledged_at IS NULL", ())
-        return [
-            c
-            for c in found
-            if (last := await self._last_alerted(c.id)) is None or last.timestamp() <= threshold
-        ]
-
-    async def _last_alerted(self, concern_id: int) -> datetime | None:
-        row = await self.db.fetch_one(
-            "SELECT last_alerted_at FROM concerns WHERE id = ?", (concern_id,)
+        threshold = datetime.fromtimestamp(now.timestamp() - every_seconds, tz=now.tzinfo)
+        return await self._records(
+            "c.acknowledged_at IS NULL AND (c.last_alerted_at IS NULL OR c.last_alerted_at <= ?)",
+            (iso(threshold),),
         )
-        return parse_time(row[0]) if row else None
 
     async def claim_alert(self, concern_id: int, now: datetime, every_seconds: int) -> bool:
         """Take the right to alert staff about a concern now; False if it was alerted within
