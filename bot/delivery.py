@@ -64,7 +64,7 @@ class OutboxSender:
                         return False
                     self._failures.pop(chat_id, None)
                     self._retry_at.pop(chat_id, None)
-                    await self.storage.outbox.mark_sent([message.id], self.clock())
+                    await self.storage.outbox.mark_sent([message.id])
 
     def _back_off(self, chat_id: int) -> float:
         """Wait longer after each failure in a row, up to a minute."""

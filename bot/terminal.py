@@ -81,7 +81,7 @@ class TerminalChannel:
     async def _deliver(self, messages: Sequence[OutgoingMessage]) -> None:
         for outgoing in messages:
             self.show(decode_message(outgoing.payload))
-        await self.context.storage.outbox.mark_sent([m.id for m in messages], self.context.clock())
+        await self.context.storage.outbox.mark_sent([m.id for m in messages])
 
     async def run(self, flow_id: str, language: str | None, resume: str | None = None) -> int:
         """Take one interview from start (or where it paused) to its end or the end of input."""

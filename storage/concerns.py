@@ -80,14 +80,11 @@ class Concerns:
         )
 
     async def record_alerts(self, concern_id: int, user_ids: Sequence[int], at: datetime) -> None:
-        """Note who was told of a concern, and when, so it is re-sent only when due."""
+        """Note who was told of a concern, and when (claim_alert already set when it is due)."""
         async with self.db.transaction() as connection:
             await connection.executemany(
                 "INSERT INTO concern_alerts (concern_id, user_id, sent_at) VALUES (?, ?, ?)",
                 [(concern_id, user_id, iso(at)) for user_id in user_ids],
-            )
-            await connection.execute(
-                "UPDATE concerns SET last_alerted_at = ? WHERE id = ?", (iso(at), concern_id)
             )
 
     async def acknowledge(self, concern_id: int, actor: Actor, at: datetime) -> bool:

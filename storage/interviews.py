@@ -403,6 +403,3 @@ class Interviews:
         """Remove everything the person said; what remains holds no content."""
         await connection.execute("DELETE FROM answers WHERE interview_id = ?", (interview_id,))
         await connection.execute("DELETE FROM transcript WHERE interview_id = ?", (interview_id,))
-        await connection.execute(
-            "DELETE FROM outbox WHERE interview_id = ? AND sent_at IS NOT NULL", (interview_id,)
-        )

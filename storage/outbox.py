@@ -42,11 +42,8 @@ class Outbox:
         )
         return [int(r[0]) for r in rows]
 
-    async def mark_sent(self, message_ids: list[int], at: datetime) -> None:
-        """Delivered: remove from the queue. `at` is kept for callers' symmetry with logs."""
-        del at
-        if not message_ids:
-            return
+    async def mark_sent(self, message_ids: list[int]) -> None:
+        """Delivered: remove from the queue (a lost delete only means a message is resent)."""
         async with self.db.transaction(durable=False) as connection:
             await connection.executemany(
                 "DELETE FROM outbox WHERE id = ?", [(message_id,) for message_id in message_ids]

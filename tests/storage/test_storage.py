@@ -313,7 +313,7 @@ async def test_outbox_keeps_replies_until_sent_then_deletes_them(
     await start_and_consent(storage, flow, interview_id, clock())
     unsent = await storage.outbox.unsent()
     assert unsent and "Did you feel safe?" in unsent[-1].payload
-    await storage.outbox.mark_sent([m.id for m in unsent], clock())
+    await storage.outbox.mark_sent([m.id for m in unsent])
     assert await storage.outbox.unsent() == []
     rows = await storage.db.fetch_all("SELECT COUNT(*) FROM outbox WHERE payload IS NOT NULL")
     assert rows[0][0] == 0
