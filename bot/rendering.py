@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.transcript_view import build_view
 from flows import Flow
 from flows.prompts import answer_label
-from flows.text import Language, pick
+from flows.text import pick
 from storage.records import InterviewSummary, Transcript
 
 
@@ -79,7 +80,7 @@ def transcript_json(transcript: Transcript, flow: Flow | None) -> dict[str, Any]
     }
 
 
-def transcript_text(transcript: Transcript, flow: Flow | None, language: Language = "en") -> str:
+def transcript_text(transcript: Transcript, flow: Flow | None) -> str:
     """A readable record: each question in plain words and in the original, then the answer."""
     interview = transcript.interview
     lines = [
@@ -100,28 +101,17 @@ def transcript_text(transcript: Transcript, flow: Flow | None, language: Languag
             f"⚠ Concern {concern.id} ({concern.reason}) at "
             f"{concern.question_id or 'free text'}: {acknowledged}"
         )
-    if flow is not None:
-        for section in flow.sections:
-            lines.append("")
-            lines.append(f"== {pick(section.title, language)} ==")
-            for question in section.questions:
-                value = transcript.answers.get(question.id)
-                if value is None and question.id not in transcript.skipped:
-                    continue
-                lines.append(f"Q: {pick(question.text, language)}")
-                if question.seed:
-                    lines.append(f"   (original: {question.seed})")
-                shown = (
-                    answer_label(question, value, language) if value is not None else "(skipped)"
-                )
-                lines.append(f"A: {shown}")
-                changes = [
-                    c
-                    for c in transcript.history
-                    if c.question_id == question.id and c.kind == "changed"
-                ]
-                if changes:
-                    lines.append(f"   (changed {len(changes)} time(s))")
+    view = build_view(transcript, flow, [], None, transcript.interview.updated_at)
+    for section in view.sections:
+        lines.append("")
+        lines.append(f"== {section.title} ==")
+        for question in section.questions:
+            lines.append(f"Q: {question.text}")
+            if question.seed:
+                lines.append(f"   (original: {question.seed})")
+            lines.append(f"A: {question.answer if question.status == 'answered' else '(skipped)'}")
+            if question.times_changed:
+                lines.append(f"   (changed {question.times_changed} time(s))")
     sent = [line for line in transcript.lines if line.direction == "in"]
     if sent:
         lines.append("")

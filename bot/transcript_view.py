@@ -21,6 +21,7 @@ class QuestionView:
     answer: str
     free_text: bool
     changes: list[tuple[datetime, str]] = field(default_factory=list)
+    times_changed: int = 0
 
 
 @dataclass
@@ -68,6 +69,11 @@ def build_view(
                     answer=answer_label(question, value, "en") if value is not None else "Skipped",
                     free_text=question.kind == "text",
                     changes=changes if len(changes) > 1 else [],
+                    times_changed=sum(
+                        c.kind == "changed"
+                        for c in transcript.history
+                        if c.question_id == question.id
+                    ),
                 )
             )
         if shown:

@@ -245,3 +245,26 @@ async def test_transcript_and_report_render_in_chromium(
             docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
             docs.mkdir(parents=True, exist_ok=True)
             shutil.copy(shot, docs / f"{name}.png")
+
+
+async def test_text_transcript_shows_skips_changes_and_original_wording(
+    storage: Storage, clock: FakeClock
+) -> None:
+    from bot.rendering import transcript_text
+    from flows.inputs import Command, Control
+    from tests.flows.helpers import every_kind
+    from tests.storage.helpers import feed
+
+    flow = every_kind()
+    interview_id, _ = await invite(storage, flow, clock())
+    await start_and_consent(storage, flow, interview_id, clock())
+    await tap(storage, flow, interview_id, "yes", clock())
+    await feed(storage, flow, interview_id, Command(at=clock(), control=Control.BACK))
+    await tap(storage, flow, interview_id, "not_sure", clock())
+    await feed(storage, flow, interview_id, Command(at=clock(), control=Control.SKIP))
+    text = transcript_text(await storage.transcripts.load(interview_id), flow)
+    assert (
+        "Q: Did you feel safe?\n   (original: Did you feel safe?)\nA: Not sure\n"
+        "   (changed 1 time(s))" in text
+    )
+    assert "Q: Who decided?\nA: (skipped)" in text
