@@ -94,17 +94,29 @@ class RunningBot:
         name: str = "Test Person",
         language: str | None = None,
     ) -> tuple[str, str]:
-        invitation = await self.app.storage.interviews.invite(
-            flow_id=flow_id,
-            flow_version=self.app.flows[flow_id].version,
-            display_name=name,
-            service=service,
-            language=language,
-            expires_at=self.clock() + timedelta(days=28),
-            actor=OPERATOR,
-            at=self.clock(),
-        )
-        return invitation.interview_id, invitation.token
+        return await invite_into(self.app, self.clock, flow_id, service, name, language)
+
+
+async def invite_into(
+    app: AppContext,
+    clock: FakeClock,
+    flow_id: str = "every-kind",
+    service: str | None = "Oak House",
+    name: str = "Test Person",
+    language: str | None = None,
+) -> tuple[str, str]:
+    """An invitation made as an operator would: (interview id, token)."""
+    invitation = await app.storage.interviews.invite(
+        flow_id=flow_id,
+        flow_version=app.flows[flow_id].version,
+        display_name=name,
+        service=service,
+        language=language,
+        expires_at=clock() + timedelta(days=28),
+        actor=OPERATOR,
+        at=clock(),
+    )
+    return invitation.interview_id, invitation.token
 
 
 async def outbox_drained(app: AppContext, seconds: float = 5.0) -> bool:

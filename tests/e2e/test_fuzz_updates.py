@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from bot.context import open_context
 from bot.telegram_app import build_application
 from storage import new_key
 from tests.conftest import FakeClock
-from tests.e2e.conftest import OPERATOR, make_settings
+from tests.e2e.conftest import OPERATOR, invite_into, make_settings
 from tests.fake_telegram import FakeBotApi
 
 INTERVIEW_CHATS = [101, 102, 103]
@@ -229,17 +228,8 @@ async def run_batch(tmp_path: Path, batch: list[dict[str, Any]]) -> None:
             application = parts.application
             await application.initialize()
             for chat in INTERVIEW_CHATS:
-                invitation = await app.storage.interviews.invite(
-                    flow_id="every-kind",
-                    flow_version=app.flows["every-kind"].version,
-                    display_name="F",
-                    service="Oak House",
-                    language=None,
-                    expires_at=clock() + timedelta(days=1),
-                    actor=OPERATOR,
-                    at=clock(),
-                )
-                await app.service.open_invitation(invitation.token, chat)
+                _, token = await invite_into(app, clock, name="F")
+                await app.service.open_invitation(token, chat)
             for data in batch:
                 await application.process_update(Update.de_json(data, application.bot))
             await parts.sender.flush_all()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -13,7 +12,7 @@ import httpx
 from bot.context import open_context
 from bot.telegram_app import Webhook, serve
 from tests.conftest import FakeClock
-from tests.e2e.conftest import OPERATOR, make_settings
+from tests.e2e.conftest import invite_into, make_settings
 from tests.fake_telegram import FakeBotApi
 
 SECRET = "webhook-secret-for-tests"
@@ -32,16 +31,7 @@ async def test_updates_posted_to_the_webhook_are_answered(
     settings = make_settings(tmp_path, api, key)
     stop = asyncio.Event()
     async with open_context(settings, clock) as app:
-        invitation = await app.storage.interviews.invite(
-            flow_id="every-kind",
-            flow_version=app.flows["every-kind"].version,
-            display_name="W",
-            service="Oak House",
-            language=None,
-            expires_at=clock() + timedelta(days=1),
-            actor=OPERATOR,
-            at=clock(),
-        )
+        _, token = await invite_into(app, clock, name="W")
         running = asyncio.create_task(
             serve(
                 app,
@@ -61,7 +51,7 @@ async def test_updates_posted_to_the_webhook_are_answered(
                 "date": 1_700_000_000,
                 "chat": {"id": 8080, "type": "private", "first_name": "W"},
                 "from": {"id": 8080, "is_bot": False, "first_name": "W"},
-                "text": f"/start {invitation.token}",
+                "text": f"/start {token}",
                 "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
             },
         }
