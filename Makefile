@@ -19,8 +19,11 @@ $(STAMP): pyproject.toml
 .env: | $(STAMP)
 	$(BIN)/exit-interviews keygen --write-env .env
 
+# A practice interview, kept in data/practice.sqlite3 apart from real ones.
+# Carry on a paused one with: make chat RESUME=iv-...
+FLOW ?= children-home
 chat: $(STAMP) .env
-	@$(BIN)/exit-interviews chat --flow children-home
+	@$(BIN)/exit-interviews chat --flow $(FLOW) $(if $(RESUME),--resume $(RESUME))
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE) tests benchmarks
@@ -29,12 +32,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict $(CODE)
 
-# The browser check of the HTML transcript and report needs Debian's chromium; install it
-# where this machine allows (root with apt), otherwise that one test says it was skipped.
+# The browser checks need Debian's chromium. make test installs it where this machine allows
+# (root with apt-get), says so first, and otherwise says those checks will be skipped.
+# make chat never installs it.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && echo "Installing Debian's chromium with apt-get for the browser tests (running as root)..." \
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } \
-	  || echo "chromium could not be installed: the browser check will be skipped"
+	  || echo "chromium could not be installed: the browser checks will be skipped"
 
 pytest: $(STAMP) browser
 	$(BIN)/pytest -q

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.context import AppContext, load_catalogue, open_context
 from bot.exports import export_rows, to_csv, to_json
 from bot.logs import configure_logging
@@ -60,7 +61,9 @@ T = TypeVar("T")
 
 def settings() -> Settings:
     try:
-        return Settings()
+        return load_settings()
+    except FileNotFoundError as error:
+        fail(str(error))
     except ValidationError as error:
         problems = "; ".join(
             f"EXIT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
@@ -77,11 +80,13 @@ def operator() -> Actor:
     return Actor.for_operator(getpass.getuser())
 
 
-def run_with_context(work: Callable[[AppContext], Awaitable[T]]) -> T:
+def run_with_context(
+    work: Callable[[AppContext], Awaitable[T]], config: Settings | None = None
+) -> T:
     """Open the database and flows, run `work`, and turn known errors into clear messages."""
 
     async def main() -> T:
-        async with open_context(settings()) as context:
+        async with open_context(config or settings()) as context:
             return await work(context)
 
     try:
@@ -108,7 +113,8 @@ def keygen(
     if "EXIT_DATA_KEY=" in existing:
         out.print(f"{write_env} already has a data key; leaving it alone.")
         return
-    with write_env.open("a", encoding="utf-8") as handle:
+    descriptor = os.open(write_env, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
         handle.write(f"EXIT_DATA_KEY={key}\n")
     write_env.chmod(0o600)
     out.print(f"Wrote a new development data key to {write_env}.")
@@ -198,10 +204,22 @@ def chat(
         str | None, typer.Option(help="en or cy; skips the language offer.")
     ] = None,
     resume: Annotated[str | None, typer.Option(help="Carry on a paused interview by id.")] = None,
+    real: Annotated[
+        bool,
+        typer.Option(
+            "--real",
+            help="Keep it with real interviews (EXIT_DATABASE), not in the practice database.",
+        ),
+    ] = False,
 ) -> None:
-    """Take an interview in the terminal: numbered buttons, /skip /back /pause /stop /help."""
+    """Take an interview in the terminal: numbered buttons, /skip /back /pause /stop /help.
+    Practice interviews go to EXIT_PRACTICE_DATABASE, so they never count in real lists or
+    reports; Ctrl-D or Ctrl-C pauses and saves."""
     if language not in {None, "en", "cy"}:
         fail("--language must be en or cy.")
+    config = settings()
+    if not real:
+        config = config.model_copy(update={"database": config.practice_database})
 
     async def work(context: AppContext) -> int:
         chosen = flow
@@ -221,10 +239,10 @@ def chat(
             )
         if chosen is not None and chosen not in context.flows:
             fail(f"No flow '{chosen}'. Choose one of: {', '.join(context.flows)}.")
-        channel = TerminalChannel(context, out)
+        channel = TerminalChannel(context, out, practice=not real)
         return await channel.run(chosen or "", language, resume)
 
-    raise typer.Exit(run_with_context(work))
+    raise typer.Exit(run_with_context(work, config))
 
 
 @invite_app.command("create")
@@ -687,7 +705,9 @@ def followup_list(
 
 
 def main() -> None:
-    """Entry point of the `exit-interviews` command."""
+    """Entry point of the `exit-interviews` command. Everything it creates (the database, its
+    journal, backups, exports, transcripts) is readable by its owner only."""
+    os.umask(0o077)
     app()
 
 

@@ -421,6 +421,9 @@ class _Turn:
         self._present()
 
     def _while_paused(self, inp: Start | Text | Choice | Command) -> None:
+        if isinstance(inp, Command) and inp.control is Control.PAUSE:
+            self._present()
+            return
         if isinstance(inp, Command) and inp.control in {Control.STOP, Control.HELP}:
             self.state.phase = self.state.resume_phase or Phase.QUESTION
             self.events.append(ev.Resumed())

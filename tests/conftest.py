@@ -27,12 +27,13 @@ class FakeClock:
 
 @pytest.fixture(autouse=True)
 def _no_env_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Tests never read the developer's .env or EXIT_ variables."""
+    """Tests never read the developer's .env, data/ or EXIT_ variables."""
     import os
 
     for name in list(os.environ):
         if name.startswith("EXIT_"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("EXIT_ENV_FILE", "")
     monkeypatch.chdir(tmp_path)
 
 

@@ -65,6 +65,15 @@ def test_pause_then_any_message_resumes_at_the_same_question(question_id: str) -
     assert "resumed" in chat.event_types()
 
 
+def test_pause_while_paused_stays_paused() -> None:
+    chat = at_question("q_choice")
+    chat.control(Control.PAUSE)
+    chat.control(Control.PAUSE)
+    assert chat.state.phase is Phase.PAUSED
+    assert "resumed" not in chat.event_types()
+    assert chat.buttons() == ["_resume"]
+
+
 @pytest.mark.parametrize("question_id", list(ROUTES))
 @pytest.mark.parametrize("choice", ["keep", "delete"])
 def test_stop_asks_whether_to_keep_then_stops(question_id: str, choice: str) -> None:
