@@ -28,6 +28,7 @@ chat: $(STAMP) .env
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE) tests benchmarks
 	$(BIN)/ruff format --check $(CODE) tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict $(CODE)

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import report
-from bot.report_builder import gather_report
-from bot.report_html import report_html
+from bot.documents.report.gather import gather_report
+from bot.documents.report.html import report_html
 from flows import load_flows
 from storage import Cipher, Storage, new_key
 from tests.synthetic import OPERATOR, make_interviews

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import invite_many, report
-from bot.service import InterviewService
+from bot.core.answer import InterviewService
 from flows import Flow, load_flows
 from flows.inputs import Choice, Input, Text
 from flows.state import InterviewState, Phase

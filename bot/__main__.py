@@ -1,5 +1,5 @@
 """`python -m bot` is the same as `exit-interviews`."""
 
-from bot.cli import main
+from bot.launch import main
 
 main()

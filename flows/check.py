@@ -11,8 +11,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from flows.help import HelpDirectory
-from flows.loader import Problem, YamlPath, line_of
 from flows.model import Flow, Question
+from flows.problems import Problem, YamlPath, line_of
 
 MAX_TEXT = 300
 

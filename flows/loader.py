@@ -3,68 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from flows.check import check_flow
 from flows.help import DEFAULT_HELPLINES, HelpDirectory, load_help_directory
 from flows.model import Flow
+from flows.problems import FlowError, Problem, YamlPath, line_index, line_of
 
 DEFINITIONS = Path(__file__).parent / "definitions"
 
-YamlPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a flow file, where it is, and what to do about it."""
-
-    file: Path
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else str(self.file)
-        return f"{where}: {self.message}"
-
-
-class FlowError(Exception):
-    """A flow file cannot be used. Holds every problem found, not just the first."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-def line_index(text: str) -> dict[YamlPath, int]:
-    """Map each key path in a YAML document to its 1-based line, to point at problems."""
-    index: dict[YamlPath, int] = {}
-
-    def walk(node: yaml.Node, path: YamlPath) -> None:
-        index[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = (*path, str(key.value))
-                walk(value, child)
-                index[child] = key.start_mark.line + 1
-        elif isinstance(node, yaml.SequenceNode):
-            for position, item in enumerate(node.value):
-                walk(item, (*path, position))
-
-    root = yaml.compose(text)
-    if root is not None:
-        walk(root, ())
-    return index
-
-
-def line_of(index: dict[YamlPath, int], path: YamlPath) -> int | None:
-    """The line of the deepest part of `path` that the file has."""
-    for end in range(len(path), -1, -1):
-        if path[:end] in index:
-            return index[path[:end]]
-    return None
+__all__ = ["DEFINITIONS", "FlowError", "Problem", "flow_files", "load_flow", "load_flows"]
 
 
 def parse_flow(
@@ -108,8 +59,6 @@ def parse_flow(
 
 def load_flow(path: Path, directory: HelpDirectory | None = None) -> Flow:
     """A flow ready to run; FlowError lists everything wrong with it if it is not."""
-    from flows.check import check_flow
-
     directory = directory or load_help_directory(DEFAULT_HELPLINES)
     flow, problems, index = parse_flow(path, directory)
     if flow is not None:

@@ -12,7 +12,8 @@ import aiosqlite
 
 from flows import events as ev
 from flows.outputs import Step
-from flows.state import InterviewState, Phase
+from flows.state import InterviewState
+from flows.status import FINISHED_STATUSES, status_of
 from storage.audit import write_audit
 from storage.codec import encode_message, encode_value
 from storage.database import Database, iso, parse_time
@@ -20,33 +21,11 @@ from storage.errors import AccessDenied, InvitationError, NotFound
 from storage.records import Actor, InterviewSummary, NewInvitation, OutgoingMessage
 
 TOKEN_BYTES = 24
-FINISHED = ("completed", "stopped", "declined", "expired", "erased")
-
-_STATUS_OF_PHASE = {
-    Phase.NEW: "invited",
-    Phase.LANGUAGE: "invited",
-    Phase.CONSENT: "invited",
-    Phase.COMPLETED: "completed",
-    Phase.STOPPED: "stopped",
-    Phase.DECLINED: "declined",
-    Phase.EXPIRED: "expired",
-}
-
+FINISHED = tuple(str(status) for status in FINISHED_STATUSES)
 
 def token_hash(token: str) -> str:
     """Tokens are kept only as a hash, so a copy of the database cannot be used to join."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def status_of(state: InterviewState) -> str:
-    """The status staff see, from where the engine says the person is."""
-    if state.phase in _STATUS_OF_PHASE:
-        return _STATUS_OF_PHASE[state.phase]
-    if state.phase is Phase.PAUSED:
-        return "invited" if state.resume_phase in {Phase.CONSENT, Phase.LANGUAGE} else "paused"
-    if not state.answers and not state.skipped and not state.history:
-        return "consented"
-    return "in_progress"
 
 
 @dataclass
@@ -296,7 +275,7 @@ class Interviews:
     ) -> None:
         state = step.state
         due = next((e.due for e in step.events if isinstance(e, ev.Waiting)), None)
-        status = status_of(state)
+        status = str(status_of(state))
         await connection.execute(
             "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
             "limited_circulation = ?, updated_at = ?, "

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.config import Settings
-from bot.context import AppContext, open_context
-from bot.telegram_app import serve
+from bot.core.config import Settings
+from bot.core.context import AppContext, open_context
+from bot.telegram.application import serve
 from flows.loader import DEFINITIONS, flow_files
 from storage import Actor
 from tests.conftest import FakeClock

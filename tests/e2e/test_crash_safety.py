@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import yaml
 
 from flows import load_flow
@@ -154,6 +155,7 @@ class Person:
         raise AssertionError(f"chat {self.chat} did not finish")
 
 
+@pytest.mark.slow
 async def test_sigkill_fifty_times_loses_and_doubles_nothing(tmp_path: Path, key: str) -> None:
     flows_dir = tmp_path / "flows"
     flow = load_flow(fast_reminder_flow(flows_dir))

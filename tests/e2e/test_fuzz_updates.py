@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot.context import open_context
-from bot.telegram_app import build_application
+from bot.core.context import open_context
+from bot.telegram.application import build_application
 from storage import new_key
 from tests.conftest import FakeClock
 from tests.e2e.conftest import OPERATOR, invite_into, make_settings

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logs import configure_logging
+from bot.core.logs import configure_logging
 from tests.e2e.conftest import OPERATOR, RunningBot
 from tests.e2e.test_interview import CHAT, open_and_consent
 from tests.fake_telegram import TOKEN, FakeBotApi

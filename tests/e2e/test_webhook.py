@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.context import open_context
-from bot.telegram_app import Webhook, serve
+from bot.core.context import open_context
+from bot.telegram.application import Webhook, serve
 from tests.conftest import FakeClock
 from tests.e2e.conftest import invite_into, make_settings
 from tests.fake_telegram import FakeBotApi

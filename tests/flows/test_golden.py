@@ -83,8 +83,9 @@ def run(flow_id: str) -> str:
 def test_golden_transcript(flow_id: str) -> None:
     path = GOLDEN / f"{flow_id}.txt"
     produced = run(flow_id)
-    if os.environ.get("UPDATE_GOLDEN") == "1" or not path.exists():
+    if os.environ.get("UPDATE_GOLDEN") == "1":
         path.write_text(produced, encoding="utf-8")
+    assert path.exists(), f"{path.name} is missing: run UPDATE_GOLDEN=1 once and review it"
     assert produced == path.read_text(encoding="utf-8"), (
         f"{path.name} differs: if the change is meant, run UPDATE_GOLDEN=1 and review the diff"
     )

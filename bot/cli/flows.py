@@ -1,0 +1,93 @@
+"""`exit-interviews flows`: check and read the interview flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import fail, flows_app, out, settings
+from bot.core.context import load_catalogue
+from flows import FlowError
+from flows.help import load_help_directory
+from flows.loader import flow_files, load_flow
+from flows.text import Language, pick
+
+
+@flows_app.command("check")
+def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
+    """Check flow files and report every problem with its line and what to do."""
+    config = settings()
+    directory = load_help_directory(config.helplines)
+    paths = files or flow_files(config.flows_dir)
+    problems = 0
+    for path in paths:
+        try:
+            flow = load_flow(path, directory)
+        except FlowError as error:
+            for problem in error.problems:
+                out.print(f"[red]✗[/red] {problem}", highlight=False)
+            problems += len(error.problems)
+            continue
+        out.print(
+            f"[green]✓[/green] {path}: {flow.id}, {len(flow.questions())} questions, "
+            f"version {flow.version}",
+            highlight=False,
+        )
+    for organisation in directory.unconfigured():
+        out.print(
+            f"[yellow]![/yellow] helplines: '{organisation.id}' still has the shipped "
+            f"placeholder; put your council's details in {config.helplines}",
+            highlight=False,
+        )
+    if problems:
+        raise typer.Exit(1)
+
+
+@flows_app.command("list")
+def flows_list() -> None:
+    """List the flows this deployment offers."""
+    flows, _ = load_catalogue(settings())
+    table = Table("id", "title", "audience", "languages", "questions", "version")
+    for flow in flows.values():
+        table.add_row(
+            flow.id,
+            pick(flow.title, "en"),
+            flow.audience,
+            ", ".join(flow.languages),
+            str(len(flow.questions())),
+            flow.version,
+        )
+    out.print(table)
+
+
+@flows_app.command("show")
+def flows_show(flow_id: str, language: str = "en") -> None:
+    """Show every question of a flow, with its seed wording, kind and conditions."""
+    flows, _ = load_catalogue(settings())
+    if flow_id not in flows:
+        fail(f"No flow '{flow_id}'. Choose one of: {', '.join(flows)}.")
+    flow = flows[flow_id]
+    lang: Language = "cy" if language == "cy" else "en"
+    out.print(f"[bold]{pick(flow.title, lang)}[/bold] ({flow.id}, {flow.audience})")
+    for number, section in enumerate(flow.sections, start=1):
+        out.print(f"\n[bold]{number}. {pick(section.title, lang)}[/bold]", highlight=False)
+        for question in section.questions:
+            extras: list[str] = [question.kind]
+            if question.when:
+                extras.append(
+                    f"only if {question.when.question} is {' or '.join(question.when.answers)}"
+                )
+            if question.concern:
+                extras.append(f"concern on {', '.join(question.concern)}")
+            out.print(
+                f"  • {question.id}: {pick(question.text, lang)}  [dim]({'; '.join(extras)})[/dim]",
+                highlight=False,
+                markup=True,
+            )
+            if question.seed:
+                out.print(
+                    f"      seed: {question.seed}", style="dim", highlight=False, markup=False
+                )

@@ -1,0 +1,91 @@
+"""`exit-interviews interviews`, `transcript` and `erase`: reading and erasing interviews."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from bot.cli.common import (
+    AsStaff,
+    acting_as,
+    app,
+    fail,
+    interviews_app,
+    operator,
+    out,
+    run_with_context,
+    write_out,
+)
+from bot.core.context import AppContext
+from bot.core.interviews import find_interviews
+from bot.core.transcripts import TRANSCRIPT_FORMATS, TranscriptFormat, read_transcript
+
+
+@interviews_app.command("list")
+def interviews_list(
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    service: Annotated[str | None, typer.Option(help="Only this home or service.")] = None,
+    concerns: Annotated[bool, typer.Option("--concerns", help="Only with concerns.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List interviews: id, flow, name, service, status and dates. Never answers."""
+
+    async def work(context: AppContext) -> list[dict[str, Any]]:
+        return await find_interviews(
+            context, operator(), status=status, service=service, concerns_only=concerns
+        )
+
+    rows = run_with_context(work)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table("id", "flow", "name", "service", "status", "created", "concerns (open/all)")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            row["flow"],
+            row["name"],
+            row["service"] or "-",
+            row["status"],
+            row["created_at"][:16],
+            f"{row['open_concerns']}/{row['concerns']}",
+        )
+    out.print(table)
+
+
+@app.command()
+def transcript(
+    interview_id: str,
+    format: Annotated[str, typer.Option("--format", help="text, markdown, html or json.")] = "text",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
+    as_staff: AsStaff = None,
+) -> None:
+    """One interview's transcript: plain and original wording, answers, changes, concerns.
+    Every read is written to the audit log."""
+    if format not in TRANSCRIPT_FORMATS:
+        fail("--format must be text, markdown, html or json.")
+    form: TranscriptFormat = format
+
+    async def work(context: AppContext) -> str:
+        return await read_transcript(
+            context, interview_id, await acting_as(context, as_staff), form
+        )
+
+    write_out(run_with_context(work) + "\n", out_file)
+
+
+@app.command()
+def erase(interview_id: str) -> None:
+    """Erase one person's interview on request. An audit entry (with no content) remains."""
+
+    async def work(context: AppContext) -> None:
+        await context.storage.retention.erase(
+            interview_id, operator(), context.clock(), "erased on request"
+        )
+
+    run_with_context(work)
+    out.print(f"Interview {interview_id} erased.")

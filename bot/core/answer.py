@@ -1,0 +1,114 @@
+"""The one service both channels use: lock, load, step, save in one transaction, return.
+
+Nothing here decides what the interview does (the engine does) or how a record is kept
+(storage does). A channel turns its input into an engine input, calls this, and sends
+what comes back, only after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.core.clock import Clock
+from bot.core.locks import KeyedLocks
+from flows import Flow, InterviewState, step
+from flows.events import Event
+from flows.inputs import Input, Start, Timeout
+from storage import Storage
+from storage.records import OutgoingMessage
+
+
+class UnknownFlowError(Exception):
+    """An interview names a flow this deployment does not have."""
+
+
+@dataclass
+class Reply:
+    """What one input produced, after it was committed."""
+
+    interview_id: str
+    messages: list[OutgoingMessage] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    concern_ids: list[int] = field(default_factory=list)
+    chosen: str | None = None
+    duplicate: bool = False
+    state: InterviewState | None = None
+
+
+class InterviewService:
+    """Runs inputs through the engine, one at a time for each interview."""
+
+    def __init__(self, storage: Storage, flows: Mapping[str, Flow], clock: Clock) -> None:
+        self.storage = storage
+        self.flows = flows
+        self.clock = clock
+        self._locks = KeyedLocks()
+
+    def flow(self, flow_id: str) -> Flow:
+        try:
+            return self.flows[flow_id]
+        except KeyError:
+            raise UnknownFlowError(
+                f"This deployment has no flow '{flow_id}'. Check EXIT_FLOWS_DIR, or run "
+                "'exit-interviews flows list'."
+            ) from None
+
+    async def handle(
+        self,
+        interview_id: str,
+        make_input: Input | None = None,
+        *,
+        incoming: str | None = None,
+        update_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> Reply:
+        """Apply one input to one interview and commit all of it before returning."""
+        async with self._locks.hold(interview_id):
+            state = await self.storage.interviews.state(interview_id)
+            flow = self.flow(state.flow_id)
+            inp = make_input if make_input is not None else Start(at=self.clock())
+            if isinstance(inp, Start) and state.phase.value == "new" and inp.language is None:
+                summary = await self.storage.interviews.get(interview_id)
+                if summary.language in flow.languages and len(flow.languages) > 1:
+                    inp = Start(at=inp.at, language=summary.language)
+            result = step(flow, state, inp)
+            saved = await self.storage.interviews.save_step(
+                interview_id,
+                result,
+                at=inp.at,
+                incoming=incoming,
+                update_id=update_id,
+                chat_id=chat_id,
+            )
+        if saved is None:
+            return Reply(interview_id, duplicate=True)
+        return Reply(
+            interview_id,
+            saved.outbox,
+            result.events,
+            saved.concern_ids,
+            result.chosen,
+            state=result.state,
+        )
+
+    async def open_invitation(
+        self, token: str, chat_id: int, *, update_id: int | None = None
+    ) -> Reply:
+        """Link a chat to its interview by token and start (or show again) where it is."""
+        now = self.clock()
+        interview_id = await self.storage.interviews.redeem(token, chat_id, now)
+        return await self.handle(
+            interview_id, Start(at=now), incoming="/start", update_id=update_id, chat_id=chat_id
+        )
+
+    async def fire_due(self, now: datetime) -> list[Reply]:
+        """Feed a Timeout to every interview whose reminder or closing time has come."""
+        replies = []
+        for interview_id in await self.storage.interviews.due(now):
+            summary = await self.storage.interviews.get(interview_id)
+            replies.append(
+                await self.handle(interview_id, Timeout(at=now), chat_id=summary.chat_id)
+            )
+        return replies

@@ -1,0 +1,89 @@
+"""Configuration: environment variables prefixed EXIT_, and an optional .env file."""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from flows.help import DEFAULT_HELPLINES
+from flows.loader import DEFINITIONS
+
+PROJECT_FOLDER = Path(__file__).resolve().parents[2]
+ENV_FILE_VARIABLE = "EXIT_ENV_FILE"
+
+
+class ConfigurationError(Exception):
+    """The program cannot start with these settings; the message says what to change."""
+
+
+class Settings(BaseSettings):
+    """Everything a deployment sets. Secrets are SecretStr so they never print by accident."""
+
+    model_config = SettingsConfigDict(env_prefix="EXIT_", env_file=None, extra="ignore")
+
+    database: Path = Path("data/exit-interviews.sqlite3")
+    practice_database: Path = Path("data/practice.sqlite3")
+    data_key: SecretStr | None = None
+    previous_data_keys: list[SecretStr] = Field(default_factory=list)
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    bot_username: str | None = None
+    telegram_max_rate: float = Field(default=30.0, gt=0)
+    telegram_read_timeout: float = Field(default=10.0, gt=0)
+    timezone: str = "Europe/London"
+    flows_dir: Path = DEFINITIONS
+    helplines: Path = DEFAULT_HELPLINES
+    keep_finished_days: int = Field(default=730, ge=1)
+    invitation_days: int = Field(default=28, ge=1)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
+    concern_repeat_minutes: int = Field(default=60, ge=1)
+    scheduler_interval_seconds: float = Field(default=30.0, gt=0)
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError) as error:
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name like Europe/London"
+            ) from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def keys(self) -> list[str]:
+        """The data key first, then older keys still able to decrypt during a rotation."""
+        keys = [self.data_key.get_secret_value()] if self.data_key else []
+        return keys + [k.get_secret_value() for k in self.previous_data_keys]
+
+
+def env_file() -> Path | None:
+    """The one .env file settings may come from: EXIT_ENV_FILE if set (empty means none),
+    else `.env` in the project's own folder. Never the current directory's, so running a
+    command from elsewhere (or a test) cannot pick up someone else's key."""
+    chosen = os.environ.get(ENV_FILE_VARIABLE)
+    if chosen is not None:
+        return Path(chosen) if chosen.strip() else None
+    if (PROJECT_FOLDER / "pyproject.toml").is_file():
+        return PROJECT_FOLDER / ".env"
+    return None
+
+
+def load_settings() -> Settings:
+    """The deployment's settings: environment variables first, then the one .env file."""
+    chosen = env_file()
+    if chosen is not None and os.environ.get(ENV_FILE_VARIABLE) and not chosen.is_file():
+        raise FileNotFoundError(
+            f"{ENV_FILE_VARIABLE} names {chosen}, which does not exist; fix the path or unset it."
+        )
+    return Settings(_env_file=chosen)

@@ -1,0 +1,120 @@
+"""Transcripts as text and JSON for staff: the plain wording and the seed wording together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.documents.view import build_view
+from flows import Flow
+from flows.prompts import answer_label
+from flows.text import pick
+from storage.records import InterviewSummary, Transcript
+
+
+def _when(value: object) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else None
+
+
+def interview_row(summary: InterviewSummary) -> dict[str, Any]:
+    """An interview as a JSON object for lists: no answers."""
+    return {
+        "id": summary.id,
+        "flow": summary.flow_id,
+        "flow_version": summary.flow_version,
+        "name": summary.display_name,
+        "service": summary.service,
+        "language": summary.language,
+        "status": summary.status,
+        "created_at": _when(summary.created_at),
+        "updated_at": _when(summary.updated_at),
+        "finished_at": _when(summary.finished_at),
+        "limited_circulation": summary.limited_circulation,
+        "concerns": summary.concerns,
+        "open_concerns": summary.open_concerns,
+    }
+
+
+def transcript_json(transcript: Transcript, flow: Flow | None) -> dict[str, Any]:
+    """The whole record as one JSON document, for case systems and scripts."""
+    questions = []
+    for question in flow.questions() if flow else []:
+        value = transcript.answers.get(question.id)
+        questions.append(
+            {
+                "id": question.id,
+                "text": pick(question.text, "en"),
+                "seed": question.seed,
+                "status": "answered"
+                if value is not None
+                else ("skipped" if question.id in transcript.skipped else "not_asked"),
+                "answer": value,
+                "answer_label": answer_label(question, value, "en") if value is not None else None,
+                "changes": [
+                    {"kind": c.kind, "value": c.value, "at": _when(c.at)}
+                    for c in transcript.history
+                    if c.question_id == question.id
+                ],
+            }
+        )
+    return {
+        "interview": interview_row(transcript.interview),
+        "consented_at": _when(transcript.consented_at),
+        "questions": questions,
+        "concerns": [
+            {
+                "id": c.id,
+                "question": c.question_id,
+                "reason": c.reason,
+                "answer": c.answer,
+                "raised_at": _when(c.raised_at),
+                "acknowledged_at": _when(c.acknowledged_at),
+                "acknowledged_by": c.acknowledged_by,
+                "alerted": list(c.alerted),
+            }
+            for c in transcript.concerns
+        ],
+        "messages": [
+            {"direction": line.direction, "at": _when(line.at), "text": line.text}
+            for line in transcript.lines
+        ],
+    }
+
+
+def transcript_text(transcript: Transcript, flow: Flow | None) -> str:
+    """A readable record: each question in plain words and in the original, then the answer."""
+    interview = transcript.interview
+    lines = [
+        f"Interview {interview.id}: {interview.display_name}",
+        f"Flow: {interview.flow_id} (version {interview.flow_version}); "
+        f"service: {interview.service or '-'}; status: {interview.status}",
+        f"Consent given: {_when(transcript.consented_at) or 'no'}",
+    ]
+    if interview.limited_circulation:
+        lines.append("⚠ The person asked for their answers to be seen by fewer people.")
+    for concern in transcript.concerns:
+        acknowledged = (
+            f"acknowledged by {concern.acknowledged_by} at {_when(concern.acknowledged_at)}"
+            if concern.acknowledged_at
+            else "NOT YET ACKNOWLEDGED"
+        )
+        lines.append(
+            f"⚠ Concern {concern.id} ({concern.reason}) at "
+            f"{concern.question_id or 'free text'}: {acknowledged}"
+        )
+    view = build_view(transcript, flow, [], None, transcript.interview.updated_at)
+    for section in view.sections:
+        lines.append("")
+        lines.append(f"== {section.title} ==")
+        for question in section.questions:
+            lines.append(f"Q: {question.text}")
+            if question.seed:
+                lines.append(f"   (original: {question.seed})")
+            lines.append(f"A: {question.answer if question.status == 'answered' else '(skipped)'}")
+            if question.times_changed:
+                lines.append(f"   (changed {question.times_changed} time(s))")
+    sent = [line for line in transcript.lines if line.direction == "in"]
+    if sent:
+        lines.append("")
+        lines.append("== Everything the person sent, in order ==")
+        lines.extend(f"{line.at:%d %b %H:%M} {line.text}" for line in sent)
+    return "\n".join(lines)

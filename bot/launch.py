@@ -1,0 +1,109 @@
+"""The composition root: the commands that start a channel (the terminal, the Telegram bot).
+
+The channels never import each other or the command line; only this module wires them in."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+import bot.cli  # noqa: F401  (registers every command group on the app)
+from bot.cli.common import app, fail, out, run_with_context, settings
+from bot.core.config import ConfigurationError
+from bot.core.context import AppContext
+from bot.core.logs import configure_logging
+from bot.telegram.application import Webhook, run_until_signalled
+from bot.terminal.channel import TerminalChannel
+from flows.text import pick
+
+
+@app.command()
+def chat(
+    flow: Annotated[str | None, typer.Option(help="The flow to run, e.g. children-home.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="en or cy; skips the language offer.")
+    ] = None,
+    resume: Annotated[str | None, typer.Option(help="Carry on a paused interview by id.")] = None,
+    real: Annotated[
+        bool,
+        typer.Option(
+            "--real",
+            help="Keep it with real interviews (EXIT_DATABASE), not in the practice database.",
+        ),
+    ] = False,
+) -> None:
+    """Take an interview in the terminal: numbered buttons, /skip /back /pause /stop /help.
+    Practice interviews go to EXIT_PRACTICE_DATABASE, so they never count in real lists or
+    reports; Ctrl-D or Ctrl-C pauses and saves."""
+    if language not in {None, "en", "cy"}:
+        fail("--language must be en or cy.")
+    config = settings()
+    if not real:
+        config = config.model_copy(update={"database": config.practice_database})
+
+    async def work(context: AppContext) -> int:
+        chosen = flow
+        if chosen is None and resume is None:
+            names = list(context.flows)
+            out.print("Which interview?")
+            for number, name in enumerate(names, start=1):
+                out.print(
+                    f"   {number}. {pick(context.flows[name].title, 'en')} ({name})",
+                    highlight=False,
+                )
+            answer = (await asyncio.to_thread(sys.stdin.readline)).strip()
+            chosen = (
+                names[int(answer) - 1]
+                if answer.isdigit() and 0 < int(answer) <= len(names)
+                else answer
+            )
+        if chosen is not None and chosen not in context.flows:
+            fail(f"No flow '{chosen}'. Choose one of: {', '.join(context.flows)}.")
+        channel = TerminalChannel(context, out, practice=not real)
+        return await channel.run(chosen or "", language, resume)
+
+    raise typer.Exit(run_with_context(work, config))
+
+
+@app.command()
+def run(
+    webhook_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Public HTTPS URL Telegram should post updates to; without it, long polling."
+        ),
+    ] = None,
+    listen: Annotated[
+        str, typer.Option(help="Address the webhook server listens on.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the webhook server listens on.")] = 8443,
+    secret_token: Annotated[
+        str | None, typer.Option(help="Secret Telegram sends with each webhook call.")
+    ] = None,
+) -> None:
+    """Run the Telegram bot until SIGTERM or Ctrl-C."""
+    config = settings()
+    configure_logging(config.log_level)
+    webhook = Webhook(webhook_url, listen, port, secret_token) if webhook_url else None
+
+    async def work(context: AppContext) -> None:
+        await run_until_signalled(context, webhook)
+
+    try:
+        run_with_context(work)
+    except ConfigurationError as error:
+        fail(str(error))
+
+
+def main() -> None:
+    """Entry point of the `exit-interviews` command. Everything it creates (the database, its
+    journal, backups, exports, transcripts) is readable by its owner only."""
+    os.umask(0o077)
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,210 @@
+"""Building and running the python-telegram-bot application around the service."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+from dataclasses import dataclass
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.core.concerns import ConcernAlerter
+from bot.core.config import ConfigurationError
+from bot.core.context import AppContext
+from bot.core.logs import log_event
+from bot.core.notices import SOMETHING_WENT_WRONG, TokenGuard
+from bot.core.scheduler import Scheduler
+from bot.telegram.delivery import OutboxSender
+from bot.telegram.participants import ChatSerializer, Participants
+from bot.telegram.staff_followup import StaffFollowUp
+
+TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+TOKEN_HELP = (
+    "EXIT_TELEGRAM_TOKEN is {problem}. Create a bot with @BotFather in Telegram "  # noqa: S105
+    "(send /newbot), then put the token it gives you in EXIT_TELEGRAM_TOKEN."
+)
+PUBLIC_COMMANDS = [
+    BotCommand("help", "People who can help"),
+    BotCommand("skip", "Skip this question"),
+    BotCommand("back", "Go back a question"),
+    BotCommand("pause", "Take a break"),
+    BotCommand("stop", "Stop the interview"),
+]
+CONTROLS = ["skip", "back", "pause", "stop", "help"]
+
+
+@dataclass
+class Webhook:
+    url: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str | None = None
+
+
+def checked_token(app: AppContext) -> str:
+    token = app.settings.telegram_token
+    if token is None or not token.get_secret_value():
+        raise ConfigurationError(TOKEN_HELP.format(problem="not set"))
+    value = token.get_secret_value().strip()
+    if not TOKEN_SHAPE.match(value):
+        raise ConfigurationError(
+            TOKEN_HELP.format(problem="not a bot token (it should look like 123456789:AA... )")
+        )
+    return value
+
+
+@dataclass
+class BotParts:
+    application: Application  # type: ignore[type-arg]
+    sender: OutboxSender
+    scheduler: Scheduler
+
+
+def build_application(app: AppContext) -> BotParts:
+    """The application with every handler, the rate limiter, and the scheduler's job."""
+    # Opt in now to python-telegram-bot 23's timedelta retry_after, which the rate limiter
+    # already uses; without it every flood-control retry logs a deprecation warning.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    application = (
+        ApplicationBuilder()
+        .token(checked_token(app))
+        .base_url(app.settings.telegram_base_url)
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=app.settings.telegram_max_rate, max_retries=5)
+        )
+        .concurrent_updates(True)
+        .read_timeout(app.settings.telegram_read_timeout)
+        .pool_timeout(10.0)
+        .get_updates_pool_timeout(10.0)
+        .build()
+    )
+    sender = OutboxSender(application.bot, app.storage, app.clock)
+    alerter = ConcernAlerter(
+        app.storage, app.flows, sender, app.clock, app.settings.concern_repeat_minutes
+    )
+    people = Participants(app, sender, alerter, TokenGuard())
+    staff = StaffFollowUp(app)
+    scheduler = Scheduler(app, sender, alerter)
+    serial = ChatSerializer()
+    private = filters.ChatType.PRIVATE
+    handlers: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]] = [
+        MessageHandler(filters.UpdateType.EDITED, serial(people.on_edited)),
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS, serial(people.on_group)),
+        MessageHandler(filters.ChatType.GROUPS, serial(people.on_group)),
+        CallbackQueryHandler(serial(staff.on_acknowledge), pattern=r"^ack\|"),
+        CallbackQueryHandler(serial(staff.on_thanked), pattern=r"^thanked\|"),
+        CallbackQueryHandler(serial(people.on_button)),
+        CommandHandler("start", serial(people.on_start)),
+        CommandHandler("whoami", serial(staff.on_whoami)),
+        CommandHandler("invite", serial(staff.on_invite)),
+        CommandHandler("interviews", serial(staff.on_interviews)),
+        CommandHandler("transcript", serial(staff.on_transcript)),
+        CommandHandler("concerns", serial(staff.on_concerns)),
+        CommandHandler("recommend", serial(staff.on_recommend)),
+        CommandHandler("respond", serial(staff.on_respond)),
+        CommandHandler("overdue", serial(staff.on_overdue)),
+        CommandHandler(CONTROLS, serial(people.on_control)),
+        MessageHandler(private & filters.TEXT, serial(people.on_text)),
+        MessageHandler(
+            private & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE), serial(people.on_voice)
+        ),
+        MessageHandler(private, serial(people.on_media)),
+    ]
+    application.add_handlers(handlers)
+    application.add_error_handler(_on_error)
+    return BotParts(application, sender, scheduler)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    log_event("handler_error", error=type(error).__name__)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+
+
+def _schedule(application: Application, scheduler: Scheduler, interval: float) -> None:  # type: ignore[type-arg]
+    """Tick the scheduler from python-telegram-bot's job queue (APScheduler underneath).
+
+    The job queue is only the clock: what is due lives in the database, so a tick missed
+    while the bot was down is simply done at the next one."""
+
+    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            await scheduler.tick()
+        except Exception as error:  # one failed tick must not stop reminders for good
+            log_event("scheduler_error", error=type(error).__name__)
+
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    application.job_queue.run_repeating(
+        tick,
+        interval=interval,
+        first=0.0,
+        name="scheduler",
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+
+
+async def serve(
+    app: AppContext, stop: asyncio.Event, webhook: Webhook | None = None, poll_timeout: int = 10
+) -> None:
+    """Run until `stop` is set: receive updates, send replies, run the scheduler."""
+    parts = build_application(app)
+    application = parts.application
+    try:
+        await application.initialize()
+    except InvalidToken as error:
+        raise ConfigurationError(TOKEN_HELP.format(problem="refused by Telegram")) from error
+    try:
+        await application.bot.set_my_commands(PUBLIC_COMMANDS)
+        _schedule(application, parts.scheduler, app.settings.scheduler_interval_seconds)
+        await application.start()
+        assert application.updater is not None
+        if webhook is None:
+            await application.updater.start_polling(
+                timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, poll_interval=0
+            )
+        else:
+            await application.updater.start_webhook(
+                listen=webhook.listen,
+                port=webhook.port,
+                webhook_url=webhook.url,
+                secret_token=webhook.secret_token,
+                allowed_updates=Update.ALL_TYPES,
+            )
+        log_event(
+            "bot_started",
+            mode="webhook" if webhook else "polling",
+            username=application.bot.username,
+        )
+        await parts.sender.flush_all()
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()
+    finally:
+        await application.shutdown()
+        log_event("bot_stopped")
+
+
+async def run_until_signalled(app: AppContext, webhook: Webhook | None = None) -> None:
+    """`serve`, stopping cleanly on SIGTERM or SIGINT."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(app, stop, webhook)

@@ -1,0 +1,111 @@
+"""Sending committed replies to Telegram, in order, and only marking them sent once they are."""
+
+from __future__ import annotations
+
+import time
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.core.clock import Clock
+from bot.core.locks import KeyedLocks
+from bot.core.logs import log_event
+from bot.telegram.keyboards import ack_keyboard, keyboard
+from storage import Storage
+from storage.codec import concern_of, decode_message
+from storage.records import OutgoingMessage
+
+FIRST_BACKOFF_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 60.0
+# Chats whose last question can be edited in place (a choose-several question being ticked);
+# older chats simply get a new message.
+REMEMBERED_PROMPTS = 10_000
+
+
+class OutboxSender:
+    """Delivers the outbox chat by chat. A failed send stays in the outbox for the next try,
+    and later messages for that chat wait behind it, so nobody gets them out of order."""
+
+    def __init__(self, bot: Bot, storage: Storage, clock: Clock) -> None:
+        self.bot = bot
+        self.storage = storage
+        self.clock = clock
+        self._locks = KeyedLocks()
+        self.last_prompt: dict[int, int] = {}
+        self._failures: dict[int, int] = {}
+        self._retry_at: dict[int, float] = {}
+
+    async def flush_chat(self, chat_id: int) -> bool:
+        """Send everything waiting for one chat; False if Telegram could not take it now."""
+        async with self._locks.hold(chat_id):
+            while True:
+                waiting = await self.storage.outbox.unsent_for_chat(chat_id)
+                if not waiting:
+                    return True
+                for message in waiting:
+                    try:
+                        await self._send(message)
+                    except (Forbidden, BadRequest) as error:
+                        log_event(
+                            "message_dropped",
+                            chat=chat_id,
+                            outbox=message.id,
+                            reason=type(error).__name__,
+                        )
+                    except TelegramError as error:
+                        delay = self._back_off(chat_id)
+                        log_event(
+                            "send_failed",
+                            chat=chat_id,
+                            outbox=message.id,
+                            reason=type(error).__name__,
+                            retry_in=f"{delay:.1f}s",
+                        )
+                        return False
+                    self._failures.pop(chat_id, None)
+                    self._retry_at.pop(chat_id, None)
+                    await self.storage.outbox.mark_sent([message.id])
+
+    def _back_off(self, chat_id: int) -> float:
+        """Wait longer after each failure in a row, up to a minute."""
+        failures = self._failures.get(chat_id, 0) + 1
+        self._failures[chat_id] = failures
+        delay = min(MAX_BACKOFF_SECONDS, FIRST_BACKOFF_SECONDS * 2.0 ** (failures - 1))
+        self._retry_at[chat_id] = time.monotonic() + delay
+        return delay
+
+    async def flush_all(self) -> None:
+        """Retry every chat with undelivered messages (after a restart or an outage), backing
+        off chat by chat while Telegram keeps failing, so an outage is not a busy loop."""
+        now = time.monotonic()
+        for chat_id in await self.storage.outbox.chats_waiting():
+            if self._retry_at.get(chat_id, 0.0) <= now:
+                await self.flush_chat(chat_id)
+
+    async def _send(self, outgoing: OutgoingMessage) -> None:
+        assert outgoing.chat_id is not None
+        chat_id = outgoing.chat_id
+        message = decode_message(outgoing.payload)
+        concern_id = concern_of(outgoing.payload)
+        markup: InlineKeyboardMarkup | None
+        if concern_id is not None:
+            markup = ack_keyboard(concern_id)
+        else:
+            markup = keyboard(message, outgoing.interview_id or "")
+        if message.replaces_prompt and chat_id in self.last_prompt:
+            try:
+                await self.bot.edit_message_text(
+                    message.text,
+                    chat_id=chat_id,
+                    message_id=self.last_prompt[chat_id],
+                    reply_markup=markup,
+                )
+                return
+            except BadRequest:
+                pass
+        sent = await self.bot.send_message(chat_id, message.text, reply_markup=markup)
+        if markup is not None and concern_id is None:
+            self.last_prompt.pop(chat_id, None)
+            self.last_prompt[chat_id] = sent.message_id
+            if len(self.last_prompt) > REMEMBERED_PROMPTS:
+                del self.last_prompt[next(iter(self.last_prompt))]

@@ -1,0 +1,244 @@
+"""Telegram handlers for people taking an interview. Thin: the service decides everything."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.core.answer import Reply
+from bot.core.concerns import ConcernAlerter
+from bot.core.context import AppContext
+from bot.core.locks import KeyedLocks
+from bot.core.logs import log_event
+from bot.core.notices import (
+    EDITED_REPLY,
+    FORGED_BUTTON,
+    GROUP_REPLY,
+    INVITATION_PROBLEM,
+    MEDIA_REPLY,
+    TOO_MANY_TRIES,
+    VOICE_REPLY,
+    TokenGuard,
+    stranger_text,
+)
+from bot.telegram.delivery import OutboxSender
+from bot.telegram.keyboards import answer_press, parse_answer
+from flows.inputs import Choice, Command, Control, Start, Text
+from storage import InvitationError
+from storage.codec import decode_message
+
+TYPING_AFTER_SECONDS = 0.5
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def pressed_label(query: CallbackQuery) -> str | None:
+    """The words on the button that was pressed, for the transcript."""
+    markup = getattr(query.message, "reply_markup", None)
+    if not isinstance(markup, InlineKeyboardMarkup):
+        return None
+    for row in markup.inline_keyboard:
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return None
+
+
+class ChatSerializer:
+    """One update at a time per chat, in arrival order, while different chats run at once."""
+
+    def __init__(self) -> None:
+        self._locks = KeyedLocks()
+
+    def __call__(self, handler: Handler) -> Handler:
+        async def serialised(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            chat = update.effective_chat
+            if chat is None:
+                await handler(update, context)
+                return
+            async with self._locks.hold(chat.id):
+                await handler(update, context)
+
+        return serialised
+
+
+class Participants:
+    """Handlers for the person answering: /start with a token, text, buttons and controls."""
+
+    def __init__(
+        self, app: AppContext, sender: OutboxSender, alerter: ConcernAlerter, guard: TokenGuard
+    ) -> None:
+        self.app = app
+        self.sender = sender
+        self.alerter = alerter
+        self.guard = guard
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run cosmetic Telegram calls (stopping a button's spinner) beside the real work."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def reply(self, update: Update, text: str) -> None:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(text)
+
+    @contextlib.asynccontextmanager
+    async def _typing(
+        self, context: ContextTypes.DEFAULT_TYPE, chat_id: int
+    ) -> AsyncIterator[None]:
+        """Show "typing…" only if the reply is slow to come: a quick reply needs no indicator,
+        and every chat action counts against Telegram's 30-a-second limit."""
+
+        async def indicate() -> None:
+            await asyncio.sleep(TYPING_AFTER_SECONDS)
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+        indicator = asyncio.create_task(indicate())
+        try:
+            yield
+        finally:
+            indicator.cancel()
+
+    async def _after(self, reply: Reply, chat_id: int) -> None:
+        if reply.duplicate:
+            log_event("duplicate_update", interview=reply.interview_id)
+            return
+        for event in reply.events:
+            if event.type != "waiting":
+                log_event(
+                    event.type,
+                    interview=reply.interview_id,
+                    question=getattr(event, "question", "-"),
+                )
+        await self.sender.flush_chat(chat_id)
+        await self.alerter.alert(reply.concern_ids)
+
+    async def _stranger(self, update: Update) -> None:
+        if update.update_id is not None:
+            await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
+        await self.reply(update, stranger_text(self.app.help))
+
+    async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            await self.reply(update, GROUP_REPLY)
+            return
+        args = context.args or []
+        now = self.app.clock()
+        if args:
+            if self.guard.blocked(chat.id, now):
+                await self.reply(update, TOO_MANY_TRIES)
+                return
+            try:
+                async with self._typing(context, chat.id):
+                    reply = await self.app.service.open_invitation(
+                        args[0], chat.id, update_id=update.update_id
+                    )
+            except InvitationError as error:
+                self.guard.failed(chat.id, now)
+                log_event("invitation_refused", chat=chat.id, reason=error.reason)
+                await self.reply(update, INVITATION_PROBLEM)
+                return
+            log_event("invitation_opened", chat=chat.id, interview=reply.interview_id)
+            await self._after(reply, chat.id)
+            return
+        await self._to_interview(update, context, Start(at=now), "/start")
+
+    async def _to_interview(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, inp: Any, incoming: str
+    ) -> Reply | None:
+        chat = update.effective_chat
+        assert chat is not None
+        interview_id = await self.app.storage.interviews.for_chat(chat.id)
+        if interview_id is None:
+            await self._stranger(update)
+            return None
+        async with self._typing(context, chat.id):
+            reply = await self.app.service.handle(
+                interview_id, inp, incoming=incoming, update_id=update.update_id, chat_id=chat.id
+            )
+        await self._after(reply, chat.id)
+        return reply
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or message.text is None:
+            return
+        await self._to_interview(
+            update, context, Text(at=self.app.clock(), text=message.text), message.text
+        )
+
+    async def on_control(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        name = message.text.split()[0].lstrip("/").split("@")[0].lower()
+        try:
+            control = Control(name)
+        except ValueError:
+            await self._to_interview(
+                update, context, Text(at=self.app.clock(), text=message.text), message.text
+            )
+            return
+        await self._to_interview(
+            update, context, Command(at=self.app.clock(), control=control), f"/{name}"
+        )
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None:
+            return
+        press = parse_answer(query.data or "")
+        interview_id = await self.app.storage.interviews.for_chat(chat.id)
+        if press is None or interview_id is None or press.interview_id != interview_id:
+            log_event("button_refused", chat=chat.id)
+            await answer_press(query, FORGED_BUTTON)
+            await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
+            return
+        self._background(answer_press(query))
+        inp = Choice(at=self.app.clock(), value=press.value, prompt=press.prompt)
+        reply = await self._to_interview(update, context, inp, pressed_label(query) or press.value)
+        if reply is None or reply.duplicate or reply.chosen is None:
+            return
+        if any(decode_message(m.payload).replaces_prompt for m in reply.messages):
+            return
+        original = getattr(query.message, "text", None)
+        if original:
+            with contextlib.suppress(TelegramError):
+                await query.edit_message_text(f"{original}\n\n✓ {reply.chosen}")
+
+    async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._mark(update)
+        await self.reply(update, VOICE_REPLY)
+
+    async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._mark(update)
+        await self.reply(update, MEDIA_REPLY)
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._mark(update)
+        chat = update.effective_chat
+        if chat is not None and chat.type == ChatType.PRIVATE:
+            await context.bot.send_message(chat.id, EDITED_REPLY)
+
+    async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._mark(update)
+        message = update.effective_message
+        chat = update.effective_chat
+        in_group = chat is not None and chat.type in {ChatType.GROUP, ChatType.SUPERGROUP}
+        if in_group and message is not None and message.text and message.text.startswith("/"):
+            await self.reply(update, GROUP_REPLY)
+
+    async def _mark(self, update: Update) -> None:
+        await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())

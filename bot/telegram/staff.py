@@ -1,0 +1,202 @@
+"""Staff features in the chat: invite, list, read transcripts, and acknowledge concerns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.core.context import AppContext
+from bot.core.logs import log_event
+from bot.core.notices import stranger_text
+from bot.core.transcripts import read_transcript
+from bot.telegram.keyboards import ack_keyboard, answer_press, parse_ack, split_for_telegram
+from storage import AccessDenied, Actor, NotFound, StaffMember
+
+INVITE_USAGE = (
+    "To invite someone, send:\n/invite FLOW; HOME OR SERVICE; NAME; LANGUAGE\n"
+    "for example:\n/invite children-home; Oak House; A.B.\n"
+    "LANGUAGE is optional (en or cy). Flows: {flows}"
+)
+STATUS_MARKS = {
+    "completed": "✅",
+    "stopped": "⏹",
+    "declined": "👋",
+    "paused": "⏸",
+    "in_progress": "💬",
+    "consented": "💬",
+    "invited": "✉",
+    "expired": "⌛",
+    "erased": "🗑",
+}
+
+
+class StaffChat:
+    """Handlers for registered staff. Anyone else gets exactly what a stranger gets."""
+
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+
+    async def _member(self, update: Update) -> StaffMember | None:
+        user = update.effective_user
+        chat = update.effective_chat
+        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+            return None
+        return await self.app.storage.staff.get(user.id)
+
+    async def _refuse(self, update: Update) -> None:
+        await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(stranger_text(self.app.help))
+
+    async def _say(self, update: Update, text: str) -> None:
+        message = update.effective_message
+        if message is not None:
+            for piece in split_for_telegram(text):
+                await message.reply_text(piece)
+
+    async def on_whoami(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if user is not None:
+            await self._say(
+                update,
+                f"Your Telegram user id is {user.id}. Staff are registered "
+                "with: exit-interviews staff add USER_ID --name NAME --role ROLE",
+            )
+
+    async def on_invite(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = await self._member(update)
+        if member is None or member.role == "reviewer":
+            await self._refuse(update)
+            return
+        message = update.effective_message
+        text = (message.text or "") if message else ""
+        parts = [p.strip() for p in text.partition(" ")[2].split(";")]
+        flows = ", ".join(self.app.flows)
+        if len(parts) < 3 or parts[0] not in self.app.flows or not parts[2]:
+            await self._say(update, INVITE_USAGE.format(flows=flows))
+            return
+        flow_id, service, name = parts[0], parts[1] or None, parts[2]
+        language = parts[3] if len(parts) > 3 and parts[3] in {"en", "cy"} else None
+        if member.role != "admin" and service not in member.services:
+            await self._say(
+                update,
+                "You can only invite people for your own homes or services: "
+                f"{', '.join(member.services) or 'none yet'}. Ask an admin to add one.",
+            )
+            return
+        now = self.app.clock()
+        invitation = await self.app.storage.interviews.invite(
+            flow_id=flow_id,
+            flow_version=self.app.flows[flow_id].version,
+            display_name=name,
+            service=service,
+            language=language,
+            expires_at=now + timedelta(days=self.app.settings.invitation_days),
+            actor=Actor.for_staff(member),
+            at=now,
+        )
+        username = context.bot.username
+        await self._say(
+            update,
+            f"Interview {invitation.interview_id} created for {name}. "
+            f"Send them this link. It works once, for "
+            f"{self.app.settings.invitation_days} days:\n"
+            f"https://t.me/{username}?start={invitation.token}",
+        )
+        log_event("invitation_created", interview=invitation.interview_id, staff=member.user_id)
+
+    async def on_interviews(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = await self._member(update)
+        if member is None:
+            await self._refuse(update)
+            return
+        found = await self.app.storage.interviews.find(Actor.for_staff(member), limit=20)
+        if not found:
+            await self._say(update, "No interviews yet for your homes or services.")
+            return
+        lines = ["Recent interviews (⚠ = open concern):"]
+        for item in found:
+            mark = "⚠ " if item.open_concerns else ""
+            lines.append(
+                f"{mark}{STATUS_MARKS.get(item.status, '')} {item.id} · "
+                f"{item.display_name} · {item.service or '-'} · {item.status} · "
+                f"{item.updated_at:%d %b %H:%M}"
+            )
+        await self._say(update, "\n".join(lines))
+
+    async def on_transcript(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = await self._member(update)
+        if member is None:
+            await self._refuse(update)
+            return
+        args = context.args or []
+        if not args:
+            await self._say(
+                update,
+                "Send /transcript followed by the interview id, "
+                "for example /transcript iv-0123456789.",
+            )
+            return
+        try:
+            text = await read_transcript(self.app, args[0], Actor.for_staff(member))
+        except (AccessDenied, NotFound) as error:
+            await self._say(update, str(error))
+            return
+        await self._say(update, text)
+        await self.offer_thanked(update, args[0])
+
+    async def offer_thanked(self, update: Update, interview_id: str) -> None:
+        """Hook for the follow-up features to add their button under a transcript."""
+
+    async def on_concerns(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = await self._member(update)
+        if member is None:
+            await self._refuse(update)
+            return
+        concerns = await self.app.storage.concerns.open(Actor.for_staff(member))
+        if not concerns:
+            await self._say(update, "There are no open concerns for your homes or services.")
+            return
+        message = update.effective_message
+        assert message is not None
+        for concern in concerns:
+            await message.reply_text(
+                f"⚠ Concern {concern.id}: interview {concern.interview_id} "
+                f"({concern.service or '-'}), raised {concern.raised_at:%d %b %H:%M}, "
+                f"at {concern.question_id or 'free text'}.",
+                reply_markup=ack_keyboard(concern.id),
+            )
+
+    async def on_acknowledge(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        member = await self._member(update)
+        concern_id = parse_ack(query.data or "")
+        if member is None or concern_id is None:
+            await answer_press(query, "Sorry, that button does not work any more.")
+            return
+        done = await self.app.storage.concerns.acknowledge(
+            concern_id, Actor.for_staff(member), self.app.clock()
+        )
+        concern = await self.app.storage.concerns.get(concern_id)
+        if done:
+            log_event("concern_acknowledged", concern=concern_id, staff=member.user_id)
+            await answer_press(query, "Thank you. It is recorded that you are dealing with it.")
+        elif concern is not None and concern.acknowledged_by is not None:
+            await answer_press(
+                query, f"Already acknowledged by staff user {concern.acknowledged_by}."
+            )
+        else:
+            await answer_press(query, "You cannot acknowledge this concern.")
+            return
+        original = getattr(query.message, "text", None)
+        if original and concern is not None:
+            await query.edit_message_text(
+                f"{original}\n\n✅ Acknowledged by {concern.acknowledged_by} at "
+                f"{concern.acknowledged_at:%d %b %H:%M}."
+            )

@@ -1,0 +1,137 @@
+"""Follow-up in the staff chat: recommend, respond, mark the young person thanked, overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.telegram.keyboards import answer_press
+from bot.telegram.staff import StaffChat
+from storage import AccessDenied, Actor, NotFound
+
+THANKED_PREFIX = "thanked"
+RECOMMEND_USAGE = (
+    "To record a recommendation, send:\n/recommend INTERVIEW; TO WHOM; DUE DATE; WHAT\n"
+    "for example:\n/recommend iv-0123456789; CSM Residential Services; 2026-05-01; "
+    "Review night staffing"
+)
+RESPOND_USAGE = "To record a response, send:\n/respond RECOMMENDATION_NUMBER what will be done"
+
+
+def thanked_keyboard(interview_id: str) -> InlineKeyboardMarkup:
+    """The button under a transcript: the young person has been written to."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    "✉ Young person thanked and told of recommendations",
+                    callback_data=f"{THANKED_PREFIX}|{interview_id}",
+                )
+            ]
+        ]
+    )
+
+
+class StaffFollowUp(StaffChat):
+    """Recording what happens after an interview, from the chat."""
+
+    async def on_recommend(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = await self._member(update)
+        if member is None:
+            await self._refuse(update)
+            return
+        message = update.effective_message
+        parts = [
+            p.strip()
+            for p in ((message.text or "") if message else "").partition(" ")[2].split(";", 3)
+        ]
+        try:
+            interview_id, to, due, text = parts
+            due_on = date.fromisoformat(due)
+        except ValueError:
+            await self._say(update, RECOMMEND_USAGE)
+            return
+        try:
+            number = await self.app.storage.followup.recommend(
+                interview_id, text, to, due_on, Actor.for_staff(member), self.app.clock()
+            )
+        except (AccessDenied, NotFound) as error:
+            await self._say(update, str(error))
+            return
+        await self._say(
+            update,
+            f"Recommendation {number} recorded for {to}, due "
+            f"{due_on:%d %B %Y}. You will be reminded if there is no response by then.",
+        )
+
+    async def on_respond(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = await self._member(update)
+        if member is None:
+            await self._refuse(update)
+            return
+        args = context.args or []
+        if len(args) < 2 or not args[0].isdigit():
+            await self._say(update, RESPOND_USAGE)
+            return
+        try:
+            await self.app.storage.followup.respond(
+                int(args[0]), " ".join(args[1:]), Actor.for_staff(member), self.app.clock()
+            )
+        except (AccessDenied, NotFound) as error:
+            await self._say(update, str(error))
+            return
+        await self._say(update, f"Response to recommendation {args[0]} recorded.")
+
+    async def on_overdue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = await self._member(update)
+        if member is None:
+            await self._refuse(update)
+            return
+        today = self.app.clock().date()
+        found = [
+            r
+            for r in await self.app.storage.followup.visible(Actor.for_staff(member))
+            if r.overdue(today)
+        ]
+        if not found:
+            await self._say(update, "No recommendation is overdue for your homes or services.")
+            return
+        await self._say(
+            update,
+            "\n".join(
+                f"{r.id}. {r.interview_id} · to {r.addressed_to} · due {r.due_on:%d %b %Y}"
+                for r in found
+            )
+            + "\nRecord a response with /respond NUMBER what will be done",
+        )
+
+    async def offer_thanked(self, update: Update, interview_id: str) -> None:
+        message = update.effective_message
+        if message is not None:
+            await message.reply_text(
+                "When the young person has been written to:",
+                reply_markup=thanked_keyboard(interview_id),
+            )
+
+    async def on_thanked(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        member = await self._member(update)
+        if query is None:
+            return
+        interview_id = (query.data or "").partition("|")[2]
+        if member is None or not interview_id:
+            await answer_press(query, "Sorry, that button does not work any more.")
+            return
+        try:
+            await self.app.storage.followup.thanked(
+                interview_id, Actor.for_staff(member), self.app.clock()
+            )
+        except (AccessDenied, NotFound) as error:
+            await answer_press(query, str(error)[:190])
+            return
+        await answer_press(query, "Recorded. Thank you.")
+        original = getattr(query.message, "text", None)
+        if original:
+            await query.edit_message_text(f"{original}\n✅ Recorded as thanked.")

@@ -1,0 +1,141 @@
+"""The command line, run as an operator or a script would run it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.launch import app
+from storage import new_key
+from tests.bot.commandline import ROOT, cli
+
+runner = CliRunner()
+
+
+def test_flows_check_passes_on_the_shipped_flows_and_fails_with_lines(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    ok = cli(env, "flows", "check")
+    assert ok.returncode == 0, ok.stdout
+    assert "children-home" in ok.stdout and "placeholder" in ok.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (ROOT / "tests/flows/fixtures/every-kind.yaml")
+        .read_text()
+        .replace("question: q_yes_no", "question: nowhere")
+    )
+    failed = cli(env, "flows", "check", str(bad))
+    assert failed.returncode == 1
+    assert f"{bad}:" in failed.stdout and "unknown question 'nowhere'" in failed.stdout
+
+
+def test_flows_list_and_show(env: dict[str, str]) -> None:
+    assert "foster-carer" in cli(env, "flows", "list").stdout
+    shown = cli(env, "flows", "show", "children-home").stdout
+    assert "seed: Were you happy living here?" in shown
+
+
+def test_invite_create_json_then_staff_and_erase(env: dict[str, str]) -> None:
+    created = cli(
+        env,
+        "invite",
+        "create",
+        "--flow",
+        "children-home",
+        "--name",
+        "A.B.",
+        "--service",
+        "Oak House",
+        "--json",
+    )
+    assert created.returncode == 0, created.stderr
+    data = json.loads(created.stdout)
+    assert data["link"].endswith(f"?start={data['token']}") and len(data["token"]) >= 32
+    added = cli(
+        env,
+        "staff",
+        "add",
+        "501",
+        "--name",
+        "Reviewer R",
+        "--role",
+        "reviewer",
+        "--service",
+        "Oak House",
+    )
+    assert added.returncode == 0
+    assert "Reviewer R" in cli(env, "staff", "list").stdout
+    assert cli(env, "staff", "remove", "501").returncode == 0
+    assert "Reviewer R" not in cli(env, "staff", "list").stdout
+    assert cli(env, "erase", data["interview_id"]).returncode == 0
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    assert listed == [{**listed[0], "id": data["interview_id"], "status": "erased"}]
+
+
+def test_errors_say_what_to_do(env: dict[str, str]) -> None:
+    no_key = cli({"EXIT_DATABASE": env["EXIT_DATABASE"]}, "interviews", "list")
+    assert no_key.returncode == 1 and "exit-interviews keygen" in no_key.stderr
+    cli(env, "interviews", "list")
+    wrong = cli({**env, "EXIT_DATA_KEY": new_key()}, "interviews", "list")
+    assert wrong.returncode == 1 and "does not match" in wrong.stderr
+    assert env["EXIT_DATA_KEY"] not in wrong.stderr + wrong.stdout
+    missing = cli(env, "transcript", "iv-nothere")
+    assert missing.returncode == 1 and "interviews list" in missing.stderr
+    token = cli({**env, "EXIT_TELEGRAM_TOKEN": ""}, "run")
+    assert token.returncode == 1 and "BotFather" in token.stderr
+
+
+def test_keygen_writes_a_dev_env_once(tmp_path: Path) -> None:
+    target = tmp_path / ".env"
+    first = runner.invoke(app, ["keygen", "--write-env", str(target)])
+    assert first.exit_code == 0
+    text = target.read_text()
+    runner.invoke(app, ["keygen", "--write-env", str(target)])
+    assert target.read_text() == text and text.startswith("EXIT_DATA_KEY=")
+
+
+def test_backup_and_purge(env: dict[str, str], tmp_path: Path) -> None:
+    cli(env, "invite", "create", "--flow", "children-home", "--name", "C.D.")
+    assert cli(env, "backup", str(tmp_path / "copy.sqlite3")).returncode == 0
+    copy_env = {**env, "EXIT_DATABASE": str(tmp_path / "copy.sqlite3")}
+    assert len(json.loads(cli(copy_env, "interviews", "list", "--json").stdout)) == 1
+    purged = cli(env, "purge")
+    assert "Erased 0 interview(s)" in purged.stdout
+
+
+def test_report_export_and_html_transcript_from_the_command_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    first = cli(env, "chat", "--flow", "children-home", "--real", stdin="1\n1\n2\n")
+    interview_id = first.stdout.rsplit("--resume ", 1)[1].split()[0]
+    page = tmp_path / "t.html"
+    assert (
+        cli(env, "transcript", interview_id, "--format", "html", "--out", str(page)).returncode == 0
+    )
+    assert "Original question: Were you happy living here?" in page.read_text()
+    exported = cli(env, "export", "--flow", "children-home", "--format", "csv")
+    assert exported.returncode == 0 and "happy_living_here" in exported.stdout
+    report = tmp_path / "r.html"
+    made = cli(
+        env, "report", "--flow", "children-home", "--from", "2020-01-01", "--out", str(report)
+    )
+    assert made.returncode == 0, made.stderr
+    assert "Who took part" in report.read_text()
+    added = cli(
+        env,
+        "followup",
+        "add",
+        interview_id,
+        "--text",
+        "Check rota",
+        "--to",
+        "CSM",
+        "--due",
+        "2020-01-02",
+    )
+    assert added.returncode == 0
+    assert "Check rota" in cli(env, "followup", "list", "--overdue").stdout
+    refused = cli(env, "export", "--flow", "children-home", "--as", "999")
+    assert refused.returncode == 1 and "staff list" in refused.stderr

@@ -1,0 +1,152 @@
+"""The terminal channel, driven through `exit-interviews chat` as a person or a pipe would."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from storage import new_key
+from tests.bot.commandline import ROOT, cli
+
+
+def test_a_whole_interview_piped_into_the_terminal(env: dict[str, str]) -> None:
+    answers = ["1", "1", "no", "3", "1", "2", "1", "1", "They packed my things with me", "1"]
+    answers += ["/skip"] * 60 + ["1"]
+    result = cli(env, "chat", "--flow", "children-home", "--real", stdin="\n".join(answers) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert "Were you happy living here?" in result.stdout
+    assert "Here is what you told us" in result.stdout
+    assert "Good luck with your move!" in result.stdout
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    record = json.loads(cli(env, "transcript", listed[0]["id"], "--format", "json").stdout)
+    answered = {q["id"]: q["answer"] for q in record["questions"] if q["answer"]}
+    assert answered == {
+        "happy_living_here": "yes",
+        "live_somewhere_else": "no",
+        "asked_what_you_wanted": "not_sure",
+        "happy_leaving": "yes",
+        "who_decided": "together",
+        "stay_longer": "yes",
+        "helped_get_ready": "yes",
+        "what_helped": "They packed my things with me",
+    }
+
+
+def test_the_terminal_completes_and_controls_work(env: dict[str, str]) -> None:
+    script = ["1", "/skip", "/back", "3", "/help", "/pause", "carry on"]
+    script += ["/skip"] * 70 + ["1"]
+    result = cli(env, "chat", "--flow", "children-home", "--real", stdin="\n".join(script) + "\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Childline" in out and "we have paused" in out and "Welcome back" in out
+    assert "Good luck with your move!" in out
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    assert listed[0]["status"] == "completed"
+
+
+def test_end_of_input_pauses_and_resume_carries_on(env: dict[str, str]) -> None:
+    first = cli(env, "chat", "--flow", "children-home", "--real", stdin="1\n1\n")
+    assert first.returncode == 0
+    assert "End of input: the interview is paused and saved" in first.stdout
+    interview_id = first.stdout.rsplit("--resume ", 1)[1].split()[0]
+    second = cli(env, "chat", "--resume", interview_id, "--real", stdin="2\n")
+    assert "Would you have liked to live somewhere else?" in second.stdout
+    record = json.loads(cli(env, "transcript", interview_id, "--format", "json").stdout)
+    answered = {q["id"]: q["answer"] for q in record["questions"] if q["answer"]}
+    assert answered == {"happy_living_here": "yes", "live_somewhere_else": "no"}
+
+
+def test_practice_interviews_stay_out_of_real_lists_and_the_hint_works(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    first = cli(env, "chat", "--flow", "children-home", stdin="1\n1\n")
+    assert "paused and saved" in first.stdout
+    assert json.loads(cli(env, "interviews", "list", "--json").stdout) == []
+    hint = first.stdout.rsplit("To carry on, run:", 1)[1].split()
+    assert hint[1:3] == ["-m", "bot"] and hint[3:5] == ["chat", "--resume"]
+    second = cli(env, *hint[3:], stdin="2\n")
+    assert "Would you have liked to live somewhere else?" in second.stdout
+    practice = {**env, "EXIT_DATABASE": env["EXIT_PRACTICE_DATABASE"]}
+    listed = json.loads(cli(practice, "interviews", "list", "--json").stdout)
+    assert [row["name"] for row in listed] == ["Practice interview"]
+
+
+def test_the_resume_hint_under_make_is_a_make_command(env: dict[str, str]) -> None:
+    result = cli({**env, "MAKELEVEL": "1"}, "chat", "--flow", "children-home", stdin="1\n")
+    assert "make chat RESUME=iv-" in result.stdout
+
+
+def test_end_of_input_while_paused_leaves_it_paused(env: dict[str, str]) -> None:
+    first = cli(env, "chat", "--flow", "children-home", "--real", stdin="1\n/pause\n")
+    assert "we have paused" in first.stdout and "paused and saved" in first.stdout
+    assert "Welcome back" not in first.stdout
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    assert listed[0]["status"] == "paused"
+
+
+def test_ctrl_c_pauses_saves_and_says_how_to_carry_on(env: dict[str, str]) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--flow", "children-home", "--real"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "EXIT_ENV_FILE": "", **env, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("1\n")
+    process.stdin.flush()
+    seen = ""
+    while "Were you happy living here?" not in seen:
+        line = process.stdout.readline()
+        assert line, "the interview ended before its first question"
+        seen += line
+    process.send_signal(signal.SIGINT)
+    rest = ""
+    while "chat --resume" not in rest:
+        line = process.stdout.readline()
+        assert line, "the terminal exited without saying how to carry on"
+        rest += line
+    assert process.wait(timeout=60) == 0
+    assert "Stopped with Ctrl-C: the interview is paused and saved" in rest
+    assert "chat --resume iv-" in rest
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    assert listed[0]["status"] == "paused"
+
+
+def test_a_dotenv_in_the_working_folder_is_never_read(tmp_path: Path) -> None:
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / ".env").write_text(f"EXIT_DATA_KEY={new_key()}\n")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    env["EXIT_DATABASE"] = str(tmp_path / "x.sqlite3")
+    run = [sys.executable, "-m", "bot", "interviews", "list"]
+    ignored = subprocess.run(
+        run, env={**env, "EXIT_ENV_FILE": ""}, cwd=folder, capture_output=True, text=True
+    )
+    assert ignored.returncode == 1 and "EXIT_DATA_KEY is not set" in ignored.stderr
+    named = subprocess.run(
+        run,
+        env={**env, "EXIT_ENV_FILE": str(folder / ".env")},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert named.returncode == 0, named.stderr
+    missing = subprocess.run(
+        run,
+        env={**env, "EXIT_ENV_FILE": str(folder / "nope.env")},
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1 and "does not exist" in missing.stderr
+
+
+def test_welsh_in_the_terminal(env: dict[str, str]) -> None:
+    result = cli(env, "chat", "--flow", "foster-carer", stdin="Cymraeg\n1\n")
+    assert "Hoffech chi gymryd rhan?" in result.stdout
+    assert "Sut mae eich maethu'n dod i ben?" in result.stdout
