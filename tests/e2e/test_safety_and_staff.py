@@ -17,12 +17,8 @@ ADMIN = 503
 
 async def register_staff(bot: RunningBot) -> None:
     staff = bot.app.storage.staff
-    await staff.add(
-        OAK_STAFF, "Oak Reviewer", "reviewer", ["Oak House"], OPERATOR, bot.clock()
-    )
-    await staff.add(
-        ELM_STAFF, "Elm Reviewer", "reviewer", ["Elm House"], OPERATOR, bot.clock()
-    )
+    await staff.add(OAK_STAFF, "Oak Reviewer", "reviewer", ["Oak House"], OPERATOR, bot.clock())
+    await staff.add(ELM_STAFF, "Elm Reviewer", "reviewer", ["Elm House"], OPERATOR, bot.clock())
     await staff.add(ADMIN, "Admin", "admin", [], OPERATOR, bot.clock())
 
 

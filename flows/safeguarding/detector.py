@@ -1,0 +1,275 @@
+"""Finding signs that someone may be at risk in what they wrote.
+
+A safety net, not a judge: it is tuned to miss as little as possible, accepts some false
+alarms, and never replaces a person reading every free-text answer. It understands word
+forms, text-speak and misspellings (text.py), negation just before a match ("nobody hurt
+me"), idioms that never count ("killed it at football"), and sentences about someone else
+("she told me her dad hits her").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from flows.problems import FlowError
+from flows.safeguarding.categories import SEVERITY_ORDER, Category, Severity
+from flows.safeguarding.patterns import CompiledPattern, compile_pattern
+from flows.safeguarding.rules import RuleFile, read_rule_file, rule_files
+from flows.safeguarding.text import (
+    NEGATORS,
+    SCOPE_ENDS,
+    Language,
+    Words,
+    fold,
+    rough_vocabulary,
+    words_of,
+)
+
+DEFAULT_RULES = Path(__file__).resolve().parents[1] / "definitions" / "safeguarding"
+NEGATION_WINDOW = 3
+SHORT_TEXT = 240
+PREFIX_KEY = 3
+# "wouldn't stop hitting me", "never stopped": a negated stop means it went on.
+_NEGATION_FLIPS = frozenset({"stop", "stops", "stoped", "stoping", "quit", "end", "ended", "leave"})
+_PRONOUNS_AFTER_NO = frozenset(
+    {"he", "she", "they", "i", "we", "you", "it", "my", "the", "his", "her", "their", "a",
+     "and", "but", "e", "hi", "nhw", "fi"}
+)  # fmt: skip
+
+
+TYPO_MIN_LENGTH = 7
+# Real words one letter short of a trigger word, never read as its typo.
+NOT_TYPOS = frozenset({"strange", "strang", "scared", "bruise", "hiting", "threat", "beaten"})
+
+
+def _typo_map(anchors: frozenset[str]) -> dict[str, str]:
+    """Each long trigger word with one letter missing, mapped back to the word."""
+    typos: dict[str, str] = {}
+    for word in anchors:
+        if len(word) < TYPO_MIN_LENGTH:
+            continue
+        for position in range(len(word)):
+            typo = word[:position] + word[position + 1 :]
+            if typo not in anchors and typo not in NOT_TYPOS:
+                typos.setdefault(typo, word)
+    return typos
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One kind of concern found in a text. It holds no words of the text."""
+
+    category: Category
+    rule: str
+    language: Language
+
+    @property
+    def severity(self) -> Severity:
+        return self.category.severity
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pattern: CompiledPattern
+    rule: str
+    category: Category
+    unless: tuple[CompiledPattern, ...]
+
+
+class _LanguageRules:
+    """One language's rules, indexed by anchor word so a text tries only a few."""
+
+    def __init__(self, rules: RuleFile) -> None:
+        self.language: Language = rules.language
+        self.negators = NEGATORS[rules.language]
+        self.scope_ends = SCOPE_ENDS[rules.language]
+        self.unless = tuple(
+            compile_pattern(rules.expand(p), rules.language, self.negators) for p in rules.unless
+        )
+        self.by_word: dict[str, list[_Entry]] = defaultdict(list)
+        self.by_prefix: dict[str, list[tuple[str, _Entry]]] = defaultdict(list)
+        for rule in rules.rules:
+            own_unless = tuple(
+                compile_pattern(rules.expand(p), rules.language, self.negators) for p in rule.unless
+            )
+            for source in rule.patterns:
+                compiled = compile_pattern(rules.expand(source), rules.language, self.negators)
+                entry = _Entry(compiled, rule.id, rule.category, own_unless)
+                for word in compiled.anchor.words:
+                    self.by_word[word].append(entry)
+                for prefix in compiled.anchor.prefixes:
+                    self.by_prefix[prefix[:PREFIX_KEY]].append((prefix, entry))
+        self.anchor_words = frozenset(self.by_word)
+        self.typos = _typo_map(self.anchor_words)
+
+    def candidates(self, words: Words) -> list[tuple[_Entry, list[int]]]:
+        """The patterns whose anchor the text holds, with the word positions it holds it at."""
+        vocabulary = words.vocabulary
+        hits = vocabulary & self.anchor_words
+        prefixed = [
+            (word, key)
+            for word, key in ((word, word[:PREFIX_KEY]) for word in vocabulary)
+            if key in self.by_prefix
+        ]
+        if not hits and not prefixed:
+            return []
+        wanted = hits.union(word for word, _ in prefixed)
+        positions: dict[str, list[int]] = defaultdict(list)
+        for index, word in enumerate(words.words):
+            if word in wanted:
+                positions[word].append(index)
+        found: dict[int, tuple[_Entry, list[int]]] = {}
+        for word in hits:
+            for entry in self.by_word[word]:
+                found.setdefault(id(entry), (entry, []))[1].extend(positions[word])
+        for word, key in prefixed:
+            for prefix, entry in self.by_prefix[key]:
+                if word.startswith(prefix):
+                    found.setdefault(id(entry), (entry, []))[1].extend(positions[word])
+        return [(entry, sorted(anchors)) for entry, anchors in found.values()]
+
+    @staticmethod
+    def windows(words: Words, anchors: list[int], span: int) -> list[tuple[int, int]]:
+        """Character ranges of `joined` around each anchor wide enough for any match."""
+        last = len(words.words) - 1
+        ranges: list[tuple[int, int]] = []
+        for index in anchors:
+            first, end = max(0, index - span), min(last, index + span)
+            start_char = words.starts[first] - 1
+            end_char = words.starts[end] + len(words.words[end]) + 1
+            if ranges and start_char <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(end_char, ranges[-1][1]))
+            else:
+                ranges.append((start_char, end_char))
+        return ranges
+
+    def negated(self, words: Words, first: int) -> bool:
+        """Whether a negation just before the match, in its clause, says it did not happen."""
+        clause = words.clause[first]
+        for back in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
+            if words.clause[back] != clause:
+                return False
+            word = words.words[back]
+            if word in self.scope_ends:
+                return False
+            if word in self.negators:
+                following = words.words[back + 1] if back + 1 < len(words.words) else ""
+                if word in {"no", "na"} and following in _PRONOUNS_AFTER_NO:
+                    continue
+                return following not in _NEGATION_FLIPS
+        return False
+
+    def excused(
+        self, words: Words, first: int, last: int, unless: tuple[CompiledPattern, ...]
+    ) -> bool:
+        """Whether an idiom that never counts covers the match ("killing time")."""
+        present = words.vocabulary
+        for idiom in (*self.unless, *unless):
+            anchor = idiom.anchor
+            if not (anchor.words & present) and not any(
+                word.startswith(prefix) for prefix in anchor.prefixes for word in present
+            ):
+                continue
+            start, end = self.windows(words, [first, last], idiom.span)[0]
+            match_start, match_end = words.starts[first] - 1, words.starts[last] + 1
+            for found in idiom.regex.finditer(words.joined, start, end):
+                if found.start() < match_end and match_start < found.end() - 1:
+                    return True
+        return False
+
+    def _matches(self, words: Words, entry: _Entry, anchors: list[int]) -> bool:
+        pattern = entry.pattern
+        joined = words.joined
+        ranges = (
+            [(0, len(joined))]
+            if len(joined) < SHORT_TEXT
+            else self.windows(words, anchors, pattern.span)
+        )
+        for start, end in ranges:
+            for match in pattern.regex.finditer(words.joined, start, end):
+                first = words.index_at(match.start() + 1)
+                if not pattern.holds_negation and self.negated(words, first):
+                    continue
+                last = words.index_at(match.end() - 2)
+                if self.excused(words, first, last, entry.unless):
+                    continue
+                return True
+        return False
+
+    def may_match(self, folded: str) -> bool:
+        """Whether any anchor word of these rules could be in the text at all."""
+        vocabulary = rough_vocabulary(folded, self.language)
+        if vocabulary & self.anchor_words:
+            return True
+        return any(word[:PREFIX_KEY] in self.by_prefix for word in vocabulary)
+
+    def corrected(self, words: Words) -> Words:
+        """The words with a missing-letter typo of a trigger word put right ("tuched")."""
+        typos = self.typos
+        if not any(word in typos for word in words.words):
+            return words
+        fixed = tuple(typos.get(word, word) for word in words.words)
+        return Words(fixed, words.clause, " " + " ".join(fixed) + " ")
+
+    def findings(self, text: str, folded: str) -> list[Finding]:
+        words = self.corrected(words_of(text, self.language, folded))
+        if not words.words:
+            return []
+        found: dict[Category, Finding] = {}
+        for entry, anchors in self.candidates(words):
+            if entry.category in found:
+                continue
+            if self._matches(words, entry, anchors):
+                found[entry.category] = Finding(entry.category, entry.rule, self.language)
+        return list(found.values())
+
+
+class Detector:
+    """Every language's rules together: a text is checked against all of them, since people
+    mix Welsh and English."""
+
+    def __init__(self, rule_sets: list[RuleFile]) -> None:
+        if not rule_sets:
+            raise FlowError([])
+        self.languages = tuple(rules.language for rules in rule_sets)
+        self._rules = [_LanguageRules(rules) for rules in rule_sets]
+
+    def findings(self, text: str) -> list[Finding]:
+        """Each kind of concern the text shows, most urgent first; [] when none."""
+        if not text or not text.strip():
+            return []
+        found: dict[Category, Finding] = {}
+        folded = fold(text)
+        for rules in self._rules:
+            if rules.language != "en" and not rules.may_match(folded):
+                continue
+            for finding in rules.findings(text, folded):
+                found.setdefault(finding.category, finding)
+        return sorted(found.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.category))
+
+
+def load_detector(folder: Path = DEFAULT_RULES) -> Detector:
+    """The detector from a folder of rules files; FlowError lists every problem in them."""
+    problems = []
+    rule_sets = []
+    for path in rule_files(folder):
+        try:
+            rule_sets.append(read_rule_file(path))
+        except FlowError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise FlowError(problems)
+    if not rule_sets:
+        from flows.problems import Problem
+
+        raise FlowError([Problem(folder, None, "no safeguarding rules files here; add en.yaml")])
+    return Detector(rule_sets)
+
+
+@cache
+def default_detector() -> Detector:
+    """The shipped rules, loaded once."""
+    return load_detector(DEFAULT_RULES)

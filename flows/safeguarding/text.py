@@ -1,0 +1,248 @@
+"""Turning what a person typed into words a rule can match, however it was typed.
+
+Teenagers on phones and carers in a hurry write without punctuation, with text-speak,
+digits for letters, look-alike letters, repeated letters and misspellings. Each rule word
+and each typed word go through the same steps, so both sides meet in the middle:
+lower case, accents and look-alikes folded, contractions and text-speak expanded, digits
+inside words read as letters, and every run of a repeated letter cut to one ("killl" and
+"kil" both become "kil").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Literal
+
+Language = Literal["en", "cy"]
+
+# Cyrillic and Greek letters that look like Latin ones, and other stand-ins.
+_LOOK_ALIKES = str.maketrans(
+    {
+        "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i",
+        "ј": "j", "ѕ": "s", "к": "k", "м": "m", "т": "t", "в": "b", "н": "h", "ԁ": "d",
+        "ӏ": "l", "ɪ": "i", "ʀ": "r", "ᴀ": "a", "ᴇ": "e", "ᴏ": "o", "α": "a", "ε": "e", "ο": "o", "ι": "i", "κ": "k", "ν": "v", "τ": "t",
+        "ρ": "p", "υ": "u", "χ": "x", "ß": "ss", "æ": "ae", "ø": "o", "ł": "l", "đ": "d",
+    }
+)  # fmt: skip
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_APOSTROPHES = re.compile("[\u2018\u2019\u201b\u02bc\u0060\u00b4']")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b"})
+_SYMBOL_LETTERS = str.maketrans({"@": "a", "$": "s", "!": "i", "|": "i", "€": "e"})
+_SYMBOL_INSIDE = re.compile(r"(?<=[a-z])[@$!|€]+(?=[a-z])|(?<![a-z0-9])[@$](?=[a-z])")
+_WORD = re.compile(r"[a-z0-9]+")
+_BREAKS = frozenset('.!?;:,\n\r()[]"\u201c\u201d\u2026\u2013\u2014 ')
+_TOKEN = re.compile(r"[a-z0-9]+|[.!?;:,\n\r()\[\]\"\u201c\u201d\u2026\u2013\u2014]+|\s-\s")
+_CLAUSE_BREAK = re.compile(r"[.!?;:,\n\r()\[\]\"“”…–—]+|\s-\s")
+_REPEATS = re.compile(r"([a-z])\1+")
+_SPELLED_HINT = re.compile(r"[.\-_*][a-z][.\-_*]")
+_SYMBOL_HINT = re.compile("[@$!|\u20ac]")
+_SPELLED_OUT = re.compile(r"\b(?:[a-z][.\-_*]){2,}[a-z]\b")
+
+_CONTRACTION = re.compile(r"\b(can't|won't|ain't)\b|n't\b|'(?:d|ll|ve|re|m|s)\b")
+_CONTRACTED = {
+    "can't": "can not", "won't": "will not", "ain't": "am not", "n't": " not", "'d": " would",
+    "'ll": " will", "'ve": " have", "'re": " are", "'m": " am", "'s": "s",
+}  # fmt: skip
+
+# Text-speak and common spellings, word for words (the right side in plain English).
+TEXT_SPEAK_EN: dict[str, str] = {
+    "wanna": "want to", "wana": "want to", "wanted2": "wanted to", "gonna": "going to",
+    "gona": "going to", "gunna": "going to", "gotta": "got to", "hafta": "have to",
+    "kms": "kill myself", "kys": "kill yourself", "kmsl": "kill myself", "sh": "self harm",
+    "unalive": "kill", "unalived": "killed", "unaliving": "killing",
+    "sewerslide": "suicide", "suey": "suicide", "sui": "suicide",
+    "od": "overdose", "oding": "overdosing",
+    "wont": "want", "wnt": "want", "whant": "want", "wnna": "want to", "b": "be", "c": "see",
+    "y": "why", "n": "and", "u": "you", "ya": "you", "yu": "you", "ur": "your", "youre": "you are", "r": "are",
+    "im": "i am", "ive": "i have", "id": "i would", "i'd": "i would",
+    "dont": "do not", "dnt": "do not", "didnt": "did not", "didn": "did not",
+    "dint": "did not", "didint": "did not", "doesnt": "does not", "cant": "can not",
+    "cannot": "can not", "wasnt": "was not", "wasn": "was not",
+    "werent": "were not", "isnt": "is not", "arent": "are not", "aint": "am not",
+    "havent": "have not", "hasnt": "has not", "hadnt": "had not", "wouldnt": "would not",
+    "couldnt": "could not", "shouldnt": "should not", "mustnt": "must not", "neva": "never",
+    "nvr": "never", "no1": "noone", "nobody": "noone", "nobdy": "noone",
+     "nuthin": "nothing", "nuffin": "nothing",
+    "nothin": "nothing", "sum1": "someone", "some1": "someone", "any1": "anyone",
+    "every1": "everyone", "evry1": "everyone", "b4": "before", "2": "to", "4": "for",
+    "2day": "today", "2nite": "tonight", "2night": "tonight", "tonite": "tonight",
+    "nite": "night", "l8r": "later", "h8": "hate", "h8s": "hates", "m8": "mate",
+    "m8s": "mates", "gr8": "great", "cuz": "because", "coz": "because", "cos": "because",
+    "bc": "because", "bcos": "because", "becuz": "because", "becos": "because",
+    "ppl": "people", "pple": "people", "pic": "picture", "pics": "pictures", "pix": "pictures",
+    "nudez": "nudes", "rn": "right now", "tbh": "to be honest", "bf": "boyfriend",
+    "gf": "girlfriend", "hes": "he is", "shes": "she is", "theyre": "they are",
+    "hed": "he would", "theyd": "they would", "itll": "it will", "thats": "that is",
+    "whats": "what is", "dunno": "do not know", "idk": "i do not know", "pls": "please",
+    "plz": "please", "plez": "please", "smth": "something", "sumthin": "something",
+    "somethin": "something", "evry": "every", "evryday": "every day", "everyday": "every day",
+    "alot": "a lot", "wiv": "with", "wid": "with", "fink": "think", "dyin": "dying",
+    "ded": "dead", "luv": "love", "tho": "though", "thru": "through", "bruv": "brother",
+    "bro": "brother", "sis": "sister", "mam": "mum", "mom": "mum", "mummy": "mum",
+    "daddy": "dad", "stepdad": "step dad", "stepmum": "step mum",     "lockd": "locked", "hitted": "hit", "beated": "beat", "punshed": "punched",
+    "slaped": "slapped", "kiled": "killed", "kil": "kill", "kilin": "killing",
+    "sucide": "suicide", "suicde": "suicide", "suiside": "suicide", "suicid": "suicide",
+    "sucidal": "suicidal", "suicdal": "suicidal", "suisidal": "suicidal",
+    "suicidel": "suicidal", "selfharm": "self harm", "selfharming": "self harming",
+    "self-harm": "self harm", "cuting": "cutting", "cutin": "cutting",
+    "hurtin": "hurting", "hittin": "hitting", "touchin": "touching", "beatin": "beating",
+    "kickin": "kicking", "punchin": "punching", "slappin": "slapping", "grabbin": "grabbing",
+    "threatnd": "threatened", "threatend": "threatened", "thretened": "threatened",
+    "groomd": "groomed", "rapd": "raped",     "scard": "scared", "scaird": "scared", "frighten": "frightened",
+    "frightend": "frightened",     "overdoes": "overdose", "overdos": "overdose", "overdoze": "overdose",
+    "stabbd": "stabbed", "jumpin": "jumping", "bein": "being",
+    "tellin": "telling", "sayin": "saying", "goin": "going", "comin": "coming",
+    "leavin": "leaving", "livin": "living", "sleepin": "sleeping", "feelin": "feeling",
+    "doin": "doing", "makin": "making", "takin": "taking", "gettin": "getting",
+    "sendin": "sending", "runnin": "running", "nuthing": "nothing", }  # fmt: skip
+
+TEXT_SPEAK_CY: dict[str, str] = {
+    "isio": "eisiau", "isie": "eisiau", "ishe": "eisiau", "ishio": "eisiau", "moen": "eisiau",
+    "dwi": "dw i", "dwin": "dw i yn",
+    "dwim": "dw i ddim", "sai": "dw i ddim", "smo": "dyw ddim", "nagw": "nac ydw",
+    "ma": "mae", "odd": "oedd",     "fe": "e", "fo": "e", "efe": "e",     "overdose": "gorddos",     "hunan-niweidio": "hunan niweidio",
+    }  # fmt: skip
+
+
+def skeleton(word: str) -> str:
+    """A word with each run of a repeated letter cut to one: 'killlll' -> 'kil'."""
+    return _REPEATS.sub(r"\1", word)
+
+
+def _skeletons(words: set[str]) -> frozenset[str]:
+    return frozenset(skeleton(word) for word in words)
+
+
+NEGATORS: dict[Language, frozenset[str]] = {
+    "en": _skeletons(
+        {"not", "no", "never", "noone", "none", "nothing", "neither", "nor", "without",
+         "nobody", "nowhere", "hardly", "barely"}
+    ),
+    "cy": _skeletons({"ddim", "dim", "neb", "erioed", "byth", "nid", "nad", "na", "nac", "heb"}),
+}  # fmt: skip
+"""Words that, just before a match, can mean it did not happen ("nobody hurt me")."""
+
+# Words that end the reach of a negation: a new subject or a subordinate clause starts.
+SCOPE_ENDS: dict[Language, frozenset[str]] = {
+    "en": _skeletons(
+        {"me", "him", "her", "them", "us", "why", "what", "how", "where", "that", "which",
+         "who", "since", "until", "if", "whether", "know", "think", "remember", "said",
+         "says", "say", "told", "tell", "tells", "but", "yet"}
+    ),
+    "cy": _skeletons({"fi", "e", "hi", "nhw", "ni", "pam", "beth", "sut", "ble", "bod", "os"}),
+}  # fmt: skip
+
+CLAUSE_WORDS: dict[Language, frozenset[str]] = {
+    "en": _skeletons(
+        {"and", "but", "when", "because", "so", "then", "after", "before", "while", "though",
+         "although", "whereas", "also", "plus", "except", "until", "til", "till", "cause"}
+    ),
+    "cy": _skeletons({"ac", "ond", "pan", "achos", "oherwydd", "felly", "wedyn", "tra", "hefyd"}),
+}  # fmt: skip
+
+
+@dataclass
+class Words:
+    """A text as matchable words: `joined` is ' w1 w2 ... ' for regular expressions, and
+    `clause` numbers each word's clause."""
+
+    words: tuple[str, ...]
+    clause: tuple[int, ...]
+    joined: str
+
+    @cached_property
+    def starts(self) -> tuple[int, ...]:
+        """The character offset of each word in `joined`."""
+        offsets = []
+        position = 1
+        for word in self.words:
+            offsets.append(position)
+            position += len(word) + 1
+        return tuple(offsets)
+
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The distinct words, for checking whether an idiom's words are there at all."""
+        return frozenset(self.words)
+
+    def index_at(self, offset: int) -> int:
+        """The word that begins at (or contains) a character offset in `joined`."""
+        return bisect_right(self.starts, offset) - 1
+
+
+def fold(text: str) -> str:
+    """Lower case with accents, look-alikes and invisible characters gone."""
+    if text.isascii():
+        return text.lower()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    text = text.casefold().translate(_LOOK_ALIKES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _read_leet(word: str) -> str:
+    if word.isdigit() or not any(ch.isalpha() for ch in word):
+        return word
+    return word.translate(_LEET)
+
+
+@lru_cache(maxsize=4096)
+def _expand(word: str, language: Language) -> tuple[str, ...]:
+    table = TEXT_SPEAK_EN if language == "en" else TEXT_SPEAK_CY
+    spoken = table.get(word)
+    if spoken is None:
+        read = _read_leet(word)
+        spoken = table.get(read, read)
+    return tuple(skeleton(part) for part in spoken.split())
+
+
+def _prepared(folded: str, language: Language) -> str:
+    if "'" in folded or "\u2019" in folded or "`" in folded:
+        folded = _APOSTROPHES.sub("'", folded)
+        if language == "en":
+            folded = _CONTRACTION.sub(lambda m: _CONTRACTED[m.group(0)], folded)
+        folded = folded.replace("'", " " if language == "cy" else "")
+    if _SPELLED_HINT.search(folded):
+        folded = _SPELLED_OUT.sub(lambda m: re.sub(r"[.\-_*]", "", m.group(0)), folded)
+    if _SYMBOL_HINT.search(folded):
+        folded = _SYMBOL_INSIDE.sub(lambda m: m.group(0).translate(_SYMBOL_LETTERS), folded)
+    if language == "en" and "no" in folded:
+        folded = folded.replace("no one", "noone").replace("no-one", "noone")
+    return folded
+
+
+def rough_vocabulary(folded: str, language: Language) -> frozenset[str]:
+    """The words a text may hold for one language, cheaply, to skip a language's rules when
+    none of their anchor words is there (a superset of what words_of would find)."""
+    raw = set(_WORD.findall(folded.replace("'", " ")))
+    return frozenset(word for token in raw for word in _expand(token, language))
+
+
+def words_of(text: str, language: Language, folded: str | None = None) -> Words:
+    """The text as words for one language's rules, with clause boundaries marked.
+    `folded` is fold(text), when the caller has it already."""
+    prepared = _prepared(fold(text) if folded is None else folded, language)
+    clause_words = CLAUSE_WORDS[language]
+    expand = _expand
+    breaks = _BREAKS
+    words: list[str] = []
+    clauses: list[int] = []
+    add_word, add_clause = words.append, clauses.append
+    clause = 1
+    for raw in _TOKEN.findall(prepared):
+        if raw[0] in breaks:
+            clause += 1
+            continue
+        for word in expand(raw, language):
+            if word in clause_words:
+                clause += 1
+                continue
+            add_word(word)
+            add_clause(clause)
+    return Words(tuple(words), tuple(clauses), " " + " ".join(words) + " ")
