@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from flows.help import HelpDirectory
 from flows.model import Flow, Question
 from flows.problems import Problem, YamlPath, line_of
+from flows.safeguarding import Detector
 
 MAX_TEXT = 300
 
@@ -38,14 +39,18 @@ AUDIENCE_HELPLINES = {
 
 
 def check_flow(
-    flow: Flow, path: Path, index: dict[YamlPath, int], directory: HelpDirectory
+    flow: Flow,
+    path: Path,
+    index: dict[YamlPath, int],
+    directory: HelpDirectory,
+    detector: Detector | None = None,
 ) -> list[Problem]:
     """Every problem with a structurally valid flow; an empty list means it is fit to run."""
     checker = _Checker(flow, path, index)
     checker.identifiers()
     checker.conditions()
     checker.answers()
-    checker.languages()
+    checker.languages(detector)
     checker.lengths()
     checker.policy(directory)
     return checker.problems
@@ -55,7 +60,7 @@ def _texts(node: object, path: YamlPath) -> Iterator[tuple[YamlPath, dict[str, s
     """Every piece of per-language text in a flow, with where it sits."""
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            if name in {"contacts", "concern_phrases", "version"}:
+            if name in {"contacts", "safeguarding", "version"}:
                 continue
             yield from _texts(getattr(node, name), (*path, name))
     elif isinstance(node, dict) and node and all(k in {"en", "cy"} for k in node):
@@ -138,10 +143,16 @@ class _Checker:
                 if question.concern:
                     self.report(
                         (*path, "concern"),
-                        "a text question cannot list concern answers; add the phrases "
-                        "to the flow's concern_phrases instead",
+                        "a text question cannot list concern answers; what people type is "
+                        "checked by the safeguarding rules (flows/definitions/safeguarding)",
                     )
                 continue
+            if question.concern and question.concern_category is None:
+                self.report(
+                    (*path, "concern"),
+                    f"'{question.id}' raises a concern but has no concern_category; add one, "
+                    "e.g. concern_category: feeling_unsafe",
+                )
             for field, values in (
                 ("concern", question.concern),
                 ("replies", list(question.replies)),
@@ -179,7 +190,7 @@ class _Checker:
         if len(ids) != len(set(ids)):
             self.report((*path, "options"), f"'{question.id}' has two options with the same id")
 
-    def languages(self) -> None:
+    def languages(self, detector: Detector | None) -> None:
         for path, text in _texts(self.flow, ()):
             missing = [lang for lang in self.flow.languages if not text.get(lang, "").strip()]
             if missing:
@@ -188,13 +199,13 @@ class _Checker:
                     f"text has no {'/'.join(missing)} version; add it "
                     f"({'.'.join(str(p) for p in path)})",
                 )
-        if any(q.kind == "text" for q in self.flow.questions()):
+        if detector is not None:
             for lang in self.flow.languages:
-                if not self.flow.concern_phrases.get(lang):
+                if lang not in detector.languages:
                     self.report(
-                        ("concern_phrases",),
-                        f"the flow has free-text questions but no concern_phrases in "
-                        f"'{lang}'; add phrases that may mean someone is at risk",
+                        ("languages",),
+                        f"there are no safeguarding rules in '{lang}'; add {lang}.yaml to the "
+                        "safeguarding folder beside the flows",
                     )
 
     def lengths(self) -> None:

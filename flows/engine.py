@@ -9,17 +9,27 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flows import events as ev
-from flows.inputs import Choice, Command, Control, Input, Start, Text, Timeout
-from flows.matching import concern_phrase_found, match_button
+from flows.inputs import Aside, Choice, Command, Control, Input, Start, Text, Timeout
+from flows.matching import match_button
 from flows.model import Flow, Question
 from flows.outputs import Button, Message, MessageKind, Step
 from flows.prompts import Prompter, answer_label
+from flows.safeguarding import Category, default_detector
 from flows.state import InterviewState, Phase
 from flows.text import LANGUAGES, Language, pick
 from flows.visibility import visible
 from flows.wording import say
 
 MAX_TEXT_ANSWER = 20_000
+ALWAYS_VALID = frozenset({"_unsafe", "_help"})
+"""Buttons that work whenever they are pressed, even on an old message: help must never
+be refused as 'for an earlier question'."""
+
+
+def _asks_for_help_now(inp: Input) -> bool:
+    if isinstance(inp, Command):
+        return inp.control is Control.UNSAFE
+    return isinstance(inp, Choice) and inp.value == "_unsafe"
 
 
 def step(flow: Flow, state: InterviewState, inp: Input) -> Step:
@@ -62,13 +72,21 @@ class _Turn:
         if isinstance(inp, Timeout):
             self._timeout()
             return
+        if isinstance(inp, Text | Aside):
+            self._check_words(inp.text)
+        if _asks_for_help_now(inp):
+            self._unsafe()
+            if not self.state.finished and self.state.phase is not Phase.NEW:
+                self._present()
+            return
         if self.state.finished:
             self._finished_reply()
             return
+        if isinstance(inp, Aside):
+            self.say(f"aside_{inp.source}")
+            return
         self.state.last_activity = self.at
         self.state.reminders_sent = 0
-        if isinstance(inp, Text) and concern_phrase_found(self.flow, inp.text):
-            self._raise_concern(ev.ConcernRaised(question=self.state.current, reason="phrase"))
         if self.state.phase is Phase.NEW:
             self._open(inp.language if isinstance(inp, Start) else None)
             return
@@ -88,6 +106,8 @@ class _Turn:
         if isinstance(inp, Command):
             return f"_{inp.control.value}"
         if isinstance(inp, Choice):
+            if inp.value in ALWAYS_VALID:
+                return inp.value
             if inp.prompt is not None and inp.prompt != self.state.prompt:
                 self.say("stale_button")
                 self._present()
@@ -259,8 +279,15 @@ class _Turn:
             )
         values = value if isinstance(value, list) else [value]
         if question.kind != "text" and any(v in question.concern for v in values):
+            category = question.concern_category or Category.FEELING_UNSAFE
             self._raise_concern(
-                ev.ConcernRaised(question=question.id, reason="answer", answer=",".join(values))
+                ev.ConcernRaised(
+                    question=question.id,
+                    reason="answer",
+                    category=category.value,
+                    severity=category.severity.value,
+                    answer=",".join(values),
+                )
             )
         for answer_value in values:
             if answer_value in question.replies:
@@ -464,10 +491,43 @@ class _Turn:
 
     def _help(self) -> None:
         self.events.append(ev.HelpShown())
-        self.tell(self.prompter.help_text(), "help")
+        self.messages.append(self.prompter.help_message())
         self._present()
 
+    def _check_words(self, text: str) -> None:
+        """Look for signs of risk in anything the person wrote, wherever they are."""
+        detector = self.flow.safeguarding or default_detector()
+        findings = detector.findings(text)
+        if not findings:
+            return
+        self._raise_concern(
+            ev.ConcernRaised(
+                question=self.state.current,
+                reason="words",
+                category=findings[0].category.value,
+                severity=findings[0].severity.value,
+                after_end=self.state.finished,
+            )
+        )
+
+    def _unsafe(self) -> None:
+        """The one-tap "I need help now": staff are told at once, the person sees 999 first."""
+        category = Category.DANGER_NOW
+        self.events.append(
+            ev.ConcernRaised(
+                question=self.state.current,
+                reason="asked_for_help",
+                category=category.value,
+                severity=category.severity.value,
+                after_end=self.state.finished,
+            )
+        )
+        self.say("unsafe_now", "concern")
+        self.tell(self.prompter.contacts_text(), "concern")
+
     def _raise_concern(self, concern: ev.ConcernRaised) -> None:
+        if any(isinstance(e, ev.ConcernRaised) for e in self.events):
+            return
         self.events.append(concern)
         self.tell(pick(self.flow.concern_message, self.lang), "concern")
         self.tell(self.prompter.contacts_text(), "concern")
@@ -488,8 +548,11 @@ class _Turn:
         self.messages.extend(self.prompter.prompt_messages())
 
     def _finished_reply(self) -> None:
+        if any(isinstance(e, ev.ConcernRaised) for e in self.events):
+            self.say("finished_told", "ending")
+            return
         self.say("finished", "ending")
-        self.tell(self.prompter.contacts_text(), "help")
+        self.messages.append(self.prompter.help_message(with_intro=False))
 
     def _timeout(self) -> None:
         state = self.state

@@ -81,13 +81,20 @@ class ReminderSent(BaseModel):
     number: int
 
 
+ConcernReason = Literal["answer", "words", "asked_for_help"]
+
+
 class ConcernRaised(BaseModel):
-    """The person may be at risk. Holds no free text: `question` and `reason` say where and why."""
+    """The person may be at risk. Holds no free text: `question` and `reason` say where and
+    why, `category` and `severity` what kind of risk and how fast staff must act."""
 
     type: Literal["concern_raised"] = "concern_raised"
     question: str | None
-    reason: Literal["answer", "phrase"]
+    reason: ConcernReason
+    category: str
+    severity: Literal["urgent", "serious"]
     answer: str | None = None
+    after_end: bool = False
 
 
 class HelpShown(BaseModel):

@@ -19,6 +19,7 @@ class Control(StrEnum):
     PAUSE = "pause"
     STOP = "stop"
     HELP = "help"
+    UNSAFE = "unsafe"
 
 
 class Start(BaseModel):
@@ -54,6 +55,16 @@ class Command(BaseModel):
     control: Control
 
 
+class Aside(BaseModel):
+    """Text the person sent that is not an answer: an edited message, or a photo's caption.
+    It is checked for signs of risk and kept in the transcript; the interview stays where it is."""
+
+    kind: Literal["aside"] = "aside"
+    at: datetime
+    text: str
+    source: Literal["edited", "caption"]
+
+
 class Timeout(BaseModel):
     """Time passed: the shell found a reminder or the closing time due for this interview."""
 
@@ -61,4 +72,4 @@ class Timeout(BaseModel):
     at: datetime
 
 
-Input = Annotated[Start | Text | Choice | Command | Timeout, Field(discriminator="kind")]
+Input = Annotated[Start | Text | Choice | Command | Aside | Timeout, Field(discriminator="kind")]

@@ -12,6 +12,7 @@ from flows.check import check_flow
 from flows.help import DEFAULT_HELPLINES, HelpDirectory, load_help_directory
 from flows.model import Flow
 from flows.problems import FlowError, Problem, YamlPath, line_index, line_of
+from flows.safeguarding import DEFAULT_RULES, Detector, load_detector
 
 DEFINITIONS = Path(__file__).parent / "definitions"
 
@@ -57,15 +58,25 @@ def parse_flow(
     return flow.model_copy(update={"version": version, "contacts": contacts}), [], index
 
 
-def load_flow(path: Path, directory: HelpDirectory | None = None) -> Flow:
-    """A flow ready to run; FlowError lists everything wrong with it if it is not."""
+def rules_folder(flows_folder: Path) -> Path:
+    """Where a folder of flows keeps its safeguarding rules (the shipped ones if it has none)."""
+    own = flows_folder / "safeguarding"
+    return own if own.is_dir() else DEFAULT_RULES
+
+
+def load_flow(
+    path: Path, directory: HelpDirectory | None = None, detector: Detector | None = None
+) -> Flow:
+    """A flow ready to run, with its folder's safeguarding rules; FlowError lists everything
+    wrong with it if it is not."""
     directory = directory or load_help_directory(DEFAULT_HELPLINES)
+    detector = detector or load_detector(rules_folder(path.parent))
     flow, problems, index = parse_flow(path, directory)
     if flow is not None:
-        problems = check_flow(flow, path, index, directory)
+        problems = check_flow(flow, path, index, directory, detector)
     if problems or flow is None:
         raise FlowError(problems)
-    return flow
+    return flow.model_copy(update={"safeguarding": detector})
 
 
 def flow_files(folder: Path = DEFINITIONS) -> list[Path]:
@@ -78,11 +89,12 @@ def load_flows(
 ) -> dict[str, Flow]:
     """All flows in a folder by id; FlowError if any of them is unusable."""
     directory = directory or load_help_directory(DEFAULT_HELPLINES)
+    detector = load_detector(rules_folder(folder))
     flows: dict[str, Flow] = {}
     problems: list[Problem] = []
     for path in flow_files(folder):
         try:
-            flow = load_flow(path, directory)
+            flow = load_flow(path, directory, detector)
         except FlowError as error:
             problems.extend(error.problems)
             continue

@@ -1,11 +1,10 @@
-"""Understanding what a person typed: a button's words, a number, or a worrying phrase."""
+"""Understanding what a person typed as one of the buttons on screen."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from flows.model import Flow
 from flows.outputs import Button
 from flows.wording import YES_NO_WORDS
 
@@ -32,13 +31,3 @@ def match_button(text: str, buttons: list[Button]) -> Button | None:
         if wanted in words:
             return next((b for b in buttons if b.value == value), None)
     return None
-
-
-def concern_phrase_found(flow: Flow, text: str) -> bool:
-    """True when free text holds one of the flow's phrases that may mean someone is at risk."""
-    haystack = f" {normalise(text)} "
-    return any(
-        f" {normalise(phrase)} " in haystack
-        for phrases in flow.concern_phrases.values()
-        for phrase in phrases
-    )

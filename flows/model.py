@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from flows.help import Organisation
+from flows.safeguarding import Category, Detector
 from flows.text import Language, LocalText
 
 Audience = Literal["young_person", "foster_carer"]
@@ -50,6 +51,7 @@ class Question(_Strict):
     scale: Scale | None = None
     when: Condition | None = None
     concern: list[str] = Field(default_factory=list)
+    concern_category: Category | None = None
     help: LocalText | None = None
     replies: dict[str, LocalText] = Field(default_factory=dict)
     limits_circulation: bool = False
@@ -88,7 +90,10 @@ class Timing(_Strict):
 
 
 class Flow(_Strict):
-    """A whole interview: introduction, sections of questions, and an ending."""
+    """A whole interview: introduction, sections of questions, and an ending. The loader
+    attaches the safeguarding rules of the flow's folder as `safeguarding`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: LocalText
@@ -101,10 +106,10 @@ class Flow(_Strict):
     help_intro: LocalText
     helplines: list[str] = Field(min_length=0)
     concern_message: LocalText
-    concern_phrases: dict[Language, list[str]] = Field(default_factory=dict)
     timing: Timing = Field(default_factory=Timing)
     version: str = ""
     contacts: list[Organisation] = Field(default_factory=list)
+    safeguarding: Detector | None = Field(default=None, exclude=True)
 
     def questions(self) -> list[Question]:
         """All questions in the order they are asked."""

@@ -66,6 +66,12 @@ class Prompter:
     def contacts_text(self) -> str:
         return "\n".join(contact.line(self.lang) for contact in self.flow.contacts)
 
+    def help_message(self, with_intro: bool = True) -> Message:
+        """Helplines, with the one-tap button that tells staff at once that help is needed."""
+        text = self.help_text() if with_intro else self.contacts_text()
+        button = self._button("unsafe", "_unsafe")
+        return Message(text, "help", ((button,),), self.state.prompt)
+
     def help_text(self) -> str:
         parts = [pick(self.flow.help_intro, self.lang)]
         if self.state.phase is Phase.QUESTION and self.state.current:

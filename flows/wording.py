@@ -17,6 +17,33 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
     "pause": {"en": "⏸ Pause", "cy": "⏸ Oedi"},
     "stop": {"en": "⏹ Stop", "cy": "⏹ Stopio"},
     "help": {"en": "🆘 Help", "cy": "🆘 Cymorth"},
+    "unsafe": {
+        "en": "🚨 I need help now / I don't feel safe",
+        "cy": "🚨 Mae angen help arna i nawr / Dw i ddim yn teimlo'n ddiogel",
+    },
+    "unsafe_now": {
+        "en": "Thank you for telling us. We are telling a member of staff now. "
+        "If you are in danger right now, call 999.",
+        "cy": "Diolch am ddweud wrthon ni. Rydyn ni'n dweud wrth aelod o staff nawr. "
+        "Os ydych chi mewn perygl nawr, ffoniwch 999.",
+    },
+    "aside_edited": {
+        "en": "I saw you changed a message. I keep what you first sent. To change an answer, "
+        "tap Back, or change it at the end when you see all your answers.",
+        "cy": "Gwelais i eich bod wedi newid neges. Dw i'n cadw beth anfonoch chi gyntaf. "
+        "I newid ateb, tapiwch Yn ôl, neu newidiwch e ar y diwedd pan welwch chi'ch atebion i gyd.",
+    },
+    "aside_caption": {
+        "en": "Sorry, I can't open photos or files here. Please type your answer, or tap a button.",
+        "cy": "Mae'n ddrwg gen i, alla i ddim agor lluniau na ffeiliau yma. "
+        "Teipiwch eich ateb, neu tapiwch fotwm.",
+    },
+    "finished_told": {
+        "en": "This interview has ended, but we have read what you sent and a member of staff "
+        "will be told.",
+        "cy": "Mae'r cyfweliad hwn wedi dod i ben, ond rydyn ni wedi darllen beth anfonoch chi "
+        "a bydd aelod o staff yn cael gwybod.",
+    },
     "yes": {"en": "👍 Yes", "cy": "👍 Ie"},
     "no": {"en": "👎 No", "cy": "👎 Na"},
     "not_sure": {"en": "🤷 Not sure", "cy": "🤷 Ddim yn siŵr"},

@@ -1,18 +1,58 @@
-"""Concerns: signs that someone may be at risk, who was alerted, and who acknowledged."""
+"""Concerns: signs that someone may be at risk, who was alerted (and whether it reached
+them), and who acknowledged. What a concern is about is sealed; only its severity is plain,
+for the re-alert schedule."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+
+import aiosqlite
 
 from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
-from storage.records import Actor, ConcernRecord
+from storage.records import Actor, AlertDelivery, ConcernRecord
 
 _COLUMNS = (
-    "c.id, c.interview_id, c.question_id, c.reason, c.answer, c.raised_at, c.acknowledged_at, "
-    "c.acknowledged_by, i.service"
+    "c.id, c.interview_id, c.severity, c.detail, c.raised_at, c.acknowledged_at, "
+    "c.acknowledged_by, i.service, c.escalated_at, c.last_alerted_at, i.flow_id"
 )
+
+
+def concern_detail(
+    question: str | None,
+    reason: str,
+    category: str,
+    answer: str | None,
+    after_end: bool,
+) -> str:
+    """What a concern is about, as the JSON that is sealed in its row."""
+    return json.dumps(
+        {
+            "question": question,
+            "reason": reason,
+            "category": category,
+            "answer": answer,
+            "after_end": after_end,
+        }
+    )
+
+
+async def insert_concern(
+    connection: aiosqlite.Connection,
+    db: Database,
+    interview_id: str,
+    severity: str,
+    detail: str,
+    at: datetime,
+) -> int:
+    """Add a concern inside the caller's transaction; returns its id."""
+    cursor = await connection.execute(
+        "INSERT INTO concerns (interview_id, severity, detail, raised_at) VALUES (?, ?, ?, ?)",
+        (interview_id, severity, db.seal(detail), iso(at)),
+    )
+    return int(cursor.lastrowid or 0)
 
 
 class Concerns:
@@ -25,24 +65,47 @@ class Concerns:
             f"WHERE {where} ORDER BY c.id",
             params,
         )
+        if not rows:
+            return []
+        ids = [int(r[0]) for r in rows]
+        deliveries: dict[int, list[AlertDelivery]] = {concern_id: [] for concern_id in ids}
+        placeholders = ",".join("?" * len(ids))
+        for a in await self.db.fetch_all(
+            "SELECT concern_id, user_id, sent_at, delivered_at, failed_at, failure, channel "  # noqa: S608
+            f"FROM concern_alerts WHERE concern_id IN ({placeholders}) ORDER BY id",
+            ids,
+        ):
+            deliveries[int(a[0])].append(
+                AlertDelivery(
+                    int(a[1]),
+                    parse_time(a[2]) or datetime.min,
+                    parse_time(a[3]),
+                    parse_time(a[4]),
+                    a[5],
+                    a[6],
+                )
+            )
         records = []
         for r in rows:
-            alerted = await self.db.fetch_all(
-                "SELECT DISTINCT user_id FROM concern_alerts WHERE concern_id = ? ORDER BY user_id",
-                (r[0],),
-            )
+            detail = json.loads(self.db.open_text(r[3]))
             records.append(
                 ConcernRecord(
                     id=int(r[0]),
                     interview_id=r[1],
-                    question_id=r[2],
-                    reason=r[3],
-                    answer=r[4],
-                    raised_at=parse_time(r[5]) or datetime.min,
-                    acknowledged_at=parse_time(r[6]),
-                    acknowledged_by=r[7],
-                    service=r[8],
-                    alerted=tuple(int(a[0]) for a in alerted),
+                    question_id=detail.get("question"),
+                    reason=detail.get("reason", "words"),
+                    category=detail.get("category", "feeling_unsafe"),
+                    severity=r[2],
+                    answer=detail.get("answer"),
+                    raised_at=parse_time(r[4]) or datetime.min,
+                    acknowledged_at=parse_time(r[5]),
+                    acknowledged_by=r[6],
+                    service=r[7],
+                    after_end=bool(detail.get("after_end")),
+                    deliveries=tuple(deliveries[int(r[0])]),
+                    escalated_at=parse_time(r[8]),
+                    last_alerted_at=parse_time(r[9]),
+                    flow_id=r[10],
                 )
             )
         return records
@@ -54,17 +117,28 @@ class Concerns:
     async def for_interview(self, interview_id: str) -> list[ConcernRecord]:
         return await self._records("c.interview_id = ?", (interview_id,))
 
+    async def open_everywhere(self) -> list[ConcernRecord]:
+        """Every unacknowledged concern, for the alerting loop (never shown to a person)."""
+        return await self._records("c.acknowledged_at IS NULL", ())
+
     async def open(self, actor: Actor) -> list[ConcernRecord]:
         """Unacknowledged concerns this person may see."""
         found = await self._records("c.acknowledged_at IS NULL", ())
         return [c for c in found if actor.may_see(c.service)]
 
-    async def due_for_alert(self, now: datetime, every_seconds: int) -> list[ConcernRecord]:
-        """Open concerns never alerted, or last alerted longer ago than the repeat interval."""
-        threshold = datetime.fromtimestamp(now.timestamp() - every_seconds, tz=now.tzinfo)
+    async def due_for_alert(
+        self, now: datetime, urgent_seconds: int, serious_seconds: int
+    ) -> list[ConcernRecord]:
+        """Open concerns never alerted, or last alerted longer ago than their severity's
+        repeat interval (urgent ones more often)."""
         return await self._records(
-            "c.acknowledged_at IS NULL AND (c.last_alerted_at IS NULL OR c.last_alerted_at <= ?)",
-            (iso(threshold),),
+            "c.acknowledged_at IS NULL AND (c.last_alerted_at IS NULL OR "
+            "(c.severity = 'urgent' AND c.last_alerted_at <= ?) OR "
+            "(c.severity = 'serious' AND c.last_alerted_at <= ?))",
+            (
+                iso(now - timedelta(seconds=urgent_seconds)),
+                iso(now - timedelta(seconds=serious_seconds)),
+            ),
         )
 
     async def claim_alert(self, concern_id: int, now: datetime, every_seconds: int) -> bool:
@@ -79,16 +153,51 @@ class Concerns:
             also="AND acknowledged_at IS NULL",
         )
 
-    async def record_alerts(self, concern_id: int, user_ids: Sequence[int], at: datetime) -> None:
-        """Note who was told of a concern, and when (claim_alert already set when it is due)."""
+    async def record_alert(
+        self,
+        concern_id: int,
+        user_id: int,
+        outbox_id: int | None,
+        at: datetime,
+        channel: str = "telegram",
+    ) -> None:
+        """Note that an alert to one member of staff is queued; delivery is noted when the
+        channel accepts it (outbox.mark_sent) or fails (outbox.mark_failed)."""
         async with self.db.transaction() as connection:
-            await connection.executemany(
-                "INSERT INTO concern_alerts (concern_id, user_id, sent_at) VALUES (?, ?, ?)",
-                [(concern_id, user_id, iso(at)) for user_id in user_ids],
+            await connection.execute(
+                "INSERT INTO concern_alerts (concern_id, user_id, sent_at, outbox_id, channel) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (concern_id, user_id, iso(at), outbox_id, channel),
             )
 
+    async def record_email(
+        self, concern_id: int, address_label: str, at: datetime, ok: bool, failure: str | None
+    ) -> None:
+        """Note an e-mail escalation and whether the mail server took it."""
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "INSERT INTO concern_alerts (concern_id, user_id, sent_at, delivered_at, "
+                "failed_at, failure, channel) VALUES (?, 0, ?, ?, ?, ?, 'email')",
+                (
+                    concern_id,
+                    iso(at),
+                    iso(at) if ok else None,
+                    None if ok else iso(at),
+                    failure if not ok else address_label,
+                ),
+            )
+
+    async def mark_escalated(self, concern_id: int, at: datetime) -> bool:
+        """Take the right to escalate a concern once; False if it was escalated already."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE concerns SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL",
+                (iso(at), concern_id),
+            )
+            return cursor.rowcount == 1
+
     async def acknowledge(self, concern_id: int, actor: Actor, at: datetime) -> bool:
-        """Record that someone has taken a concern on; False if someone already had."""
+        """Record that someone has taken a concern on; False if they cannot, or someone had."""
         concern = await self.get(concern_id)
         if concern is None or actor.staff is None or not actor.may_see(concern.service):
             return False

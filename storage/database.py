@@ -49,7 +49,7 @@ class Database:
             await connection.execute("PRAGMA synchronous = FULL")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA busy_timeout = 10000")
-            await migrate(connection)
+            await migrate(connection, cipher)
             database = cls(connection, cipher, path)
             await database._check_key()
         except BaseException:

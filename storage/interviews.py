@@ -16,12 +16,14 @@ from flows.state import InterviewState
 from flows.status import FINISHED_STATUSES, status_of
 from storage.audit import write_audit
 from storage.codec import encode_message, encode_value
+from storage.concerns import concern_detail, insert_concern
 from storage.database import Database, iso, parse_time
 from storage.errors import AccessDenied, InvitationError, NotFound
 from storage.records import Actor, InterviewSummary, NewInvitation, OutgoingMessage
 
 TOKEN_BYTES = 24
 FINISHED = tuple(str(status) for status in FINISHED_STATUSES)
+
 
 def token_hash(token: str) -> str:
     """Tokens are kept only as a hash, so a copy of the database cannot be used to join."""
@@ -225,6 +227,14 @@ class Interviews:
         )
         return [str(r[0]) for r in rows]
 
+    async def postpone(self, interview_id: str, until: datetime) -> None:
+        """Put off an interview's next reminder or closing (it could not be processed now)."""
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "UPDATE interviews SET due_at = ? WHERE id = ? AND due_at IS NOT NULL",
+                (iso(until), interview_id),
+            )
+
     async def save_step(
         self,
         interview_id: str,
@@ -325,12 +335,14 @@ class Interviews:
                     "UPDATE interviews SET consented_at = ? WHERE id = ?", (iso(at), interview_id)
                 )
             elif isinstance(event, ev.ConcernRaised):
-                cursor = await connection.execute(
-                    "INSERT INTO concerns (interview_id, question_id, reason, answer, raised_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (interview_id, event.question, event.reason, event.answer, iso(at)),
+                detail = concern_detail(
+                    event.question, event.reason, event.category, event.answer, event.after_end
                 )
-                saved.concern_ids.append(int(cursor.lastrowid or 0))
+                saved.concern_ids.append(
+                    await insert_concern(
+                        connection, self.db, interview_id, event.severity, detail, at
+                    )
+                )
             elif isinstance(event, ev.Stopped) and not event.keep:
                 await self.delete_content(connection, interview_id)
                 await write_audit(

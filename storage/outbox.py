@@ -29,7 +29,7 @@ class Outbox:
         """One chat's undelivered messages, in the order they were committed."""
         rows = await self.db.fetch_all(
             "SELECT id, interview_id, chat_id, payload FROM outbox WHERE chat_id = ? "
-            "AND sent_at IS NULL AND payload IS NOT NULL ORDER BY id LIMIT ?",
+            "AND sent_at IS NULL AND payload IS NOT NULL ORDER BY priority DESC, id LIMIT ?",
             (chat_id, limit),
         )
         return [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows]
@@ -37,24 +37,51 @@ class Outbox:
     async def chats_waiting(self) -> list[int]:
         """Telegram chats with undelivered messages (the terminal, chat 0, is not one)."""
         rows = await self.db.fetch_all(
-            "SELECT DISTINCT chat_id FROM outbox WHERE sent_at IS NULL AND payload IS NOT NULL "
-            "AND chat_id IS NOT NULL AND chat_id != 0"
+            "SELECT chat_id FROM outbox WHERE sent_at IS NULL AND payload IS NOT NULL "
+            "AND chat_id IS NOT NULL AND chat_id != 0 GROUP BY chat_id "
+            "ORDER BY MAX(priority) DESC, MIN(id)"
         )
         return [int(r[0]) for r in rows]
 
-    async def mark_sent(self, message_ids: list[int]) -> None:
-        """Delivered: remove from the queue (a lost delete only means a message is resent)."""
-        async with self.db.transaction(durable=False) as connection:
+    async def mark_sent(self, message_ids: list[int], at: datetime | None = None) -> None:
+        """Delivered: remove from the queue, and note any concern alert among them as
+        received. Durable, since an alert's delivery is what stops its escalation."""
+        async with self.db.transaction() as connection:
+            if at is not None:
+                await connection.executemany(
+                    "UPDATE concern_alerts SET delivered_at = ? WHERE outbox_id = ? "
+                    "AND delivered_at IS NULL",
+                    [(iso(at), message_id) for message_id in message_ids],
+                )
             await connection.executemany(
                 "DELETE FROM outbox WHERE id = ?", [(message_id,) for message_id in message_ids]
             )
 
-    async def add(self, chat_id: int, payload: str, at: datetime) -> OutgoingMessage:
-        """A message for a chat outside any interview (a staff alert, a reminder to staff)."""
+    async def mark_failed(self, message_id: int, reason: str, at: datetime) -> int | None:
+        """The channel refused a message for good (the person blocked the bot, the chat is
+        gone): drop it, note a concern alert as failed, and return that concern's id so it
+        can be escalated."""
+        async with self.db.transaction() as connection:
+            async with connection.execute(
+                "SELECT concern_id FROM concern_alerts WHERE outbox_id = ?", (message_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            await connection.execute(
+                "UPDATE concern_alerts SET failed_at = ?, failure = ? WHERE outbox_id = ?",
+                (iso(at), reason, message_id),
+            )
+            await connection.execute("DELETE FROM outbox WHERE id = ?", (message_id,))
+        return int(row[0]) if row else None
+
+    async def add(
+        self, chat_id: int, payload: str, at: datetime, priority: int = 0
+    ) -> OutgoingMessage:
+        """A message for a chat outside any interview (a staff alert, a reminder to staff);
+        a higher priority is sent first."""
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
-                "INSERT INTO outbox (interview_id, chat_id, payload, created_at) "
-                "VALUES (NULL, ?, ?, ?)",
-                (chat_id, self.db.seal(payload), iso(at)),
+                "INSERT INTO outbox (interview_id, chat_id, payload, created_at, priority) "
+                "VALUES (NULL, ?, ?, ?, ?)",
+                (chat_id, self.db.seal(payload), iso(at), priority),
             )
         return OutgoingMessage(int(cursor.lastrowid or 0), None, chat_id, payload)

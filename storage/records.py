@@ -97,17 +97,54 @@ class TranscriptLine:
 
 
 @dataclass(frozen=True)
+class AlertDelivery:
+    """One alert about a concern to one member of staff, and whether it reached them."""
+
+    user_id: int
+    sent_at: datetime
+    delivered_at: datetime | None
+    failed_at: datetime | None
+    failure: str | None
+    channel: str = "telegram"
+
+    @property
+    def state(self) -> str:
+        """delivered, failed, or waiting (queued, not yet accepted)."""
+        if self.delivered_at is not None:
+            return "delivered"
+        return "failed" if self.failed_at is not None else "waiting"
+
+
+@dataclass(frozen=True)
 class ConcernRecord:
+    """A sign that someone may be at risk: where, why and what kind; never their words."""
+
     id: int
     interview_id: str
     question_id: str | None
     reason: str
+    category: str
+    severity: str
     answer: str | None
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: int | None
     service: str | None = None
-    alerted: tuple[int, ...] = field(default_factory=tuple)
+    after_end: bool = False
+    deliveries: tuple[AlertDelivery, ...] = field(default_factory=tuple)
+    escalated_at: datetime | None = None
+    last_alerted_at: datetime | None = None
+    flow_id: str | None = None
+
+    @property
+    def alerted(self) -> tuple[int, ...]:
+        """Staff the alert reached (Telegram accepted it)."""
+        return tuple(sorted({d.user_id for d in self.deliveries if d.state == "delivered"}))
+
+    @property
+    def delivered(self) -> bool:
+        """Whether at least one member of staff has received an alert about it."""
+        return any(d.state == "delivered" for d in self.deliveries)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("answers", "id", "value"),
     ("transcript", "id", "body"),
     ("outbox", "id", "payload"),
+    ("concerns", "id", "detail"),
     ("recommendations", "id", "body"),
     ("recommendation_responses", "id", "body"),
 )

@@ -98,7 +98,11 @@ async def make_interviews(
             state.history = list(record.answers)
             if chooser.random() < 0.15:
                 record.concern = True
-                events.append(ev.ConcernRaised(question=None, reason="phrase"))
+                events.append(
+                    ev.ConcernRaised(
+                        question=None, reason="words", category="bullying", severity="serious"
+                    )
+                )
             if status == "completed":
                 events.append(ev.Completed())
                 state.phase = Phase.COMPLETED

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.core.locks import KeyedLocks
+from bot.core.logs import log_error
 from flows import Flow, InterviewState, step
 from flows.events import Event
 from flows.inputs import Input, Start, Timeout
 from storage import Storage
 from storage.records import OutgoingMessage
+
+RETRY_LATER = timedelta(hours=1)
 
 
 class UnknownFlowError(Exception):
@@ -104,11 +107,22 @@ class InterviewService:
         )
 
     async def fire_due(self, now: datetime) -> list[Reply]:
-        """Feed a Timeout to every interview whose reminder or closing time has come."""
+        """Feed a Timeout to every interview whose reminder or closing time has come. Each
+        on its own: one that cannot be processed is logged at ERROR, put off for an hour so
+        it does not fill the log, and never stops the others."""
         replies = []
         for interview_id in await self.storage.interviews.due(now):
-            summary = await self.storage.interviews.get(interview_id)
-            replies.append(
-                await self.handle(interview_id, Timeout(at=now), chat_id=summary.chat_id)
-            )
+            try:
+                summary = await self.storage.interviews.get(interview_id)
+                replies.append(
+                    await self.handle(interview_id, Timeout(at=now), chat_id=summary.chat_id)
+                )
+            except Exception as error:  # one interview must never stop the others
+                log_error(
+                    "interview_timeout_failed",
+                    interview=interview_id,
+                    error=type(error).__name__,
+                    action="check the interview's flow is still in EXIT_FLOWS_DIR",
+                )
+                await self.storage.interviews.postpone(interview_id, now + RETRY_LATER)
         return replies

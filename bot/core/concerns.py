@@ -1,96 +1,239 @@
-"""Telling staff at once when someone may be at risk, and again every hour until one acts."""
+"""Telling staff at once when someone may be at risk, again until one of them acknowledges
+it by name, and further (every other admin, the duty e-mail) when nobody could be reached.
+
+An alert counts only when the channel accepted it. Urgent concerns are re-sent every 15
+minutes and serious ones every hour (both configurable). Each concern is handled on its
+own: one that fails is logged at ERROR and never stops the others.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
+from bot.core.config import Settings
 from bot.core.delivery import Delivery
-from bot.core.logs import log_event
+from bot.core.logs import log_error, log_event
+from bot.core.mail import DutyMailer
 from flows import Flow
 from flows.outputs import Message
+from flows.safeguarding import Category
 from flows.text import pick
 from storage import Storage
 from storage.codec import encode_message
-from storage.records import ConcernRecord
+from storage.records import ConcernRecord, StaffMember
+
+PRIORITY = {"urgent": 2, "serious": 1}
+REASONS = {
+    "answer": "their answer to a question",
+    "words": "something they wrote",
+    "asked_for_help": "they pressed “I need help now”",
+}
+
+
+def category_label(category: str) -> str:
+    """The category in the words staff read."""
+    try:
+        return Category(category).label
+    except ValueError:
+        return category.replace("_", " ")
 
 
 def alert_text(concern: ConcernRecord, flow: Flow | None, reminder: bool) -> str:
-    """What staff read: where and why, never the person's own words."""
-    where = "something they typed"
+    """What staff read: what kind of risk, how urgent, where and why; never the person's
+    own words, which are only in the transcript."""
+    where = ""
     if concern.question_id and flow is not None:
         try:
-            where = f"the question “{pick(flow.question(concern.question_id).text, 'en')}”"
+            where = f" at the question “{pick(flow.question(concern.question_id).text, 'en')}”"
         except KeyError:
-            where = f"question {concern.question_id}"
-    why = (
-        f"their answer was “{concern.answer}”"
-        if concern.reason == "answer"
-        else "their words matched a phrase that may mean someone is at risk"
-    )
+            where = ""
+    why = REASONS.get(concern.reason, concern.reason)
+    if concern.reason == "answer" and concern.answer:
+        why += f" (“{concern.answer.replace('_', ' ')}”)"
     head = "⏰ Reminder: still not acknowledged.\n" if reminder else ""
+    urgent = concern.severity == "urgent"
+    title = "🚨 URGENT safeguarding concern" if urgent else "⚠️ Possible safeguarding concern"
+    after = " It was sent after the interview ended." if concern.after_end else ""
     return (
-        f"{head}⚠️ Possible safeguarding concern\n"
+        f"{head}{title}: {category_label(concern.category)}\n"
         f"Interview: {concern.interview_id}\nHome or service: {concern.service or '-'}\n"
-        f"Where: {where}; {why}.\n"
-        f"The person has been shown helplines and told that staff will be in touch.\n"
+        f"Raised by {why}{where}.{after}\n"
+        "The person has been shown helplines and told that staff will be in touch.\n"
         f"Read it with /transcript {concern.interview_id}, then press the button below."
     )
 
 
 class ConcernAlerter:
-    """Sends concern alerts through the outbox to every admin and the service's staff."""
+    """Sends concern alerts through the outbox to every admin and the service's staff, and
+    escalates any that reach nobody."""
 
     def __init__(
         self,
         storage: Storage,
-        flows: dict[str, Flow],
+        flows: Mapping[str, Flow],
         sender: Delivery,
         clock: Clock,
-        every_minutes: int,
+        settings: Settings,
+        mailer: DutyMailer | None = None,
     ) -> None:
-        self.every_minutes = every_minutes
         self.storage = storage
         self.flows = flows
         self.sender = sender
         self.clock = clock
+        self.settings = settings
+        self.mailer = mailer
+
+    def repeat_seconds(self, severity: str) -> int:
+        """How long an unacknowledged concern waits before it is sent again."""
+        minutes = (
+            self.settings.urgent_repeat_minutes
+            if severity == "urgent"
+            else self.settings.concern_repeat_minutes
+        )
+        return minutes * 60
 
     async def alert(self, concern_ids: list[int]) -> None:
         """Alert staff at once about concerns just raised."""
         for concern_id in concern_ids:
-            concern = await self.storage.concerns.get(concern_id)
-            if concern is not None:
-                await self._send(concern, reminder=False)
+            try:
+                concern = await self.storage.concerns.get(concern_id)
+                if concern is not None:
+                    await self._send(concern, reminder=False)
+            except Exception as error:  # one concern must never stop the others
+                log_error("concern_alert_failed", concern=concern_id, error=type(error).__name__)
 
     async def _send(self, concern: ConcernRecord, reminder: bool) -> None:
         now = self.clock()
-        if not await self.storage.concerns.claim_alert(concern.id, now, self.every_minutes * 60):
+        repeat = self.repeat_seconds(concern.severity)
+        if not await self.storage.concerns.claim_alert(concern.id, now, repeat):
             return
         recipients = await self.storage.staff.to_alert(concern.service)
-        if not recipients:
-            log_event(
-                "concern_unrouted",
-                concern=concern.id,
-                interview=concern.interview_id,
-                action="register an admin with 'exit-interviews staff add'",
-            )
-        summary = await self.storage.interviews.get(concern.interview_id)
-        text = alert_text(concern, self.flows.get(summary.flow_id), reminder)
+        text = alert_text(concern, self._flow_of(concern), reminder)
         payload = encode_message(Message(text, "info"), concern_id=concern.id)
         for member in recipients:
-            await self.storage.outbox.add(member.user_id, payload, now)
-        await self.storage.concerns.record_alerts(concern.id, [m.user_id for m in recipients], now)
+            queued = await self.storage.outbox.add(
+                member.user_id, payload, now, PRIORITY.get(concern.severity, 1)
+            )
+            await self.storage.concerns.record_alert(concern.id, member.user_id, queued.id, now)
         log_event(
             "concern_alerted",
             concern=concern.id,
-            interview=concern.interview_id,
+            severity=concern.severity,
             staff=len(recipients),
             reminder=reminder,
         )
         for member in recipients:
             await self.sender.flush_chat(member.user_id)
+        if not recipients:
+            await self.escalate(concern.id, "no member of staff is registered to receive it")
+            return
+        refreshed = await self.storage.concerns.get(concern.id)
+        if refreshed is not None and not refreshed.delivered and _all_failed(refreshed):
+            await self.escalate(concern.id, "every alert was refused")
+
+    def _flow_of(self, concern: ConcernRecord) -> Flow | None:
+        return self.flows.get(concern.flow_id or "")
+
+    async def escalate(self, concern_id: int, why: str) -> None:
+        """Nobody received an alert: tell every other admin, e-mail the duty address if one
+        is set, and log at ERROR. Done once per concern; the re-alerts go on regardless."""
+        concern = await self.storage.concerns.get(concern_id)
+        if concern is None or concern.acknowledged_at is not None:
+            return
+        now = self.clock()
+        if not await self.storage.concerns.mark_escalated(concern.id, now):
+            return
+        log_error(
+            "concern_undelivered",
+            concern=concern.id,
+            severity=concern.severity,
+            why=why.replace(" ", "_"),
+            action="run 'exit-interviews concerns' and contact the staff",
+        )
+        reached = set(concern.alerted)
+        admins = [m for m in await self.storage.staff.all() if m.role == "admin"]
+        others = [m for m in admins if m.user_id not in reached]
+        await self._tell_admins(concern, others, now)
+        await self._email(concern, why, now)
+
+    async def _tell_admins(
+        self, concern: ConcernRecord, admins: list[StaffMember], now: datetime
+    ) -> None:
+        text = (
+            "‼️ Nobody could be reached about this concern, so every admin is told.\n"
+            + alert_text(concern, self._flow_of(concern), reminder=False)
+        )
+        payload = encode_message(Message(text, "info"), concern_id=concern.id)
+        for member in admins:
+            queued = await self.storage.outbox.add(member.user_id, payload, now, priority=3)
+            await self.storage.concerns.record_alert(concern.id, member.user_id, queued.id, now)
+            await self.sender.flush_chat(member.user_id)
+
+    async def _email(self, concern: ConcernRecord, why: str, now: datetime) -> None:
+        if self.mailer is None:
+            log_error(
+                "concern_no_email",
+                concern=concern.id,
+                action="set EXIT_DUTY_EMAIL and EXIT_SMTP_HOST so undelivered alerts are mailed",
+            )
+            return
+        subject = (
+            f"[{concern.severity.upper()}] Safeguarding concern not delivered: "
+            f"{concern.interview_id}"
+        )
+        body = (
+            f"A {concern.severity} safeguarding concern ({category_label(concern.category)}) "
+            f"was raised at {concern.raised_at:%d %B %Y %H:%M} UTC on interview "
+            f"{concern.interview_id} (home or service: {concern.service or '-'}).\n\n"
+            f"No member of staff could be reached in Telegram: {why}.\n\n"
+            "Please act now: read the interview (exit-interviews transcript "
+            f"{concern.interview_id}) and acknowledge it in the staff chat, and check with "
+            "'exit-interviews concerns' who has been alerted.\n"
+        )
+        try:
+            await self.mailer.send(subject, body)
+        except Exception as error:  # a mail server outage must not stop the re-alerts
+            log_error("concern_email_failed", concern=concern.id, error=type(error).__name__)
+            await self.storage.concerns.record_email(
+                concern.id, "duty", now, ok=False, failure=type(error).__name__
+            )
+            return
+        await self.storage.concerns.record_email(concern.id, "duty", now, ok=True, failure=None)
+        log_event("concern_emailed", concern=concern.id)
 
     async def realert_due(self, now: datetime) -> None:
-        """Re-send every open concern whose last alert is older than the repeat interval."""
-        for concern in await self.storage.concerns.due_for_alert(now, self.every_minutes * 60):
-            await self._send(concern, reminder=bool(concern.alerted))
+        """Re-send every open concern whose last alert is older than its repeat interval, and
+        escalate any that nobody has received for a few minutes (Telegram down)."""
+        due = await self.storage.concerns.due_for_alert(
+            now,
+            self.repeat_seconds("urgent"),
+            self.repeat_seconds("serious"),
+        )
+        for concern in due:
+            try:
+                await self._send(concern, reminder=bool(concern.deliveries))
+            except Exception as error:  # one concern must never stop the others
+                log_error("concern_alert_failed", concern=concern.id, error=type(error).__name__)
+        await self.escalate_undelivered(now)
+
+    async def escalate_undelivered(self, now: datetime) -> None:
+        """Escalate open concerns that no member of staff has received within a few minutes."""
+        grace = timedelta(minutes=self.settings.undelivered_escalate_minutes)
+        for concern in await self.storage.concerns.open_everywhere():
+            if concern.delivered or concern.escalated_at is not None:
+                continue
+            if now - concern.raised_at < grace:
+                continue
+            try:
+                await self.escalate(concern.id, "no alert was accepted by Telegram in time")
+            except Exception as error:  # one concern must never stop the others
+                log_error(
+                    "concern_escalation_failed", concern=concern.id, error=type(error).__name__
+                )
+
+
+def _all_failed(concern: ConcernRecord) -> bool:
+    telegram = [d for d in concern.deliveries if d.channel == "telegram"]
+    return bool(telegram) and all(d.state == "failed" for d in telegram)

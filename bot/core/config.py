@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
     concern_repeat_minutes: int = Field(default=60, ge=1)
+    urgent_repeat_minutes: int = Field(default=15, ge=1)
+    undelivered_escalate_minutes: int = Field(default=5, ge=1)
+    duty_email: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_from: str = "exit-interviews@localhost"
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
     scheduler_interval_seconds: float = Field(default=30.0, gt=0)
     log_level: str = "INFO"
 

@@ -25,3 +25,10 @@ def log_event(event: str, **fields: object) -> None:
     """Log an event by name with ids and counts only; callers never pass answer text."""
     details = " ".join(f"{key}={value}" for key, value in fields.items())
     LOGGER.info("event=%s %s", event, details)
+
+
+def log_error(event: str, **fields: object) -> None:
+    """Log something that needs a person to act (an alert nobody received, a failed job),
+    with ids and counts only."""
+    details = " ".join(f"{key}={value}" for key, value in fields.items())
+    LOGGER.error("event=%s %s", event, details)

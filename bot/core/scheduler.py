@@ -6,12 +6,13 @@ it back through the service, so a restart loses nothing and sends nothing twice.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 
 from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
 from bot.core.delivery import Delivery
-from bot.core.logs import log_event
+from bot.core.logs import log_error, log_event
 from flows.outputs import Message
 from storage import Actor
 from storage.codec import encode_message
@@ -27,8 +28,13 @@ def in_quiet_hours(moment: datetime, start: time, end: time) -> bool:
     return now >= start or now < end
 
 
+Job = Callable[[], Awaitable[None]]
+
+
 class Scheduler:
-    """One tick does everything that is due; ticks are safe to repeat."""
+    """The clock-driven jobs, each on its own so that one failing never stops another; within
+    a job, each item (an interview, a concern, a recommendation) is handled on its own too.
+    Concern re-alerts run first, in their own job. Every job is safe to repeat."""
 
     def __init__(self, app: AppContext, sender: Delivery, alerter: ConcernAlerter) -> None:
         self.app = app
@@ -42,18 +48,44 @@ class Scheduler:
             now.astimezone(settings.zone), settings.quiet_start, settings.quiet_end
         )
 
+    def jobs(self) -> dict[str, Job]:
+        """The jobs by name, in the order they should run; concerns first."""
+        return {
+            "concerns": self.concerns,
+            "outbox": self.sender.flush_all,
+            "reminders": self.reminders,
+            "follow_up": self.follow_up,
+            "purge": self.purge_daily,
+        }
+
     async def tick(self) -> None:
+        """Run every job once, each guarded so a failure is logged and the rest still run."""
+        for name, job in self.jobs().items():
+            await run_guarded(name, job)
+
+    async def concerns(self) -> None:
+        """Re-send unacknowledged concerns and escalate any nobody received."""
+        await self.alerter.realert_due(self.app.clock())
+
+    async def reminders(self) -> None:
+        """Reminders and closing for quiet interviews, never in quiet hours."""
         now = self.app.clock()
-        await self.sender.flush_all()
-        if not self.quiet(now):
-            for reply in await self.app.service.fire_due(now):
-                if reply.messages and reply.messages[0].chat_id:
-                    await self.sender.flush_chat(reply.messages[0].chat_id)
-                for event in reply.events:
-                    if event.type in {"reminder_sent", "expired"}:
-                        log_event(event.type, interview=reply.interview_id)
-        await self.alerter.realert_due(now)
-        await self.remind_overdue(now)
+        if self.quiet(now):
+            return
+        for reply in await self.app.service.fire_due(now):
+            if reply.messages and reply.messages[0].chat_id:
+                await self.sender.flush_chat(reply.messages[0].chat_id)
+            for event in reply.events:
+                if event.type in {"reminder_sent", "expired"}:
+                    log_event(event.type, interview=reply.interview_id)
+
+    async def follow_up(self) -> None:
+        """Remind staff of overdue recommendations, once a day each."""
+        await self.remind_overdue(self.app.clock())
+
+    async def purge_daily(self) -> None:
+        """Apply the retention period once a day."""
+        now = self.app.clock()
         if self.last_purge is None or (now - self.last_purge).total_seconds() >= 24 * 3600:
             await self.purge(now)
 
@@ -71,9 +103,15 @@ class Scheduler:
                 f"exit-interviews followup respond {recommendation.id} --text ..."
             )
             payload = encode_message(Message(text, "info"))
-            for member in await storage.staff.to_alert(recommendation.service):
-                await storage.outbox.add(member.user_id, payload, now)
-                await self.sender.flush_chat(member.user_id)
+            try:
+                for member in await storage.staff.to_alert(recommendation.service):
+                    await storage.outbox.add(member.user_id, payload, now)
+                    await self.sender.flush_chat(member.user_id)
+            except Exception as error:  # one recommendation must never stop the others
+                log_error(
+                    "reminder_failed", recommendation=recommendation.id, error=type(error).__name__
+                )
+                continue
             log_event("recommendation_overdue", recommendation=recommendation.id)
 
     async def purge(self, now: datetime) -> None:
@@ -85,3 +123,11 @@ class Scheduler:
         )
         self.last_purge = now
         log_event("purge", erased=report.erased, expired_invitations=report.expired_invitations)
+
+
+async def run_guarded(name: str, job: Job) -> None:
+    """Run one job; a failure is logged at ERROR with what to do, never raised."""
+    try:
+        await job()
+    except Exception as error:  # a failed job must never stop the others
+        log_error("job_failed", job=name, error=type(error).__name__)

@@ -27,8 +27,9 @@ from bot.core.concerns import ConcernAlerter
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
 from bot.core.logs import log_event
+from bot.core.mail import DutyMailer
 from bot.core.notices import SOMETHING_WENT_WRONG, TokenGuard
-from bot.core.scheduler import Scheduler
+from bot.core.scheduler import Job, Scheduler, run_guarded
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.participants import ChatSerializer, Participants
 from bot.telegram.staff_followup import StaffFollowUp
@@ -40,12 +41,13 @@ TOKEN_HELP = (
 )
 PUBLIC_COMMANDS = [
     BotCommand("help", "People who can help"),
+    BotCommand("unsafe", "I need help now / I don't feel safe"),
     BotCommand("skip", "Skip this question"),
     BotCommand("back", "Go back a question"),
     BotCommand("pause", "Take a break"),
     BotCommand("stop", "Stop the interview"),
 ]
-CONTROLS = ["skip", "back", "pause", "stop", "help"]
+CONTROLS = ["skip", "back", "pause", "stop", "help", "unsafe"]
 
 
 @dataclass
@@ -95,8 +97,14 @@ def build_application(app: AppContext) -> BotParts:
     )
     sender = OutboxSender(application.bot, app.storage, app.clock)
     alerter = ConcernAlerter(
-        app.storage, app.flows, sender, app.clock, app.settings.concern_repeat_minutes
+        app.storage,
+        app.flows,
+        sender,
+        app.clock,
+        app.settings,
+        DutyMailer.from_settings(app.settings),
     )
+    sender.on_failed_alert = alerter.escalate
     people = Participants(app, sender, alerter, TokenGuard())
     staff = StaffFollowUp(app)
     scheduler = Scheduler(app, sender, alerter)
@@ -139,25 +147,24 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _schedule(application: Application, scheduler: Scheduler, interval: float) -> None:  # type: ignore[type-arg]
-    """Tick the scheduler from python-telegram-bot's job queue (APScheduler underneath).
+    """Run each scheduler job from python-telegram-bot's job queue (APScheduler underneath),
+    each as its own job so a slow or failing one never holds up concern re-alerts.
 
     The job queue is only the clock: what is due lives in the database, so a tick missed
     while the bot was down is simply done at the next one."""
-
-    async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
-        try:
-            await scheduler.tick()
-        except Exception as error:  # one failed tick must not stop reminders for good
-            log_event("scheduler_error", error=type(error).__name__)
-
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    application.job_queue.run_repeating(
-        tick,
-        interval=interval,
-        first=0.0,
-        name="scheduler",
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-    )
+    for offset, (name, job) in enumerate(scheduler.jobs().items()):
+
+        async def run(context: ContextTypes.DEFAULT_TYPE, name: str = name, job: Job = job) -> None:
+            await run_guarded(name, job)
+
+        application.job_queue.run_repeating(
+            run,
+            interval=interval,
+            first=offset * 0.01,
+            name=name,
+            job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
 
 
 async def serve(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.core.clock import Clock
 from bot.core.locks import KeyedLocks
-from bot.core.logs import log_event
+from bot.core.logs import log_error, log_event
 from bot.telegram.keyboards import ack_keyboard, keyboard
 from storage import Storage
 from storage.codec import concern_of, decode_message
@@ -22,9 +23,14 @@ MAX_BACKOFF_SECONDS = 60.0
 REMEMBERED_PROMPTS = 10_000
 
 
+FailedAlert = Callable[[int, str], Awaitable[None]]
+
+
 class OutboxSender:
     """Delivers the outbox chat by chat. A failed send stays in the outbox for the next try,
-    and later messages for that chat wait behind it, so nobody gets them out of order."""
+    and later messages for that chat wait behind it, so nobody gets them out of order.
+    A message Telegram refuses for good is dropped; if it was a concern alert, the alert is
+    marked failed and `on_failed_alert` escalates it."""
 
     def __init__(self, bot: Bot, storage: Storage, clock: Clock) -> None:
         self.bot = bot
@@ -34,6 +40,7 @@ class OutboxSender:
         self.last_prompt: dict[int, int] = {}
         self._failures: dict[int, int] = {}
         self._retry_at: dict[int, float] = {}
+        self.on_failed_alert: FailedAlert | None = None
 
     async def flush_chat(self, chat_id: int) -> bool:
         """Send everything waiting for one chat; False if Telegram could not take it now."""
@@ -46,12 +53,8 @@ class OutboxSender:
                     try:
                         await self._send(message)
                     except (Forbidden, BadRequest) as error:
-                        log_event(
-                            "message_dropped",
-                            chat=chat_id,
-                            outbox=message.id,
-                            reason=type(error).__name__,
-                        )
+                        await self._refused(chat_id, message.id, type(error).__name__)
+                        continue
                     except TelegramError as error:
                         delay = self._back_off(chat_id)
                         log_event(
@@ -64,7 +67,16 @@ class OutboxSender:
                         return False
                     self._failures.pop(chat_id, None)
                     self._retry_at.pop(chat_id, None)
-                    await self.storage.outbox.mark_sent([message.id])
+                    await self.storage.outbox.mark_sent([message.id], self.clock())
+
+    async def _refused(self, chat_id: int, outbox_id: int, reason: str) -> None:
+        concern_id = await self.storage.outbox.mark_failed(outbox_id, reason, self.clock())
+        if concern_id is None:
+            log_event("message_dropped", chat=chat_id, outbox=outbox_id, reason=reason)
+            return
+        log_error("concern_alert_refused", concern=concern_id, outbox=outbox_id, reason=reason)
+        if self.on_failed_alert is not None:
+            await self.on_failed_alert(concern_id, f"Telegram refused an alert ({reason})")
 
     def _back_off(self, chat_id: int) -> float:
         """Wait longer after each failure in a row, up to a minute."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType
@@ -30,7 +30,7 @@ from bot.core.notices import (
 )
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.keyboards import answer_press, parse_answer
-from flows.inputs import Choice, Command, Control, Start, Text
+from flows.inputs import Aside, Choice, Command, Control, Start, Text
 from storage import InvitationError
 from storage.codec import decode_message
 
@@ -223,14 +223,43 @@ class Participants:
         await self.reply(update, VOICE_REPLY)
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        caption = message.caption if message is not None else None
+        if caption:
+            await self._aside(update, context, caption, "caption")
+            return
         await self._mark(update)
         await self.reply(update, MEDIA_REPLY)
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._mark(update)
         chat = update.effective_chat
-        if chat is not None and chat.type == ChatType.PRIVATE:
-            await context.bot.send_message(chat.id, EDITED_REPLY)
+        message = update.effective_message
+        if chat is None or chat.type != ChatType.PRIVATE or message is None:
+            await self._mark(update)
+            return
+        text = message.text or message.caption
+        if text:
+            await self._aside(update, context, text, "edited")
+            return
+        await self._mark(update)
+        await context.bot.send_message(chat.id, EDITED_REPLY)
+
+    async def _aside(
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        text: str,
+        source: Literal["edited", "caption"],
+    ) -> None:
+        """An edited message or a caption: checked for signs of risk and kept in the
+        transcript, without changing any answer."""
+        label = "(edited message)" if source == "edited" else "(caption)"
+        await self._to_interview(
+            update,
+            context,
+            Aside(at=self.app.clock(), text=text, source=source),
+            f"{label} {text}",
+        )
 
     async def on_group(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._mark(update)

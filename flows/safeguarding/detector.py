@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from flows.problems import FlowError
+from flows.problems import FlowError, Problem
 from flows.safeguarding.categories import SEVERITY_ORDER, Category, Severity
 from flows.safeguarding.patterns import CompiledPattern, compile_pattern
 from flows.safeguarding.rules import RuleFile, read_rule_file, rule_files
@@ -252,7 +252,14 @@ class Detector:
 
 
 def load_detector(folder: Path = DEFAULT_RULES) -> Detector:
-    """The detector from a folder of rules files; FlowError lists every problem in them."""
+    """The detector from a folder of rules files; FlowError lists every problem in them.
+    Loaded once per version of the files, since compiling the rules takes a moment."""
+    stamps = tuple((path.name, path.stat().st_mtime_ns) for path in rule_files(folder))
+    return _load_detector(folder.resolve(), stamps)
+
+
+@lru_cache(maxsize=8)
+def _load_detector(folder: Path, stamps: tuple[tuple[str, int], ...]) -> Detector:
     problems = []
     rule_sets = []
     for path in rule_files(folder):
@@ -263,8 +270,6 @@ def load_detector(folder: Path = DEFAULT_RULES) -> Detector:
     if problems:
         raise FlowError(problems)
     if not rule_sets:
-        from flows.problems import Problem
-
         raise FlowError([Problem(folder, None, "no safeguarding rules files here; add en.yaml")])
     return Detector(rule_sets)
 
