@@ -38,6 +38,19 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
         "cy": "Mae'n ddrwg gen i, alla i ddim agor lluniau na ffeiliau yma. "
         "Teipiwch eich ateb, neu tapiwch fotwm.",
     },
+    "failsafe_not_saved": {
+        "en": "Sorry, we could not save that just now. We have kept it and will carry on "
+        "in a moment. You do not need to send it again. If you need to talk to someone now:",
+        "cy": "Mae'n ddrwg gennym, doedd dim modd cadw hynny nawr. Rydyn ni wedi'i gadw a "
+        "byddwn ni'n parhau mewn munud. Does dim angen ei anfon eto. Os oes angen siarad "
+        "â rhywun nawr:",
+    },
+    "failsafe_catching_up": {
+        "en": "Got it. We are still catching up with what you sent before, and will carry on "
+        "in a moment. If you need to talk to someone now:",
+        "cy": "Diolch. Rydyn ni'n dal i ddal i fyny â beth anfonoch chi o'r blaen, a byddwn "
+        "ni'n parhau mewn munud. Os oes angen siarad â rhywun nawr:",
+    },
     "finished_told": {
         "en": "This interview has ended, but we have read what you sent and a member of staff "
         "will be told.",

@@ -187,6 +187,19 @@ class Concerns:
                 ),
             )
 
+    async def adopt_alerts(self, concern_id: int, user_ids: Sequence[int], at: datetime) -> None:
+        """A concern first alerted from the safety journal: record that those staff received
+        it then, so the re-alert clock starts from that alert rather than sending it again."""
+        async with self.db.transaction() as connection:
+            await connection.executemany(
+                "INSERT INTO concern_alerts (concern_id, user_id, sent_at, delivered_at, channel) "
+                "VALUES (?, ?, ?, ?, 'telegram')",
+                [(concern_id, user_id, iso(at), iso(at)) for user_id in user_ids],
+            )
+            await connection.execute(
+                "UPDATE concerns SET last_alerted_at = ? WHERE id = ?", (iso(at), concern_id)
+            )
+
     async def mark_escalated(self, concern_id: int, at: datetime) -> bool:
         """Take the right to escalate a concern once; False if it was escalated already."""
         async with self.db.transaction() as connection:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -13,7 +14,7 @@ from typing import Any
 import aiosqlite
 
 from storage.crypto import Cipher
-from storage.errors import WrongKeyError
+from storage.errors import StorageUnavailable, WrongKeyError
 from storage.migrate import migrate
 
 KEY_CHECK = "exit-interviews key check"
@@ -24,6 +25,15 @@ def iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("times given to storage must carry a time zone")
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _problem(error: sqlite3.Error) -> str:
+    """A short, content-free description of a database error, for logs and messages."""
+    text = str(error).lower()
+    for known in ("locked", "full", "readonly", "i/o", "malformed", "not a database", "busy"):
+        if known in text:
+            return "database is " + known if known in {"locked", "full", "busy"} else known
+    return type(error).__name__
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -40,7 +50,7 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path, cipher: Cipher) -> Database:
+    async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Database:
         """Open (creating if needed), migrate, and check the key opens this database."""
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
@@ -48,7 +58,7 @@ class Database:
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = FULL")
             await connection.execute("PRAGMA foreign_keys = ON")
-            await connection.execute("PRAGMA busy_timeout = 10000")
+            await connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await migrate(connection, cipher)
             database = cls(connection, cipher, path)
             await database._check_key()
@@ -76,30 +86,46 @@ class Database:
     async def transaction(self, durable: bool = True) -> AsyncIterator[aiosqlite.Connection]:
         """One atomic unit of work. Durable (the default): on disk, fsync'd, when the block
         ends. Not durable: safe from a crash of this process, but a power cut may undo it;
-        only for bookkeeping whose loss is harmless, such as forgetting a sent message."""
+        only for bookkeeping whose loss is harmless. StorageUnavailable if the database is
+        locked elsewhere, full, or unreadable; nothing of the unit is kept then."""
         async with self._write_lock:
-            if not durable:
-                await self.connection.execute("PRAGMA synchronous = NORMAL")
             try:
-                await self.connection.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self.connection
-                except BaseException:
-                    await self.connection.execute("ROLLBACK")
-                    raise
-                await self.connection.execute("COMMIT")
-            finally:
                 if not durable:
-                    await self.connection.execute("PRAGMA synchronous = FULL")
+                    await self.connection.execute("PRAGMA synchronous = NORMAL")
+                try:
+                    await self.connection.execute("BEGIN IMMEDIATE")
+                    try:
+                        yield self.connection
+                    except BaseException:
+                        await self._rollback()
+                        raise
+                    await self.connection.execute("COMMIT")
+                finally:
+                    if not durable:
+                        await self.connection.execute("PRAGMA synchronous = FULL")
+            except sqlite3.Error as error:
+                await self._rollback()
+                raise StorageUnavailable(_problem(error)) from error
+
+    async def _rollback(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            if self.connection.in_transaction:
+                await self.connection.execute("ROLLBACK")
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.connection.execute(sql, tuple(params)) as cursor:
-            row = await cursor.fetchone()
+        try:
+            async with self.connection.execute(sql, tuple(params)) as cursor:
+                row = await cursor.fetchone()
+        except sqlite3.Error as error:
+            raise StorageUnavailable(_problem(error)) from error
         return row
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.connection.execute(sql, tuple(params)) as cursor:
-            rows = await cursor.fetchall()
+        try:
+            async with self.connection.execute(sql, tuple(params)) as cursor:
+                rows = await cursor.fetchall()
+        except sqlite3.Error as error:
+            raise StorageUnavailable(_problem(error)) from error
         return list(rows)
 
     async def claim_once_per(

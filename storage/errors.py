@@ -46,3 +46,16 @@ class NotFound(StorageError):
 
 class UnknownStaffError(StorageError):
     """A staff command named someone who is not registered."""
+
+
+class StorageUnavailable(StorageError):
+    """The database cannot be used right now: locked by another process for longer than the
+    busy timeout, the disk is full, or a file cannot be read. Inputs are parked and retried."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            f"The database cannot be used right now ({problem}). Nothing is lost: inputs are "
+            "kept in the safety journal and applied when it is back. Check disk space and that "
+            "no other program holds the database."
+        )

@@ -19,7 +19,13 @@ from storage.codec import encode_message, encode_value
 from storage.concerns import concern_detail, insert_concern
 from storage.database import Database, iso, parse_time
 from storage.errors import AccessDenied, InvitationError, NotFound
-from storage.records import Actor, InterviewSummary, NewInvitation, OutgoingMessage
+from storage.records import (
+    Actor,
+    InterviewRef,
+    InterviewSummary,
+    NewInvitation,
+    OutgoingMessage,
+)
 
 TOKEN_BYTES = 24
 FINISHED = tuple(str(status) for status in FINISHED_STATUSES)
@@ -147,6 +153,36 @@ class Interviews:
                 (chat_id, iso(at), iso(at), interview_id),
             )
         return str(interview_id)
+
+    async def load_for_chat(self, chat_id: int) -> tuple[InterviewRef, InterviewState] | None:
+        """The interview a chat is taking and its engine state, in one read: the newest that
+        is not over, else the newest at all (what is typed after the end is still heard)."""
+        row = await self.db.fetch_one(
+            "SELECT id, flow_id, service, language, status, state FROM interviews "
+            "WHERE chat_id = ? AND status != 'erased' "
+            "ORDER BY status IN ('completed', 'stopped', 'declined', 'expired'), created_at DESC "
+            "LIMIT 1",
+            (chat_id,),
+        )
+        if row is None:
+            return None
+        ref = InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED)
+        if row[5] is None:
+            raise NotFound(f"No interview {ref.id}. See 'exit-interviews interviews list'.")
+        return ref, InterviewState.model_validate_json(self.db.open_text(row[5]))
+
+    async def ref_for_chat(self, chat_id: int) -> InterviewRef | None:
+        """The interview a chat is taking, without opening anything sealed."""
+        row = await self.db.fetch_one(
+            "SELECT id, flow_id, service, language, status FROM interviews "
+            "WHERE chat_id = ? AND status != 'erased' "
+            "ORDER BY status IN ('completed', 'stopped', 'declined', 'expired'), created_at DESC "
+            "LIMIT 1",
+            (chat_id,),
+        )
+        if row is None:
+            return None
+        return InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED)
 
     async def for_chat(self, chat_id: int) -> str | None:
         """The interview this chat is taking now (the newest that is not over), if any."""

@@ -73,6 +73,18 @@ class InterviewSummary:
 
 
 @dataclass(frozen=True)
+class InterviewRef:
+    """What a channel needs to route an input: the interview a chat is taking, where it is
+    from, and its language. Read without the data key, so it works when the key does not."""
+
+    id: str
+    flow_id: str
+    service: str | None
+    language: str
+    finished: bool
+
+
+@dataclass(frozen=True)
 class NewInvitation:
     """What staff get back when they invite someone: the token is shown once, never stored."""
 

@@ -36,9 +36,10 @@ class Storage:
         self.reporting = Reporting(db, self.interviews)
 
     @classmethod
-    async def open(cls, path: Path, cipher: Cipher) -> Storage:
-        """Open the database at `path`, creating and migrating it as needed."""
-        return cls(await Database.open(path, cipher))
+    async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Storage:
+        """Open the database at `path`, creating and migrating it as needed. A write waits
+        up to `busy_timeout_ms` for another program's lock before StorageUnavailable."""
+        return cls(await Database.open(path, cipher, busy_timeout_ms))
 
     async def close(self) -> None:
         await self.db.close()

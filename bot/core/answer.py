@@ -18,7 +18,7 @@ from flows import Flow, InterviewState, step
 from flows.events import Event
 from flows.inputs import Input, Start, Timeout
 from storage import Storage
-from storage.records import OutgoingMessage
+from storage.records import InterviewRef, OutgoingMessage
 
 RETRY_LATER = timedelta(hours=1)
 
@@ -38,6 +38,7 @@ class Reply:
     chosen: str | None = None
     duplicate: bool = False
     state: InterviewState | None = None
+    ref: InterviewRef | None = None
 
 
 class InterviewService:
@@ -58,6 +59,20 @@ class InterviewService:
                 "'exit-interviews flows list'."
             ) from None
 
+    async def answer_in_chat(
+        self, chat_id: int, inp: Input, *, incoming: str | None, update_id: int | None = None
+    ) -> Reply | None:
+        """Apply one input from a chat to the interview it is taking: one read (the
+        interview by chat), one engine step, one committed transaction. None if the chat is
+        taking no interview."""
+        async with self._locks.hold(("chat", chat_id)):
+            loaded = await self.storage.interviews.load_for_chat(chat_id)
+            if loaded is None:
+                return None
+            ref, state = loaded
+            async with self._locks.hold(ref.id):
+                return await self._apply(ref, state, inp, incoming, update_id, chat_id)
+
     async def handle(
         self,
         interview_id: str,
@@ -70,23 +85,36 @@ class InterviewService:
         """Apply one input to one interview and commit all of it before returning."""
         async with self._locks.hold(interview_id):
             state = await self.storage.interviews.state(interview_id)
-            flow = self.flow(state.flow_id)
             inp = make_input if make_input is not None else Start(at=self.clock())
             if isinstance(inp, Start) and state.phase.value == "new" and inp.language is None:
                 summary = await self.storage.interviews.get(interview_id)
+                flow = self.flow(state.flow_id)
                 if summary.language in flow.languages and len(flow.languages) > 1:
                     inp = Start(at=inp.at, language=summary.language)
-            result = step(flow, state, inp)
-            saved = await self.storage.interviews.save_step(
-                interview_id,
-                result,
-                at=inp.at,
-                incoming=incoming,
-                update_id=update_id,
-                chat_id=chat_id,
-            )
+            return await self._apply(interview_id, state, inp, incoming, update_id, chat_id)
+
+    async def _apply(
+        self,
+        interview: InterviewRef | str,
+        state: InterviewState,
+        inp: Input,
+        incoming: str | None,
+        update_id: int | None,
+        chat_id: int | None,
+    ) -> Reply:
+        interview_id = interview if isinstance(interview, str) else interview.id
+        result = step(self.flow(state.flow_id), state, inp)
+        saved = await self.storage.interviews.save_step(
+            interview_id,
+            result,
+            at=inp.at,
+            incoming=incoming,
+            update_id=update_id,
+            chat_id=chat_id,
+        )
+        ref = interview if isinstance(interview, InterviewRef) else None
         if saved is None:
-            return Reply(interview_id, duplicate=True)
+            return Reply(interview_id, duplicate=True, ref=ref)
         return Reply(
             interview_id,
             saved.outbox,
@@ -94,6 +122,7 @@ class InterviewService:
             saved.concern_ids,
             result.chosen,
             state=result.state,
+            ref=ref,
         )
 
     async def open_invitation(

@@ -203,6 +203,29 @@ class ConcernAlerter:
         await self.storage.concerns.record_email(concern.id, "duty", now, ok=True, failure=None)
         log_event("concern_emailed", concern=concern.id)
 
+    async def email_held(self, interview_id: str | None, severity: str, category: str) -> None:
+        """A concern held in the safety journal reached nobody in Telegram: e-mail the duty
+        address, and log at ERROR either way."""
+        log_error(
+            "held_concern_undelivered",
+            interview=interview_id or "-",
+            severity=severity,
+            action="contact the staff; the database could not be written",
+        )
+        if self.mailer is None:
+            return
+        body = (
+            f"A {severity} safeguarding concern ({category_label(category)}) was raised on "
+            f"interview {interview_id or '-'}, while the interview database could not be "
+            "written, and no member of staff could be reached in Telegram.\n\n"
+            "Please act now, and check the server: disk space, other programs holding the "
+            "database, the data key.\n"
+        )
+        try:
+            await self.mailer.send(f"[{severity.upper()}] Safeguarding concern not delivered", body)
+        except Exception as error:  # a mail server outage must not stop anything else
+            log_error("held_concern_email_failed", error=type(error).__name__)
+
     async def realert_due(self, now: datetime) -> None:
         """Re-send every open concern whose last alert is older than its repeat interval, and
         escalate any that nobody has received for a few minutes (Telegram down)."""

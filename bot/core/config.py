@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     smtp_from: str = "exit-interviews@localhost"
     smtp_timeout_seconds: float = Field(default=20.0, gt=0)
     scheduler_interval_seconds: float = Field(default=30.0, gt=0)
+    busy_timeout_ms: int = Field(default=10_000, ge=0)
+    replay_interval_seconds: float = Field(default=5.0, gt=0)
     log_level: str = "INFO"
 
     @field_validator("timezone")

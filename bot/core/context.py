@@ -12,16 +12,20 @@ from bot.core.config import Settings
 from flows import Flow, load_flows
 from flows.help import HelpDirectory, load_help_directory
 from storage import Cipher, Storage
+from storage.safety import SafetyJournal, journal_path
 
 
 @dataclass
 class AppContext:
+    """Everything a command or a channel needs, opened from the settings."""
+
     settings: Settings
     flows: dict[str, Flow]
     help: HelpDirectory
     storage: Storage
     service: InterviewService
     clock: Clock
+    journal: SafetyJournal
 
 
 def load_catalogue(settings: Settings) -> tuple[dict[str, Flow], HelpDirectory]:
@@ -36,10 +40,19 @@ async def open_context(
 ) -> AsyncIterator[AppContext]:
     """Everything opened, and closed again when the block ends."""
     flows, directory = load_catalogue(settings)
-    storage = await Storage.open(settings.database, Cipher(*settings.keys()))
+    cipher = Cipher(*settings.keys())
+    storage = await Storage.open(settings.database, cipher, settings.busy_timeout_ms)
+    journal = await SafetyJournal.open(journal_path(settings.database), cipher)
     try:
         yield AppContext(
-            settings, flows, directory, storage, InterviewService(storage, flows, clock), clock
+            settings,
+            flows,
+            directory,
+            storage,
+            InterviewService(storage, flows, clock),
+            clock,
+            journal,
         )
     finally:
+        await journal.close()
         await storage.close()

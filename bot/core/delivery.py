@@ -18,6 +18,11 @@ class Delivery(Protocol):
         """Retry every chat with messages waiting."""
         ...
 
+    async def send_direct(self, chat_id: int, text: str) -> bool:
+        """Send a message now, not through the outbox (for when the database is down);
+        True if the channel accepted it."""
+        ...
+
 
 class NoDelivery:
     """For processes with no channel to staff: messages stay queued for the bot to send."""
@@ -28,3 +33,7 @@ class NoDelivery:
 
     async def flush_all(self) -> None:
         """Nothing is sent; the outbox keeps every message."""
+
+    async def send_direct(self, chat_id: int, text: str) -> bool:
+        """Nothing can be sent: there is no channel to staff."""
+        return False

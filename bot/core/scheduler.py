@@ -12,6 +12,7 @@ from datetime import datetime, time
 from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
 from bot.core.delivery import Delivery
+from bot.core.failsafe import SafetyNet
 from bot.core.logs import log_error, log_event
 from flows.outputs import Message
 from storage import Actor
@@ -36,10 +37,17 @@ class Scheduler:
     a job, each item (an interview, a concern, a recommendation) is handled on its own too.
     Concern re-alerts run first, in their own job. Every job is safe to repeat."""
 
-    def __init__(self, app: AppContext, sender: Delivery, alerter: ConcernAlerter) -> None:
+    def __init__(
+        self,
+        app: AppContext,
+        sender: Delivery,
+        alerter: ConcernAlerter,
+        net: SafetyNet | None = None,
+    ) -> None:
         self.app = app
         self.sender = sender
         self.alerter = alerter
+        self.net = net
         self.last_purge: datetime | None = None
 
     def quiet(self, now: datetime) -> bool:
@@ -52,6 +60,7 @@ class Scheduler:
         """The jobs by name, in the order they should run; concerns first."""
         return {
             "concerns": self.concerns,
+            "parked": self.parked,
             "outbox": self.sender.flush_all,
             "reminders": self.reminders,
             "follow_up": self.follow_up,
@@ -66,6 +75,11 @@ class Scheduler:
     async def concerns(self) -> None:
         """Re-send unacknowledged concerns and escalate any nobody received."""
         await self.alerter.realert_due(self.app.clock())
+
+    async def parked(self) -> None:
+        """Apply inputs parked while the database was down, in order, once it is back."""
+        if self.net is not None:
+            await self.net.replay_all()
 
     async def reminders(self) -> None:
         """Reminders and closing for quiet interviews, never in quiet hours."""

@@ -26,6 +26,7 @@ from telegram.ext import (
 from bot.core.concerns import ConcernAlerter
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
+from bot.core.failsafe import SafetyNet
 from bot.core.logs import log_event
 from bot.core.mail import DutyMailer
 from bot.core.notices import SOMETHING_WENT_WRONG, TokenGuard
@@ -105,9 +106,10 @@ def build_application(app: AppContext) -> BotParts:
         DutyMailer.from_settings(app.settings),
     )
     sender.on_failed_alert = alerter.escalate
-    people = Participants(app, sender, alerter, TokenGuard())
+    net = SafetyNet(app.service, app.storage, app.journal, sender, alerter, app.clock)
+    people = Participants(app, sender, alerter, TokenGuard(), net)
     staff = StaffFollowUp(app)
-    scheduler = Scheduler(app, sender, alerter)
+    scheduler = Scheduler(app, sender, alerter, net)
     serial = ChatSerializer()
     private = filters.ChatType.PRIVATE
     handlers: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]] = [
@@ -153,6 +155,7 @@ def _schedule(application: Application, scheduler: Scheduler, interval: float) -
     The job queue is only the clock: what is due lives in the database, so a tick missed
     while the bot was down is simply done at the next one."""
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    intervals = {"parked": scheduler.app.settings.replay_interval_seconds}
     for offset, (name, job) in enumerate(scheduler.jobs().items()):
 
         async def run(context: ContextTypes.DEFAULT_TYPE, name: str = name, job: Job = job) -> None:
@@ -160,7 +163,7 @@ def _schedule(application: Application, scheduler: Scheduler, interval: float) -
 
         application.job_queue.run_repeating(
             run,
-            interval=interval,
+            interval=min(interval, intervals.get(name, interval)),
             first=offset * 0.01,
             name=name,
             job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},

@@ -16,6 +16,7 @@ from storage import Storage
 from storage.codec import concern_of, decode_message
 from storage.records import OutgoingMessage
 
+TELEGRAM_LIMIT = 4000
 FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 60.0
 # Chats whose last question can be edited in place (a choose-several question being ticked);
@@ -77,6 +78,16 @@ class OutboxSender:
         log_error("concern_alert_refused", concern=concern_id, outbox=outbox_id, reason=reason)
         if self.on_failed_alert is not None:
             await self.on_failed_alert(concern_id, f"Telegram refused an alert ({reason})")
+
+    async def send_direct(self, chat_id: int, text: str) -> bool:
+        """Send now, around the outbox (the database holding it may be down); True if
+        Telegram accepted it. Long texts are cut to what Telegram takes."""
+        try:
+            await self.bot.send_message(chat_id, text[:TELEGRAM_LIMIT])
+        except TelegramError as error:
+            log_event("direct_send_failed", chat=chat_id, reason=type(error).__name__)
+            return False
+        return True
 
     def _back_off(self, chat_id: int) -> float:
         """Wait longer after each failure in a row, up to a minute."""

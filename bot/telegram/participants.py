@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.core.answer import Reply
 from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
+from bot.core.failsafe import SafeReply, SafetyNet
 from bot.core.locks import KeyedLocks
 from bot.core.logs import log_event
 from bot.core.notices import (
@@ -72,12 +73,18 @@ class Participants:
     """Handlers for the person answering: /start with a token, text, buttons and controls."""
 
     def __init__(
-        self, app: AppContext, sender: OutboxSender, alerter: ConcernAlerter, guard: TokenGuard
+        self,
+        app: AppContext,
+        sender: OutboxSender,
+        alerter: ConcernAlerter,
+        guard: TokenGuard,
+        net: SafetyNet,
     ) -> None:
         self.app = app
         self.sender = sender
         self.alerter = alerter
         self.guard = guard
+        self.net = net
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
@@ -120,8 +127,8 @@ class Participants:
                     interview=reply.interview_id,
                     question=getattr(event, "question", "-"),
                 )
-        await self.sender.flush_chat(chat_id)
         await self.alerter.alert(reply.concern_ids)
+        await self.sender.flush_chat(chat_id)
 
     async def _stranger(self, update: Update) -> None:
         if update.update_id is not None:
@@ -159,14 +166,17 @@ class Participants:
     ) -> Reply | None:
         chat = update.effective_chat
         assert chat is not None
-        interview_id = await self.app.storage.interviews.for_chat(chat.id)
-        if interview_id is None:
+        async with self._typing(context, chat.id):
+            reply = await self.net.answer(
+                chat.id, inp, incoming=incoming, update_id=update.update_id
+            )
+        if reply is None:
             await self._stranger(update)
             return None
-        async with self._typing(context, chat.id):
-            reply = await self.app.service.handle(
-                interview_id, inp, incoming=incoming, update_id=update.update_id, chat_id=chat.id
-            )
+        if isinstance(reply, SafeReply):
+            for text in reply.texts:
+                await self.sender.send_direct(chat.id, text)
+            return None
         await self._after(reply, chat.id)
         return reply
 
