@@ -121,6 +121,11 @@ class Concerns:
         """Every unacknowledged concern, for the alerting loop (never shown to a person)."""
         return await self._records("c.acknowledged_at IS NULL", ())
 
+    async def visible(self, actor: Actor, open_only: bool = True) -> list[ConcernRecord]:
+        """Concerns this person may see: open ones, or all."""
+        where = "c.acknowledged_at IS NULL" if open_only else "1 = 1"
+        return [c for c in await self._records(where, ()) if actor.may_see(c.service)]
+
     async def open(self, actor: Actor) -> list[ConcernRecord]:
         """Unacknowledged concerns this person may see."""
         found = await self._records("c.acknowledged_at IS NULL", ())

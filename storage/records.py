@@ -151,12 +151,20 @@ class ConcernRecord:
     @property
     def alerted(self) -> tuple[int, ...]:
         """Staff the alert reached (Telegram accepted it)."""
-        return tuple(sorted({d.user_id for d in self.deliveries if d.state == "delivered"}))
+        return tuple(
+            sorted(
+                {
+                    d.user_id
+                    for d in self.deliveries
+                    if d.state == "delivered" and d.channel == "telegram"
+                }
+            )
+        )
 
     @property
     def delivered(self) -> bool:
-        """Whether at least one member of staff has received an alert about it."""
-        return any(d.state == "delivered" for d in self.deliveries)
+        """Whether at least one member of staff has received an alert about it in Telegram."""
+        return bool(self.alerted)
 
 
 @dataclass(frozen=True)

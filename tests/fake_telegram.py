@@ -99,6 +99,8 @@ class FakeBotApi:
         self.delivered_offset = 0
         self.faults_served: list[str] = []
         self._chat_events: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
+        self.blocked: set[int] = set()
+        """Chats whose person has blocked the bot: sending to them gets 403 Forbidden."""
 
     @property
     def base_url(self) -> str:
@@ -334,6 +336,17 @@ class FakeBotApi:
 
     async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if chat_id in self.blocked:
+            raise web.HTTPForbidden(
+                text=json.dumps(
+                    {
+                        "ok": False,
+                        "error_code": 403,
+                        "description": "Forbidden: bot was blocked by the user",
+                    }
+                ),
+                content_type="application/json",
+            )
         markup = params.get("reply_markup") or {}
         sent = Sent(
             chat_id, next(self.message_ids), params["text"], markup.get("inline_keyboard", [])

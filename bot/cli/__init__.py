@@ -1,7 +1,17 @@
 """The command line for operators and staff on the server: one module per command group,
 each calling bot/core. Importing the package registers every group on `app`."""
 
-from bot.cli import flows, followup, interviews, invitations, reports, server, staff
+from bot.cli import concerns, flows, followup, interviews, invitations, reports, server, staff
 from bot.cli.common import app
 
-__all__ = ["app", "flows", "followup", "interviews", "invitations", "reports", "server", "staff"]
+__all__ = [
+    "app",
+    "concerns",
+    "flows",
+    "followup",
+    "interviews",
+    "invitations",
+    "reports",
+    "server",
+    "staff",
+]

@@ -40,6 +40,10 @@ EDITED_REPLY = (
     "I saw you changed a message. I keep what you first sent. To change an answer, "
     "tap Back, or change it at the end when you see all your answers."
 )
+SLOW_DOWN = (
+    "You are sending messages very fast, so I could not read them all. Please wait for my "
+    "reply, then carry on. If you need help now, send /unsafe or call 999."
+)
 FORGED_BUTTON = "Sorry, that button does not work any more."
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side. Your answers so far are saved. "
@@ -66,3 +70,22 @@ class TokenGuard:
 
     def failed(self, chat_id: int, now: datetime) -> None:
         self._failures[chat_id].append(now)
+
+
+class QuietPeriod:
+    """Remembers when each chat was last answered, to answer it again only after a while.
+    Forgets chats once their period is over, so it does not grow without end."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._last: dict[int, float] = {}
+
+    def first_in_a_while(self, chat_id: int, now: float) -> bool:
+        """True (and remembered) if this chat was not answered within the period."""
+        if len(self._last) > 10_000:
+            self._last = {c: t for c, t in self._last.items() if now - t < self.seconds}
+        last = self._last.get(chat_id)
+        if last is not None and now - last < self.seconds:
+            return False
+        self._last[chat_id] = now
+        return True

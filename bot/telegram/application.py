@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseHandler,
@@ -32,7 +31,8 @@ from bot.core.mail import DutyMailer
 from bot.core.notices import SOMETHING_WENT_WRONG, TokenGuard
 from bot.core.scheduler import Job, Scheduler, run_guarded
 from bot.telegram.delivery import OutboxSender
-from bot.telegram.participants import ChatSerializer, Participants
+from bot.telegram.ordering import ChatOrderedProcessor, PriorityRateLimiter
+from bot.telegram.participants import Participants
 from bot.telegram.staff_followup import StaffFollowUp
 
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
@@ -83,20 +83,22 @@ def build_application(app: AppContext) -> BotParts:
     # Opt in now to python-telegram-bot 23's timedelta retry_after, which the rate limiter
     # already uses; without it every flood-control retry logs a deprecation warning.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    limiter = PriorityRateLimiter(overall_max_rate=app.settings.telegram_max_rate)
+    processor = ChatOrderedProcessor()
     application = (
         ApplicationBuilder()
         .token(checked_token(app))
         .base_url(app.settings.telegram_base_url)
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=app.settings.telegram_max_rate, max_retries=5)
-        )
-        .concurrent_updates(True)
+        .rate_limiter(limiter)
+        .concurrent_updates(processor)
         .read_timeout(app.settings.telegram_read_timeout)
         .pool_timeout(10.0)
         .get_updates_pool_timeout(10.0)
         .build()
     )
+    processor.bot = application.bot
     sender = OutboxSender(application.bot, app.storage, app.clock)
+    sender.priority_chats = limiter.priority_chats
     alerter = ConcernAlerter(
         app.storage,
         app.flows,
@@ -110,30 +112,29 @@ def build_application(app: AppContext) -> BotParts:
     people = Participants(app, sender, alerter, TokenGuard(), net)
     staff = StaffFollowUp(app)
     scheduler = Scheduler(app, sender, alerter, net)
-    serial = ChatSerializer()
     private = filters.ChatType.PRIVATE
     handlers: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]] = [
-        MessageHandler(filters.UpdateType.EDITED, serial(people.on_edited)),
-        MessageHandler(filters.UpdateType.CHANNEL_POSTS, serial(people.on_group)),
-        MessageHandler(filters.ChatType.GROUPS, serial(people.on_group)),
-        CallbackQueryHandler(serial(staff.on_acknowledge), pattern=r"^ack\|"),
-        CallbackQueryHandler(serial(staff.on_thanked), pattern=r"^thanked\|"),
-        CallbackQueryHandler(serial(people.on_button)),
-        CommandHandler("start", serial(people.on_start)),
-        CommandHandler("whoami", serial(staff.on_whoami)),
-        CommandHandler("invite", serial(staff.on_invite)),
-        CommandHandler("interviews", serial(staff.on_interviews)),
-        CommandHandler("transcript", serial(staff.on_transcript)),
-        CommandHandler("concerns", serial(staff.on_concerns)),
-        CommandHandler("recommend", serial(staff.on_recommend)),
-        CommandHandler("respond", serial(staff.on_respond)),
-        CommandHandler("overdue", serial(staff.on_overdue)),
-        CommandHandler(CONTROLS, serial(people.on_control)),
-        MessageHandler(private & filters.TEXT, serial(people.on_text)),
+        MessageHandler(filters.UpdateType.EDITED, people.on_edited),
+        MessageHandler(filters.UpdateType.CHANNEL_POSTS, people.on_group),
+        MessageHandler(filters.ChatType.GROUPS, people.on_group),
+        CallbackQueryHandler(staff.on_acknowledge, pattern=r"^ack\|"),
+        CallbackQueryHandler(staff.on_thanked, pattern=r"^thanked\|"),
+        CallbackQueryHandler(people.on_button),
+        CommandHandler("start", people.on_start),
+        CommandHandler("whoami", staff.on_whoami),
+        CommandHandler("invite", staff.on_invite),
+        CommandHandler("interviews", staff.on_interviews),
+        CommandHandler("transcript", staff.on_transcript),
+        CommandHandler("concerns", staff.on_concerns),
+        CommandHandler("recommend", staff.on_recommend),
+        CommandHandler("respond", staff.on_respond),
+        CommandHandler("overdue", staff.on_overdue),
+        CommandHandler(CONTROLS, people.on_control),
+        MessageHandler(private & filters.TEXT, people.on_text),
         MessageHandler(
-            private & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE), serial(people.on_voice)
+            private & (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE), people.on_voice
         ),
-        MessageHandler(private, serial(people.on_media)),
+        MessageHandler(private, people.on_media),
     ]
     application.add_handlers(handlers)
     application.add_error_handler(_on_error)

@@ -42,6 +42,7 @@ class OutboxSender:
         self._failures: dict[int, int] = {}
         self._retry_at: dict[int, float] = {}
         self.on_failed_alert: FailedAlert | None = None
+        self.priority_chats: set[int] = set()
 
     async def flush_chat(self, chat_id: int) -> bool:
         """Send everything waiting for one chat; False if Telegram could not take it now."""
@@ -126,7 +127,12 @@ class OutboxSender:
                 return
             except BadRequest:
                 pass
-        sent = await self.bot.send_message(chat_id, message.text, reply_markup=markup)
+        if concern_id is not None:
+            self.priority_chats.add(chat_id)
+        try:
+            sent = await self.bot.send_message(chat_id, message.text, reply_markup=markup)
+        finally:
+            self.priority_chats.discard(chat_id)
         if markup is not None and concern_id is None:
             self.last_prompt.pop(chat_id, None)
             self.last_prompt[chat_id] = sent.message_id

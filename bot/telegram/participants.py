@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any, Literal
 
@@ -16,7 +17,6 @@ from bot.core.answer import Reply
 from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
 from bot.core.failsafe import SafeReply, SafetyNet
-from bot.core.locks import KeyedLocks
 from bot.core.logs import log_event
 from bot.core.notices import (
     EDITED_REPLY,
@@ -26,6 +26,7 @@ from bot.core.notices import (
     MEDIA_REPLY,
     TOO_MANY_TRIES,
     VOICE_REPLY,
+    QuietPeriod,
     TokenGuard,
     stranger_text,
 )
@@ -36,6 +37,7 @@ from storage import InvitationError
 from storage.codec import decode_message
 
 TYPING_AFTER_SECONDS = 0.5
+STRANGER_QUIET_SECONDS = 600.0
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -49,24 +51,6 @@ def pressed_label(query: CallbackQuery) -> str | None:
             if button.callback_data == query.data:
                 return button.text
     return None
-
-
-class ChatSerializer:
-    """One update at a time per chat, in arrival order, while different chats run at once."""
-
-    def __init__(self) -> None:
-        self._locks = KeyedLocks()
-
-    def __call__(self, handler: Handler) -> Handler:
-        async def serialised(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            chat = update.effective_chat
-            if chat is None:
-                await handler(update, context)
-                return
-            async with self._locks.hold(chat.id):
-                await handler(update, context)
-
-        return serialised
 
 
 class Participants:
@@ -85,6 +69,7 @@ class Participants:
         self.alerter = alerter
         self.guard = guard
         self.net = net
+        self.strangers = QuietPeriod(STRANGER_QUIET_SECONDS)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
@@ -131,8 +116,13 @@ class Participants:
         await self.sender.flush_chat(chat_id)
 
     async def _stranger(self, update: Update) -> None:
+        """A stranger gets one kind reply with helplines, then silence for a while, so
+        nobody can make the bot talk at them (or spend its sending limit) by flooding it."""
         if update.update_id is not None:
             await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
+        chat = update.effective_chat
+        if chat is not None and not self.strangers.first_in_a_while(chat.id, time.monotonic()):
+            return
         await self.reply(update, stranger_text(self.app.help))
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
