@@ -16,7 +16,9 @@ from bot.cli.common import app, fail, out, run_with_context, settings
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
 from bot.core.logs import configure_logging
+from bot.core.reach import REACH_CHECKS
 from bot.telegram.application import Webhook, run_until_signalled
+from bot.telegram.reach import telegram_reach
 from bot.terminal.channel import TerminalChannel
 from flows.text import pick
 
@@ -97,6 +99,9 @@ def run(
         run_with_context(work)
     except ConfigurationError as error:
         fail(str(error))
+
+
+REACH_CHECKS.append(telegram_reach)
 
 
 def main() -> None:

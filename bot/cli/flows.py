@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import fail, flows_app, out, settings
 from bot.core.context import load_catalogue
 from flows import FlowError
 from flows.help import load_help_directory
-from flows.loader import flow_files, load_flow
+from flows.loader import flow_files, load_flow, rules_folder
+from flows.safeguarding import load_detector
 from flows.text import Language, pick
 
 
@@ -23,12 +25,24 @@ def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) ->
     directory = load_help_directory(config.helplines)
     paths = files or flow_files(config.flows_dir)
     problems = 0
+    folder = rules_folder(config.flows_dir)
+    try:
+        detector = load_detector(folder)
+    except FlowError as error:
+        for problem in error.problems:
+            out.print(f"[red]✗[/red] {escape(str(problem))}", highlight=False)
+        raise typer.Exit(1) from None
+    out.print(
+        f"[green]✓[/green] {escape(str(folder))}: safeguarding rules in "
+        f"{', '.join(detector.languages)}",
+        highlight=False,
+    )
     for path in paths:
         try:
-            flow = load_flow(path, directory)
+            flow = load_flow(path, directory, detector)
         except FlowError as error:
             for problem in error.problems:
-                out.print(f"[red]✗[/red] {problem}", highlight=False)
+                out.print(f"[red]✗[/red] {escape(str(problem))}", highlight=False)
             problems += len(error.problems)
             continue
         out.print(

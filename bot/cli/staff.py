@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import fail, operator, out, run_with_context, staff_app
 from bot.core.context import AppContext
+from bot.core.reach import Reach, check_reach
 from storage.records import ROLES, Role
 
 
@@ -25,14 +27,41 @@ def staff_add(
     if role not in ROLES:
         fail("--role must be interviewer, reviewer or admin.")
 
-    async def work(context: AppContext) -> None:
+    async def work(context: AppContext) -> Reach:
         role_value: Role = role
         await context.storage.staff.add(
             user_id, name, role_value, service or [], operator(), context.clock()
         )
+        return await check_reach(context.settings, user_id)
 
-    run_with_context(work)
-    out.print(f"{name} ({user_id}) is registered as {role}.", highlight=False)
+    reach = run_with_context(work)
+    out.print(f"{escape(name)} ({user_id}) is registered as {role}.", highlight=False)
+    say_reach(user_id, reach)
+
+
+def say_reach(user_id: int, reach: Reach) -> None:
+    """Whether concern alerts can reach this person, loudly when they cannot."""
+    if reach.reachable:
+        out.print(f"[green]✓[/green] Alerts can reach {user_id}: {escape(reach.why)}.")
+    elif reach.reachable is False:
+        out.print(
+            f"[bold red]⚠ Concern alerts cannot reach {user_id} yet.[/bold red] "
+            f"{escape(reach.why)}."
+        )
+    else:
+        out.print(
+            f"[yellow]![/yellow] Not checked whether alerts reach {user_id}: {escape(reach.why)}."
+        )
+
+
+@staff_app.command("check")
+def staff_check(user_id: int) -> None:
+    """Check that concern alerts can reach a member of staff (sends them a short welcome)."""
+
+    async def work(context: AppContext) -> Reach:
+        return await check_reach(context.settings, user_id)
+
+    say_reach(user_id, run_with_context(work))
 
 
 @staff_app.command("list")
