@@ -16,6 +16,7 @@ from bot.cli.common import app, fail, out, run_with_context, settings
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
 from bot.core.logs import configure_logging
+from bot.core.numbers import whole_number
 from bot.core.reach import REACH_CHECKS
 from bot.telegram.application import Webhook, run_until_signalled
 from bot.telegram.reach import telegram_reach
@@ -60,7 +61,7 @@ def chat(
             answer = (await asyncio.to_thread(sys.stdin.readline)).strip()
             chosen = (
                 names[int(answer) - 1]
-                if answer.isdigit() and 0 < int(answer) <= len(names)
+                if whole_number(answer, largest=len(names)) is not None
                 else answer
             )
         if chosen is not None and chosen not in context.flows:

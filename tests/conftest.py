@@ -52,3 +52,13 @@ async def storage(tmp_path: Path, key: str) -> AsyncIterator[Storage]:
     opened = await Storage.open(tmp_path / "db" / "test.sqlite3", Cipher(key))
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    """Settings for running `exit-interviews` in a subprocess: its own database and key."""
+    return {
+        "EXIT_DATABASE": str(tmp_path / "cli.sqlite3"),
+        "EXIT_PRACTICE_DATABASE": str(tmp_path / "practice.sqlite3"),
+        "EXIT_DATA_KEY": new_key(),
+    }

@@ -13,6 +13,8 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
 from bot.core.answer import UnknownFlowError
 from bot.core.config import ConfigurationError, Settings, load_settings
@@ -120,3 +122,9 @@ def parse_day(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         fail(f"{option} must be a date like 2026-04-01.")
+
+
+def data_row(table: Table, *cells: object) -> None:
+    """Add a row whose cells are shown as themselves: a name like '[/bold]' is text, not
+    Rich markup (which would crash the table or restyle it)."""
+    table.add_row(*(Text(str(cell)) for cell in cells))

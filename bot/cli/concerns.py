@@ -6,10 +6,9 @@ import json
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.common import AsStaff, acting_as, app, out, run_with_context
+from bot.cli.common import AsStaff, acting_as, app, data_row, out, run_with_context
 from bot.core.concerns import category_label
 from bot.core.context import AppContext
 from storage.records import ConcernRecord
@@ -71,13 +70,14 @@ def concerns_list(
         return
     table = Table("id", "interview", "home or service", "severity", "kind", "raised", "alerts")
     for row in rows:
-        table.add_row(
+        data_row(
+            table,
             str(row["id"]),
-            escape(row["interview"]),
-            escape(row["service"] or "-"),
+            row["interview"],
+            row["service"] or "-",
             row["severity"],
-            escape(category_label(row["category"])),
+            category_label(row["category"]),
             row["raised_at"][:16],
-            escape(row["delivery"]),
+            row["delivery"],
         )
     out.print(table)

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.common import fail, flows_app, out, settings
+from bot.cli.common import data_row, fail, flows_app, out, settings
 from bot.core.context import load_catalogue
 from flows import FlowError
 from flows.help import load_help_directory
@@ -66,7 +66,8 @@ def flows_list() -> None:
     flows, _ = load_catalogue(settings())
     table = Table("id", "title", "audience", "languages", "questions", "version")
     for flow in flows.values():
-        table.add_row(
+        data_row(
+            table,
             flow.id,
             pick(flow.title, "en"),
             flow.audience,

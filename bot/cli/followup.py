@@ -7,7 +7,15 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from bot.cli.common import AsStaff, acting_as, followup_app, out, parse_day, run_with_context
+from bot.cli.common import (
+    AsStaff,
+    acting_as,
+    data_row,
+    followup_app,
+    out,
+    parse_day,
+    run_with_context,
+)
 from bot.core.context import AppContext
 
 
@@ -83,7 +91,8 @@ def followup_list(
     table = Table("id", "interview", "to", "due", "recommendation", "response")
     for item in run_with_context(work):
         response = item.responses[-1].text if item.responses else "(none yet)"
-        table.add_row(
+        data_row(
+            table,
             str(item.id),
             item.interview_id,
             item.addressed_to,

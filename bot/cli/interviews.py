@@ -13,6 +13,7 @@ from bot.cli.common import (
     AsStaff,
     acting_as,
     app,
+    data_row,
     fail,
     interviews_app,
     operator,
@@ -45,7 +46,8 @@ def interviews_list(
         return
     table = Table("id", "flow", "name", "service", "status", "created", "concerns (open/all)")
     for row in rows:
-        table.add_row(
+        data_row(
+            table,
             row["id"],
             row["flow"],
             row["name"],

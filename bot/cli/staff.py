@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.common import fail, operator, out, run_with_context, staff_app
+from bot.cli.common import data_row, fail, operator, out, run_with_context, staff_app
 from bot.core.context import AppContext
 from bot.core.reach import Reach, check_reach
 from storage.records import ROLES, Role
@@ -73,8 +73,8 @@ def staff_list() -> None:
 
     table = Table("user id", "name", "role", "services")
     for member in run_with_context(work):
-        table.add_row(
-            str(member.user_id), member.name, member.role, ", ".join(member.services) or "-"
+        data_row(
+            table, str(member.user_id), member.name, member.role, ", ".join(member.services) or "-"
         )
     out.print(table)
 

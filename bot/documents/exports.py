@@ -58,13 +58,30 @@ def export_rows(
     return rows
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet will show as text, never run as a formula (OWASP's advice:
+    a leading = + - @ tab or carriage return is escaped with a quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(flow: Flow, rows: list[dict[str, Any]]) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheets open Welsh characters correctly."""
+    """UTF-8 with a byte-order mark, so spreadsheets open Welsh characters correctly; every
+    cell safe from formula injection, whoever wrote it."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=FIXED_COLUMNS + [q.id for q in flow.questions()])
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: ";".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        writer.writerow(
+            {
+                key: spreadsheet_safe(";".join(value) if isinstance(value, list) else value)
+                for key, value in row.items()
+            }
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 

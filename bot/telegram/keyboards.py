@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
+from bot.core.numbers import whole_number
 from flows.outputs import Message
 
 ANSWER_PREFIX = "a"
@@ -38,9 +39,10 @@ def parse_answer(data: str) -> ButtonPress | None:
     if len(parts) != 4 or parts[0] != ANSWER_PREFIX:
         return None
     _, interview_id, prompt, value = parts
-    if prompt and not prompt.isdigit():
+    number = whole_number(prompt) if prompt else None
+    if prompt and number is None:
         return None
-    return ButtonPress(interview_id, int(prompt) if prompt else None, value)
+    return ButtonPress(interview_id, number, value)
 
 
 def keyboard(message: Message, interview_id: str) -> InlineKeyboardMarkup | None:
@@ -75,8 +77,8 @@ def ack_keyboard(concern_id: int) -> InlineKeyboardMarkup:
 
 def parse_ack(data: str) -> int | None:
     parts = data.split("|")
-    if len(parts) == 2 and parts[0] == ACK_PREFIX and parts[1].isdigit():
-        return int(parts[1])
+    if len(parts) == 2 and parts[0] == ACK_PREFIX:
+        return whole_number(parts[1])
     return None
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.core.numbers import whole_number
 from bot.telegram.keyboards import answer_press
 from bot.telegram.staff import StaffChat
 from storage import AccessDenied, Actor, NotFound
@@ -72,12 +73,13 @@ class StaffFollowUp(StaffChat):
             await self._refuse(update)
             return
         args = context.args or []
-        if len(args) < 2 or not args[0].isdigit():
+        number = whole_number(args[0]) if args else None
+        if len(args) < 2 or number is None:
             await self._say(update, RESPOND_USAGE)
             return
         try:
             await self.app.storage.followup.respond(
-                int(args[0]), " ".join(args[1:]), Actor.for_staff(member), self.app.clock()
+                number, " ".join(args[1:]), Actor.for_staff(member), self.app.clock()
             )
         except (AccessDenied, NotFound) as error:
             await self._say(update, str(error))

@@ -20,6 +20,7 @@ from rich.console import Console
 
 from bot.core.answer import Reply
 from bot.core.context import AppContext
+from bot.core.numbers import whole_number
 from flows.inputs import Choice, Command, Control, Input, Text
 from flows.outputs import Button, Message
 from flows.state import Phase
@@ -48,8 +49,9 @@ def read_input(line: str, screen: TerminalScreen, at: datetime) -> tuple[Input, 
     if typed.lower() in BUTTON_COMMANDS:
         value = BUTTON_COMMANDS[typed.lower()]
         return Choice(at=at, value=value, prompt=screen.prompt), typed.lower()
-    if typed.isdigit() and 1 <= int(typed) <= len(screen.buttons):
-        button = screen.buttons[int(typed) - 1]
+    number = whole_number(typed, largest=len(screen.buttons))
+    if number is not None:
+        button = screen.buttons[number - 1]
         return Choice(at=at, value=button.value, prompt=screen.prompt), button.label
     return Text(at=at, text=line.rstrip("\n")), line.rstrip("\n")
 

@@ -1,0 +1,69 @@
+"""Issue 11's findings, one test each, named after the item. Each failed on the old code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from bot.core.numbers import whole_number
+from bot.documents.exports import to_csv
+from bot.telegram.keyboards import parse_ack, parse_answer
+from tests.bot.commandline import cli
+from tests.flows.helpers import every_kind
+
+HOSTILE_CELLS = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tx", "\rx"]
+
+
+def test_item_4_csv_formula_injection_is_neutralised() -> None:
+    flow = every_kind()
+    rows = [{"interview_id": cell, "service": cell, "q_text": cell} for cell in HOSTILE_CELLS]
+    text = to_csv(flow, rows).decode("utf-8-sig")
+    for row in csv.DictReader(io.StringIO(text)):
+        for column in ("interview_id", "service", "q_text"):
+            assert row[column].startswith("'"), row[column]
+
+
+@pytest.mark.parametrize(
+    "data", ["ack|²", "ack|٣", "ack|99999999999999999999999", "ack|-1", "ack|"]
+)
+def test_item_10_number_parsing_never_crashes_an_acknowledgement(data: str) -> None:
+    assert parse_ack(data) is None
+
+
+@pytest.mark.parametrize("data", ["a|iv-1|²|yes", "a|iv-1|99999999999999999999999|yes"])
+def test_item_10_number_parsing_never_crashes_a_button(data: str) -> None:
+    assert parse_answer(data) is None
+
+
+def test_item_10_whole_numbers_are_ascii_and_in_range() -> None:
+    assert whole_number("12") == 12
+    assert whole_number("²") is None and whole_number("0") is None
+    assert whole_number("3", largest=2) is None
+
+
+def test_item_8_staff_text_is_never_read_as_rich_markup(env: dict[str, str]) -> None:
+    created = cli(env, "invite", "create", "--flow", "children-home", "--name", "[/bold]", "--json")
+    assert created.returncode == 0, created.stderr
+    interview_id = json.loads(created.stdout)["interview_id"]
+    listed = cli(env, "interviews", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "[/bold]" in listed.stdout
+    added = cli(
+        env,
+        "followup",
+        "add",
+        interview_id,
+        "--text",
+        "[/red] fix [b]it",
+        "--to",
+        "[/x]",
+        "--due",
+        "2030-01-01",
+    )
+    assert added.returncode == 0, added.stderr
+    shown = cli(env, "followup", "list")
+    assert shown.returncode == 0, shown.stderr
+    assert "[/red] fix [b]it" in shown.stdout
