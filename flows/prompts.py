@@ -11,6 +11,22 @@ from flows.wording import say
 
 MAX_MESSAGE = 3500
 MAX_BUTTON_LABEL = 40
+MAX_ECHO = 300
+"""How much of a person's own answer is shown back to them (the rest is kept, not shown)."""
+
+
+def utf16_length(text: str) -> int:
+    """A text's length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shortened(text: str, limit: int) -> str:
+    """The text cut to `limit` UTF-16 units, with an ellipsis when something was cut."""
+    if utf16_length(text) <= limit:
+        return text
+    kept = text.encode("utf-16-le")[: 2 * (limit - 1)].decode("utf-16-le", errors="ignore")
+    return kept.rstrip() + "…"
+
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -193,9 +209,8 @@ class Prompter:
         lines.append(pick(question.text, self.lang))
         given = self.state.answers.get(question.id)
         if given is not None:
-            lines.append(
-                say("you_said", self.lang, answer=answer_label(question, given, self.lang))
-            )
+            echoed = shortened(answer_label(question, given, self.lang), MAX_ECHO)
+            lines.append(say("you_said", self.lang, answer=echoed))
         if question.kind == "text":
             lines.append(say("type_answer", self.lang))
         elif question.kind == "multi":
@@ -229,7 +244,9 @@ class Prompter:
                     if given is not None
                     else f"({plain_word('skipped', self.lang)})"
                 )
-                lines.append(f"• {pick(question.text, self.lang)}\n   → {answer}")
+                lines.append(
+                    f"• {pick(question.text, self.lang)}\n   → {shortened(answer, MAX_ECHO)}"
+                )
             if len(lines) > 1:
                 blocks.append("\n".join(lines))
         messages = [Message(chunk, "summary") for chunk in _chunks(blocks)]
@@ -242,17 +259,19 @@ class Prompter:
 
 
 def _chunks(blocks: list[str]) -> list[str]:
-    """Join blocks into messages that fit on a phone screen and under Telegram's limit."""
+    """Join blocks into messages that fit on a phone screen and under Telegram's limit,
+    measured as Telegram measures it (UTF-16 units)."""
     chunks: list[str] = []
     current = ""
     for block in blocks:
-        while len(block) > MAX_MESSAGE:
+        while utf16_length(block) > MAX_MESSAGE:
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(block[:MAX_MESSAGE])
-            block = block[MAX_MESSAGE:]
-        if current and len(current) + len(block) + 2 > MAX_MESSAGE:
+            head = shortened(block, MAX_MESSAGE + 1)[:-1]
+            chunks.append(head)
+            block = block[len(head) :]
+        if current and utf16_length(current) + utf16_length(block) + 2 > MAX_MESSAGE:
             chunks.append(current)
             current = ""
         current = f"{current}\n\n{block}" if current else block

@@ -334,8 +334,23 @@ class FakeBotApi:
                     self._new_update.wait(), timeout=max(0.01, deadline - time.monotonic())
                 )
 
+    @staticmethod
+    def _too_long(text: str) -> web.HTTPBadRequest | None:
+        """Telegram counts a message's length in UTF-16 code units and refuses past 4,096."""
+        if len(text.encode("utf-16-le")) // 2 <= 4096:
+            return None
+        return web.HTTPBadRequest(
+            text=json.dumps(
+                {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
+            ),
+            content_type="application/json",
+        )
+
     async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        too_long = self._too_long(params["text"])
+        if too_long is not None:
+            raise too_long
         if chat_id in self.blocked:
             raise web.HTTPForbidden(
                 text=json.dumps(
@@ -357,6 +372,9 @@ class FakeBotApi:
 
     async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        too_long = self._too_long(params["text"])
+        if too_long is not None:
+            raise too_long
         message_id = int(params["message_id"])
         for sent in self.sent[chat_id]:
             if sent.message_id == message_id:

@@ -11,12 +11,11 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.core.clock import Clock
 from bot.core.locks import KeyedLocks
 from bot.core.logs import log_error, log_event
-from bot.telegram.keyboards import ack_keyboard, keyboard
+from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram
 from storage import Storage
 from storage.codec import concern_of, decode_message
 from storage.records import OutgoingMessage
 
-TELEGRAM_LIMIT = 4000
 FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 60.0
 # Chats whose last question can be edited in place (a choose-several question being ticked);
@@ -84,7 +83,8 @@ class OutboxSender:
         """Send now, around the outbox (the database holding it may be down); True if
         Telegram accepted it. Long texts are cut to what Telegram takes."""
         try:
-            await self.bot.send_message(chat_id, text[:TELEGRAM_LIMIT])
+            for part in split_for_telegram(text):
+                await self.bot.send_message(chat_id, part)
         except TelegramError as error:
             log_event("direct_send_failed", chat=chat_id, reason=type(error).__name__)
             return False
@@ -116,7 +116,8 @@ class OutboxSender:
             markup = ack_keyboard(concern_id)
         else:
             markup = keyboard(message, outgoing.interview_id or "")
-        if message.replaces_prompt and chat_id in self.last_prompt:
+        parts = split_for_telegram(message.text)
+        if message.replaces_prompt and chat_id in self.last_prompt and len(parts) == 1:
             try:
                 await self.bot.edit_message_text(
                     message.text,
@@ -130,7 +131,9 @@ class OutboxSender:
         if concern_id is not None:
             self.priority_chats.add(chat_id)
         try:
-            sent = await self.bot.send_message(chat_id, message.text, reply_markup=markup)
+            for part in parts[:-1]:
+                await self.bot.send_message(chat_id, part)
+            sent = await self.bot.send_message(chat_id, parts[-1], reply_markup=markup)
         finally:
             self.priority_chats.discard(chat_id)
         if markup is not None and concern_id is None:

@@ -10,10 +10,13 @@ from telegram.error import TelegramError
 
 from bot.core.numbers import whole_number
 from flows.outputs import Message
+from flows.prompts import shortened, utf16_length
 
 ANSWER_PREFIX = "a"
 ACK_PREFIX = "ack"
 MAX_CALLBACK_BYTES = 64
+TELEGRAM_LIMIT = 4000
+"""A little under Telegram's 4,096 UTF-16 units, for safety."""
 
 
 @dataclass(frozen=True)
@@ -82,21 +85,25 @@ def parse_ack(data: str) -> int | None:
     return None
 
 
-def split_for_telegram(text: str, limit: int = 4000) -> list[str]:
-    """Long staff texts in pieces under Telegram's 4096-character limit, split at lines."""
+def split_for_telegram(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """A text in pieces Telegram accepts (it counts UTF-16 units and refuses past 4,096),
+    split at line ends where it can, never losing a character."""
     pieces: list[str] = []
     current = ""
-    for line in text.splitlines():
-        while len(line) > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) + 1 > limit:
+    for line in text.splitlines() or [""]:
+        while utf16_length(line) > limit:
+            head = shortened(line, limit + 1)[:-1] or line[:1]
+            pieces.append(head)
+            line = line[len(head) :]
+        joined = f"{current}\n{line}" if current else line
+        if current and utf16_length(joined) > limit:
             pieces.append(current)
-            current = ""
-        current = f"{current}\n{line}" if current else line
-    if current:
+            current = line
+        else:
+            current = joined
+    if current or not pieces:
         pieces.append(current)
-    return pieces or [""]
+    return pieces
 
 
 async def answer_press(query: CallbackQuery, text: str | None = None) -> None:

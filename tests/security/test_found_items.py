@@ -12,6 +12,9 @@ from bot.core.numbers import whole_number
 from bot.documents.exports import to_csv
 from bot.telegram.keyboards import parse_ack, parse_answer
 from tests.bot.commandline import cli
+from tests.e2e.conftest import RunningBot
+from tests.e2e.test_interview import CHAT, open_and_consent
+from tests.fake_telegram import FakeBotApi
 from tests.flows.helpers import every_kind
 
 HOSTILE_CELLS = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tx", "\rx"]
@@ -67,3 +70,26 @@ def test_item_8_staff_text_is_never_read_as_rich_markup(env: dict[str, str]) -> 
     shown = cli(env, "followup", "list")
     assert shown.returncode == 0, shown.stderr
     assert "[/red] fix [b]it" in shown.stdout
+
+
+async def test_item_5_a_long_answer_shown_back_still_fits_telegram(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await open_and_consent(bot, api)
+    api.tap(CHAT, "Yes")
+    await api.wait_for_text(CHAT, "Who decided?")
+    api.tap(CHAT, "I did")
+    await api.wait_for_text(CHAT, "What did you do?")
+    api.tap(CHAT, "Done")
+    await api.wait_for_text(CHAT, "How was it?")
+    api.tap(CHAT, "Good")
+    await api.wait_for_text(CHAT, "Anything else?")
+    api.message(CHAT, "😀" * 2048)
+    await api.wait_for_text(CHAT, "Add more")
+    api.tap(CHAT, "Next")
+    await api.wait_for_text(CHAT, "Is this right?")
+    api.tap(CHAT, "Back")
+    shown = await api.wait_for_text(CHAT, "You said:")
+    assert shown.buttons, "the question came back with its buttons"
+    assert len(shown.text.encode("utf-16-le")) // 2 <= 4096 and "…" in shown.text
+    assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in api.sent[CHAT])
