@@ -100,6 +100,7 @@ class FakeBotApi:
         self.faults_served: list[str] = []
         self._chat_events: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self.blocked: set[int] = set()
+        self.webhook: dict[str, Any] = {}
         """Chats whose person has blocked the bot: sending to them gets 403 Forbidden."""
 
     @property
@@ -398,6 +399,10 @@ class FakeBotApi:
         return True
 
     async def api_sendChatAction(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def api_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = params
         return True
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:

@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import os
 import re
+import secrets
 import signal
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, TelegramError
@@ -53,10 +55,29 @@ CONTROLS = ["skip", "back", "pause", "stop", "help", "unsafe"]
 
 @dataclass
 class Webhook:
+    """Where Telegram posts updates. Without a secret token one is made up at start and
+    given to Telegram, so a post without it (a forgery) is always refused; the server
+    listens on the URL's own path, as a reverse proxy passes it on."""
+
     url: str
     listen: str = "127.0.0.1"
     port: int = 8443
     secret_token: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.secret_token:
+            self.secret_token = secrets.token_urlsafe(32)
+
+    @property
+    def secret(self) -> str:
+        """The secret Telegram must send with every post."""
+        assert self.secret_token is not None
+        return self.secret_token
+
+    @property
+    def path(self) -> str:
+        """The path part of the public URL, which the server listens on."""
+        return urlsplit(self.url).path.strip("/")
 
 
 def checked_token(app: AppContext) -> str:
@@ -194,8 +215,9 @@ async def serve(
             await application.updater.start_webhook(
                 listen=webhook.listen,
                 port=webhook.port,
+                url_path=webhook.path,
                 webhook_url=webhook.url,
-                secret_token=webhook.secret_token,
+                secret_token=webhook.secret,
                 allowed_updates=Update.ALL_TYPES,
             )
         log_event(

@@ -40,9 +40,11 @@ class StaffChat:
         self.app = app
 
     async def _member(self, update: Update) -> StaffMember | None:
+        """The member of staff behind an update, only in their own private chat with the
+        bot: an update claiming to be from an admin but for another chat is refused."""
         user = update.effective_user
         chat = update.effective_chat
-        if user is None or chat is None or chat.type != ChatType.PRIVATE:
+        if user is None or chat is None or chat.type != ChatType.PRIVATE or chat.id != user.id:
             return None
         return await self.app.storage.staff.get(user.id)
 
