@@ -12,6 +12,7 @@ import base64
 import binascii
 import hashlib
 import os
+import re
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -27,17 +28,25 @@ def new_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
 
 
-def _key_bytes(key: str) -> bytes:
+_KEY_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}=$")
+
+
+def key_problem(key: str) -> str | None:
+    """What is wrong with a data key's text, or None if it is a key keygen could make."""
+    if not _KEY_SHAPE.match(key.strip()):
+        return "is not a key made by 'exit-interviews keygen' (44 characters ending in =)"
     try:
         raw = base64.urlsafe_b64decode(key.strip().encode("ascii"))
-    except (binascii.Error, ValueError, UnicodeEncodeError) as error:
-        raise ValueError(_BAD_KEY) from error
-    if len(raw) != 32:
-        raise ValueError(_BAD_KEY)
-    return raw
+    except (binascii.Error, ValueError, UnicodeEncodeError):
+        return "is not valid base64"
+    return None if len(raw) == 32 else "is not 32 bytes long"
 
 
-_BAD_KEY = "EXIT_DATA_KEY is not a valid key. Run 'exit-interviews keygen' for a new one."
+def _key_bytes(key: str, name: str) -> bytes:
+    problem = key_problem(key)
+    if problem is not None:
+        raise ValueError(f"{name} {problem}. Run 'exit-interviews keygen' for a new one.")
+    return base64.urlsafe_b64decode(key.strip().encode("ascii"))
 
 
 class Cipher:
@@ -48,10 +57,11 @@ class Cipher:
             raise MissingKeyError()
         self._keys: dict[bytes, AESGCM] = {}
         self._order: list[bytes] = []
-        for key in keys:
+        for position, key in enumerate(keys):
             if not key:
                 continue
-            raw = _key_bytes(key)
+            name = "EXIT_DATA_KEY" if position == 0 else f"EXIT_PREVIOUS_DATA_KEYS entry {position}"
+            raw = _key_bytes(key, name)
             key_id = hashlib.sha256(raw).digest()[:4]
             self._keys[key_id] = AESGCM(raw)
             self._order.append(key_id)

@@ -14,7 +14,7 @@ from typing import Any
 import aiosqlite
 
 from storage.crypto import Cipher
-from storage.errors import StorageUnavailable, WrongKeyError
+from storage.errors import DatabaseFileError, StorageUnavailable, WrongKeyError
 from storage.migrate import migrate
 
 KEY_CHECK = "exit-interviews key check"
@@ -52,8 +52,11 @@ class Database:
     @classmethod
     async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Database:
         """Open (creating if needed), migrate, and check the key opens this database."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise DatabaseFileError(path, type(error).__name__) from error
         try:
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = FULL")
@@ -62,6 +65,9 @@ class Database:
             await migrate(connection, cipher)
             database = cls(connection, cipher, path)
             await database._check_key()
+        except sqlite3.Error as error:
+            await connection.close()
+            raise DatabaseFileError(path, _problem(error)) from error
         except BaseException:
             await connection.close()
             raise

@@ -59,3 +59,14 @@ class StorageUnavailable(StorageError):
             "kept in the safety journal and applied when it is back. Check disk space and that "
             "no other program holds the database."
         )
+
+
+class DatabaseFileError(StorageError):
+    """EXIT_DATABASE names a file that cannot be opened as this program's database."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(
+            f"EXIT_DATABASE ({path}) cannot be opened ({problem}). Point it at a writable "
+            "folder, or at a database made by exit-interviews; a new file is created if none "
+            "is there."
+        )

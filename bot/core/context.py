@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.core.answer import InterviewService
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
+from bot.core.logs import set_pseudonym_key
 from flows import Flow, load_flows
 from flows.help import HelpDirectory, load_help_directory
 from storage import Cipher, Storage
@@ -41,6 +42,7 @@ async def open_context(
     """Everything opened, and closed again when the block ends."""
     flows, directory = load_catalogue(settings)
     cipher = Cipher(*settings.keys())
+    set_pseudonym_key(cipher.key_id + settings.keys()[0].encode("ascii"))
     storage = await Storage.open(settings.database, cipher, settings.busy_timeout_ms)
     journal = await SafetyJournal.open(journal_path(settings.database), cipher)
     try:

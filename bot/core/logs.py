@@ -2,10 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+import os
 import sys
 
 LOGGER = logging.getLogger("exit_interviews")
+_PSEUDONYM_KEY = [os.urandom(32)]
+
+
+def set_pseudonym_key(secret: bytes) -> None:
+    """Derive the key that turns chat ids into pseudonyms in logs from the data key, so the
+    same chat has the same pseudonym across restarts, and nobody without the key can tell
+    which Telegram account it is."""
+    _PSEUDONYM_KEY[0] = hmac.new(secret, b"exit-interviews log pseudonyms", "sha256").digest()
+
+
+def person(chat_id: int) -> str:
+    """A chat id as it may appear in a log line: a keyed hash, never the id itself."""
+    digest = hmac.new(_PSEUDONYM_KEY[0], str(chat_id).encode("ascii"), hashlib.sha256)
+    return "p-" + digest.hexdigest()[:12]
 
 
 def configure_logging(level: str = "INFO") -> None:

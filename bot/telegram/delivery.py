@@ -10,7 +10,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.core.clock import Clock
 from bot.core.locks import KeyedLocks
-from bot.core.logs import log_error, log_event
+from bot.core.logs import log_error, log_event, person
 from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram
 from storage import Storage
 from storage.codec import concern_of, decode_message
@@ -60,7 +60,7 @@ class OutboxSender:
                         delay = self._back_off(chat_id)
                         log_event(
                             "send_failed",
-                            chat=chat_id,
+                            chat=person(chat_id),
                             outbox=message.id,
                             reason=type(error).__name__,
                             retry_in=f"{delay:.1f}s",
@@ -73,7 +73,7 @@ class OutboxSender:
     async def _refused(self, chat_id: int, outbox_id: int, reason: str) -> None:
         concern_id = await self.storage.outbox.mark_failed(outbox_id, reason, self.clock())
         if concern_id is None:
-            log_event("message_dropped", chat=chat_id, outbox=outbox_id, reason=reason)
+            log_event("message_dropped", chat=person(chat_id), outbox=outbox_id, reason=reason)
             return
         log_error("concern_alert_refused", concern=concern_id, outbox=outbox_id, reason=reason)
         if self.on_failed_alert is not None:
@@ -86,7 +86,7 @@ class OutboxSender:
             for part in split_for_telegram(text):
                 await self.bot.send_message(chat_id, part)
         except TelegramError as error:
-            log_event("direct_send_failed", chat=chat_id, reason=type(error).__name__)
+            log_event("direct_send_failed", chat=person(chat_id), reason=type(error).__name__)
             return False
         return True
 

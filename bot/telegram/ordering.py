@@ -22,7 +22,7 @@ from telegram import Bot, Update
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
-from bot.core.logs import log_event
+from bot.core.logs import log_event, person
 from bot.core.notices import SLOW_DOWN
 from flows.safeguarding import default_detector
 
@@ -149,7 +149,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         if now - lane.warned_at < SLOW_DOWN_EVERY_SECONDS or self.bot is None:
             return
         lane.warned_at = now
-        log_event("chat_flood_shed", chat_hash=hash(chat_id) % 10_000, waiting=len(lane.queue))
+        log_event("chat_flood_shed", chat=person(chat_id), waiting=len(lane.queue))
         bot = self.bot
 
         async def warn() -> None:

@@ -17,7 +17,7 @@ from bot.core.answer import Reply
 from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
 from bot.core.failsafe import SafeReply, SafetyNet
-from bot.core.logs import log_event
+from bot.core.logs import log_event, person
 from bot.core.notices import (
     EDITED_REPLY,
     FORGED_BUTTON,
@@ -143,10 +143,10 @@ class Participants:
                     )
             except InvitationError as error:
                 self.guard.failed(chat.id, now)
-                log_event("invitation_refused", chat=chat.id, reason=error.reason)
+                log_event("invitation_refused", chat=person(chat.id), reason=error.reason)
                 await self.reply(update, INVITATION_PROBLEM)
                 return
-            log_event("invitation_opened", chat=chat.id, interview=reply.interview_id)
+            log_event("invitation_opened", chat=person(chat.id), interview=reply.interview_id)
             await self._after(reply, chat.id)
             return
         await self._to_interview(update, context, Start(at=now), "/start")
@@ -202,7 +202,7 @@ class Participants:
         press = parse_answer(query.data or "")
         interview_id = await self.app.storage.interviews.for_chat(chat.id)
         if press is None or interview_id is None or press.interview_id != interview_id:
-            log_event("button_refused", chat=chat.id)
+            log_event("button_refused", chat=person(chat.id))
             await answer_press(query, FORGED_BUTTON)
             await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
             return

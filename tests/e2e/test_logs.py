@@ -55,3 +55,15 @@ async def test_answers_and_secrets_never_reach_the_logs(
     assert TOKEN not in everything and TOKEN.split(":")[1] not in everything
     assert bot.settings.data_key is not None
     assert bot.settings.data_key.get_secret_value() not in everything
+
+
+async def test_item_13_logs_never_tie_a_telegram_id_to_an_interview(
+    logs: Everything, bot: RunningBot, api: FakeBotApi
+) -> None:
+    interview_id = await open_and_consent(bot, api)
+    api.message(CHAT, "/start not-a-token")
+    await api.wait_until_idle()
+    everything = "\n".join(logs.lines)
+    opened = next(line for line in everything.splitlines() if "event=invitation_opened" in line)
+    assert interview_id in opened and "chat=p-" in opened
+    assert str(CHAT) not in everything

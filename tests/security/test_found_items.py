@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,21 @@ async def test_item_5_a_long_answer_shown_back_still_fits_telegram(
     assert shown.buttons, "the question came back with its buttons"
     assert len(shown.text.encode("utf-16-le")) // 2 <= 4096 and "…" in shown.text
     assert all(len(m.text.encode("utf-16-le")) // 2 <= 4096 for m in api.sent[CHAT])
+
+
+def test_item_15_configuration_errors_are_one_line_that_says_what_to_do(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    good = env["EXIT_DATA_KEY"]
+    previous = cli({**env, "EXIT_PREVIOUS_DATA_KEYS": '["not-a-key"]'}, "interviews", "list")
+    assert previous.returncode == 1 and "EXIT_PREVIOUS_DATA_KEYS entry 1" in previous.stderr
+    padded = cli({**env, "EXIT_DATA_KEY": good + "!!!!"}, "interviews", "list")
+    assert padded.returncode == 1 and "EXIT_DATA_KEY is not a key made by" in padded.stderr
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("shopping list\n" * 100)
+    wrong_file = cli({**env, "EXIT_DATABASE": str(not_sqlite)}, "interviews", "list")
+    assert wrong_file.returncode == 1 and "cannot be opened" in wrong_file.stderr
+    unwritable = cli({**env, "EXIT_DATABASE": "/proc/exit-interviews/db.sqlite3"}, "purge")
+    assert unwritable.returncode == 1 and "cannot be opened" in unwritable.stderr
+    for result in (previous, padded, wrong_file, unwritable):
+        assert "Traceback" not in result.stderr and good not in result.stderr
