@@ -20,6 +20,10 @@ INVITE_USAGE = (
     "for example:\n/invite children-home; Oak House; A.B.\n"
     "LANGUAGE is optional (en or cy). Flows: {flows}"
 )
+NO_SUCH_INTERVIEW = (
+    "There is no interview {interview} that you can read. Send /interviews to see yours."
+)
+CANNOT_ACKNOWLEDGE = "Sorry, that button does not work for you."
 STATUS_MARKS = {
     "completed": "✅",
     "stopped": "⏹",
@@ -145,8 +149,8 @@ class StaffChat:
             return
         try:
             text = await read_transcript(self.app, args[0], Actor.for_staff(member))
-        except (AccessDenied, NotFound) as error:
-            await self._say(update, str(error))
+        except (AccessDenied, NotFound):
+            await self._say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
             return
         await self._say(update, text)
         await self.offer_thanked(update, args[0])
@@ -174,31 +178,37 @@ class StaffChat:
             )
 
     async def on_acknowledge(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Acknowledge by name; the same refusal whatever the reason, so a button for another
+        home's concern tells nothing about it."""
         query = update.callback_query
         if query is None:
             return
         member = await self._member(update)
         concern_id = parse_ack(query.data or "")
-        if member is None or concern_id is None:
-            await answer_press(query, "Sorry, that button does not work any more.")
+        concern = await self.app.storage.concerns.get(concern_id) if concern_id else None
+        if (
+            member is None
+            or concern is None
+            or not Actor.for_staff(member).may_see(concern.service)
+        ):
+            await answer_press(query, CANNOT_ACKNOWLEDGE)
             return
         done = await self.app.storage.concerns.acknowledge(
-            concern_id, Actor.for_staff(member), self.app.clock()
+            concern.id, Actor.for_staff(member), self.app.clock()
         )
-        concern = await self.app.storage.concerns.get(concern_id)
-        if done:
-            log_event("concern_acknowledged", concern=concern_id, staff=member.user_id)
-            await answer_press(query, "Thank you. It is recorded that you are dealing with it.")
-        elif concern is not None and concern.acknowledged_by is not None:
-            await answer_press(
-                query, f"Already acknowledged by staff user {concern.acknowledged_by}."
-            )
-        else:
-            await answer_press(query, "You cannot acknowledge this concern.")
+        concern = await self.app.storage.concerns.get(concern.id)
+        if concern is None or concern.acknowledged_at is None:
+            await answer_press(query, CANNOT_ACKNOWLEDGE)
             return
+        who = await self.app.storage.staff.get(concern.acknowledged_by or 0)
+        name = who.name if who else "a member of staff"
+        if done:
+            log_event("concern_acknowledged", concern=concern.id, staff=member.user_id)
+            await answer_press(query, "Thank you. It is recorded that you are dealing with it.")
+        else:
+            await answer_press(query, f"Already acknowledged by {name}.")
         original = getattr(query.message, "text", None)
-        if original and concern is not None:
+        if original:
             await query.edit_message_text(
-                f"{original}\n\n✅ Acknowledged by {concern.acknowledged_by} at "
-                f"{concern.acknowledged_at:%d %b %H:%M}."
+                f"{original}\n\n✅ Acknowledged by {name} at {concern.acknowledged_at:%d %b %H:%M}."
             )

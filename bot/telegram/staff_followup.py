@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.numbers import whole_number
 from bot.telegram.keyboards import answer_press
-from bot.telegram.staff import StaffChat
+from bot.telegram.staff import NO_SUCH_INTERVIEW, StaffChat
 from storage import AccessDenied, Actor, NotFound
 
 THANKED_PREFIX = "thanked"
@@ -17,6 +17,9 @@ RECOMMEND_USAGE = (
     "To record a recommendation, send:\n/recommend INTERVIEW; TO WHOM; DUE DATE; WHAT\n"
     "for example:\n/recommend iv-0123456789; CSM Residential Services; 2026-05-01; "
     "Review night staffing"
+)
+NO_SUCH_RECOMMENDATION = (
+    "There is no recommendation {number} that you can respond to. Send /overdue to see yours."
 )
 RESPOND_USAGE = "To record a response, send:\n/respond RECOMMENDATION_NUMBER what will be done"
 
@@ -58,8 +61,8 @@ class StaffFollowUp(StaffChat):
             number = await self.app.storage.followup.recommend(
                 interview_id, text, to, due_on, Actor.for_staff(member), self.app.clock()
             )
-        except (AccessDenied, NotFound) as error:
-            await self._say(update, str(error))
+        except (AccessDenied, NotFound):
+            await self._say(update, NO_SUCH_INTERVIEW.format(interview=interview_id[:40]))
             return
         await self._say(
             update,
@@ -81,8 +84,8 @@ class StaffFollowUp(StaffChat):
             await self.app.storage.followup.respond(
                 number, " ".join(args[1:]), Actor.for_staff(member), self.app.clock()
             )
-        except (AccessDenied, NotFound) as error:
-            await self._say(update, str(error))
+        except (AccessDenied, NotFound):
+            await self._say(update, NO_SUCH_RECOMMENDATION.format(number=number))
             return
         await self._say(update, f"Response to recommendation {args[0]} recorded.")
 

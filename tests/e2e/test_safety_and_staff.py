@@ -115,7 +115,7 @@ async def test_an_unacknowledged_concern_is_sent_again_until_acknowledged(
     bot.clock.advance(minutes=61)
     await api.wait_for_text(OAK_STAFF, "Reminder: still not acknowledged")
     api.press(OAK_STAFF, first.button_data("I am dealing with this"), first)
-    await api.wait_for(lambda: "Acknowledged by 501" in first.text)
+    await api.wait_for(lambda: "Acknowledged by Oak Reviewer" in first.text)
     count = len(api.texts(OAK_STAFF))
     bot.clock.advance(minutes=61)
     await api.wait_until_idle()
@@ -138,7 +138,7 @@ async def test_staff_read_transcripts_of_their_services_only_and_reads_are_audit
     shown = await api.wait_for_text(OAK_STAFF, "Q: Did you feel safe?")
     assert "(original: Did you feel safe?)" in shown.text and "A: Yes" in shown.text
     api.message(ELM_STAFF, f"/transcript {interview_id}")
-    await api.wait_for_text(ELM_STAFF, "not assigned")
+    await api.wait_for_text(ELM_STAFF, "that you can")
     api.message(OAK_STAFF, "/interviews")
     await api.wait_for_text(OAK_STAFF, "Recent interviews")
     actions = [(a.actor, a.action) for a in await bot.app.storage.audit.entries(interview_id)]
@@ -224,7 +224,7 @@ async def test_follow_up_from_the_staff_chat_and_overdue_reminders(
     )
     await api.wait_for_text(OAK_STAFF, "Recommendation 1 recorded")
     api.message(ELM_STAFF, f"/recommend {interview_id}; Someone; 2026-03-05; Not mine")
-    await api.wait_for_text(ELM_STAFF, "not assigned")
+    await api.wait_for_text(ELM_STAFF, "that you can")
     bot.clock.advance(days=4)
     reminder = await api.wait_for_text(OAK_STAFF, "has no response yet")
     assert "Recommendation 1" in reminder.text
@@ -239,3 +239,27 @@ async def test_follow_up_from_the_staff_chat_and_overdue_reminders(
     assert await bot.app.storage.followup.thanked_at(interview_id) is not None
     (recommendation,) = await bot.app.storage.followup.for_interview(interview_id)
     assert recommendation.responses[0].text == "Rota changed from June"
+
+
+async def test_item_9_another_homes_concern_or_recommendation_tells_nothing(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await register_staff(bot)
+    interview_id = await open_and_consent(bot, api)
+    api.tap(CHAT, "No")
+    alert = await api.wait_for_text(OAK_STAFF, "Possible safeguarding concern")
+    api.press(OAK_STAFF, alert.button_data("I am dealing with this"), alert)
+    await api.wait_for(lambda: "Acknowledged by Oak Reviewer" in alert.text)
+    data = alert.button_data("I am dealing with this") if alert.buttons else "ack|1"
+    api.press(ELM_STAFF, data, alert)
+    api.press(ELM_STAFF, "ack|999", alert)
+    api.message(OAK_STAFF, f"/recommend {interview_id}; CSM; 2026-03-05; Check the rota")
+    await api.wait_for_text(OAK_STAFF, "Recommendation 1 recorded")
+    api.message(ELM_STAFF, "/respond 1 nothing")
+    api.message(ELM_STAFF, "/respond 999 nothing")
+    await api.wait_until_idle()
+    answers = [a.get("text") for a in api.callback_answers if a.get("text")]
+    assert answers[-2:] == ["Sorry, that button does not work for you."] * 2
+    replies = [t for t in api.texts(ELM_STAFF) if "recommendation" in t.lower()]
+    assert replies[-2].replace("1", "N") == replies[-1].replace("999", "N")
+    assert interview_id not in "\n".join(api.texts(ELM_STAFF))
