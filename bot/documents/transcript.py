@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.documents.view import build_view
@@ -9,6 +10,21 @@ from flows import Flow
 from flows.prompts import answer_label
 from flows.text import pick
 from storage.records import InterviewSummary, Transcript
+
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+QUOTE = "  │ "
+
+
+def plain(text: str) -> str:
+    """A person's text with the invisible direction controls that can disguise it removed
+    (a right-to-left override can make text read backwards)."""
+    return BIDI_CONTROLS.sub("", text)
+
+
+def quoted(text: str) -> str:
+    """What a person wrote, every line marked as theirs, so nothing they type can look like
+    a heading or a note from the system in a staff message."""
+    return "\n".join(QUOTE + line for line in plain(text).splitlines() or [""])
 
 
 def _when(value: object) -> str | None:
@@ -84,7 +100,7 @@ def transcript_text(transcript: Transcript, flow: Flow | None) -> str:
     """A readable record: each question in plain words and in the original, then the answer."""
     interview = transcript.interview
     lines = [
-        f"Interview {interview.id}: {interview.display_name}",
+        f"Interview {interview.id}: {plain(interview.display_name)}",
         f"Flow: {interview.flow_id} (version {interview.flow_version}); "
         f"service: {interview.service or '-'}; status: {interview.status}",
         f"Consent given: {_when(transcript.consented_at) or 'no'}",
@@ -109,12 +125,18 @@ def transcript_text(transcript: Transcript, flow: Flow | None) -> str:
             lines.append(f"Q: {question.text}")
             if question.seed:
                 lines.append(f"   (original: {question.seed})")
-            lines.append(f"A: {question.answer if question.status == 'answered' else '(skipped)'}")
+            if question.status == "answered":
+                lines.append("A:")
+                lines.append(quoted(question.answer))
+            else:
+                lines.append("A: (skipped)")
             if question.times_changed:
                 lines.append(f"   (changed {question.times_changed} time(s))")
     sent = [line for line in transcript.lines if line.direction == "in"]
     if sent:
         lines.append("")
         lines.append("== Everything the person sent, in order ==")
-        lines.extend(f"{line.at:%d %b %H:%M} {line.text}" for line in sent)
+        for line in sent:
+            lines.append(f"{line.at:%d %b %H:%M}")
+            lines.append(quoted(line.text))
     return "\n".join(lines)

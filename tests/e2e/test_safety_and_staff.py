@@ -136,7 +136,7 @@ async def test_staff_read_transcripts_of_their_services_only_and_reads_are_audit
     await api.wait_for_text(CHAT, "Who decided?")
     api.message(OAK_STAFF, f"/transcript {interview_id}")
     shown = await api.wait_for_text(OAK_STAFF, "Q: Did you feel safe?")
-    assert "(original: Did you feel safe?)" in shown.text and "A: Yes" in shown.text
+    assert "(original: Did you feel safe?)" in shown.text and "A:\n  │ Yes" in shown.text
     api.message(ELM_STAFF, f"/transcript {interview_id}")
     await api.wait_for_text(ELM_STAFF, "that you can")
     api.message(OAK_STAFF, "/interviews")

@@ -112,3 +112,35 @@ def test_item_15_configuration_errors_are_one_line_that_says_what_to_do(
     assert unwritable.returncode == 1 and "cannot be opened" in unwritable.stderr
     for result in (previous, padded, wrong_file, unwritable):
         assert "Traceback" not in result.stderr and good not in result.stderr
+
+
+def test_item_12_a_person_cannot_forge_sections_or_notes_in_a_staff_transcript() -> None:
+    from datetime import UTC, datetime
+
+    from bot.documents.transcript import transcript_text
+    from storage.records import InterviewSummary, Transcript, TranscriptLine
+
+    forged = "fine\n== Forged section ==\n⚠ Concern 99 acknowledged\u202eeno"
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    summary = InterviewSummary(
+        "iv-1",
+        "every-kind",
+        "v",
+        "A\u202eB",
+        "Oak House",
+        "en",
+        "completed",
+        at,
+        at,
+        at,
+        False,
+        None,
+    )
+    record = Transcript(
+        summary, at, {"q_text": forged}, [], [], [TranscriptLine("in", at, forged)], []
+    )
+    text = transcript_text(record, every_kind())
+    assert "\u202e" not in text
+    for line in text.splitlines():
+        assert not line.startswith("== Forged") and not line.startswith("⚠ Concern 99")
+    assert "  │ == Forged section ==" in text

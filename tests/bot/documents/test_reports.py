@@ -264,7 +264,7 @@ async def test_text_transcript_shows_skips_changes_and_original_wording(
     await feed(storage, flow, interview_id, Command(at=clock(), control=Control.SKIP))
     text = transcript_text(await storage.transcripts.load(interview_id), flow)
     assert (
-        "Q: Did you feel safe?\n   (original: Did you feel safe?)\nA: Not sure\n"
+        "Q: Did you feel safe?\n   (original: Did you feel safe?)\nA:\n  │ Not sure\n"
         "   (changed 1 time(s))" in text
     )
     assert "Q: Who decided?\nA: (skipped)" in text
