@@ -352,10 +352,9 @@ class Interviews:
         for event in step.events:
             if isinstance(event, ev.Waiting):
                 continue
-            question = getattr(event, "question", None)
             await connection.execute(
-                "INSERT INTO events (interview_id, type, at, question_id) VALUES (?, ?, ?, ?)",
-                (interview_id, event.type, iso(at), question),
+                "INSERT INTO events (interview_id, type, at, question_id) VALUES (?, ?, ?, NULL)",
+                (interview_id, event.type, iso(at)),
             )
             if isinstance(event, ev.AnswerRecorded):
                 kind = "answered" if event.previous is None else "changed"
@@ -401,7 +400,7 @@ class Interviews:
             "VALUES (?, ?, ?, ?, ?)",
             (
                 interview_id,
-                question,
+                self.db.seal(question),
                 kind,
                 self.db.seal(value) if value is not None else None,
                 iso(at),

@@ -109,10 +109,11 @@ class Reporting:
                 "SELECT interview_id, question_id, kind, value FROM answers ORDER BY id"
             )
         )
-        for interview_id, question_id, kind, value in rows:
+        for interview_id, sealed_question, kind, value in rows:
             record = found.get(interview_id)
             if record is None:
                 continue
+            question_id = self.db.open_label(sealed_question)
             if kind in {"answered", "changed"} and value is not None:
                 record.answers[question_id] = decode_value(self.db.open_text(value))
                 record.skipped.discard(question_id)

@@ -34,6 +34,8 @@ class Retention:
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
                 "UPDATE interviews SET status = 'erased', state = NULL, display_name = ?, "
+                "chat_id = NULL, service = NULL, limited_circulation = 0, consented_at = NULL, "
+                "started_at = NULL, thanked_at = NULL, thanked_by = NULL, "
                 "due_at = NULL, erased_at = ?, updated_at = ? WHERE id = ? AND status != 'erased'",
                 (self.db.seal(ERASED_NAME), iso(at), iso(at), interview_id),
             )
@@ -57,9 +59,17 @@ class Retention:
             )
             await connection.execute("DELETE FROM outbox WHERE interview_id = ?", (interview_id,))
             await connection.execute(
+                "DELETE FROM concern_alerts WHERE concern_id IN "
+                "(SELECT id FROM concerns WHERE interview_id = ?)",
+                (interview_id,),
+            )
+            await connection.execute("DELETE FROM concerns WHERE interview_id = ?", (interview_id,))
+            await connection.execute("DELETE FROM events WHERE interview_id = ?", (interview_id,))
+            await connection.execute(
                 "DELETE FROM invitations WHERE interview_id = ?", (interview_id,)
             )
             await write_audit(connection, actor, "erased", at, interview_id, reason)
+        await self.db.checkpoint()
 
     async def purge(
         self, now: datetime, actor: Actor, *, keep_finished_days: int, invitation_days: int

@@ -15,6 +15,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("interviews", "id", "display_name"),
     ("interviews", "id", "state"),
     ("answers", "id", "value"),
+    ("answers", "id", "question_id"),
     ("transcript", "id", "body"),
     ("outbox", "id", "payload"),
     ("concerns", "id", "detail"),

@@ -32,7 +32,7 @@ class Transcripts:
         interview = await self.interviews.get(interview_id)
         history = [
             AnswerChange(
-                question_id=r[0],
+                question_id=self.db.open_label(r[0]),
                 kind=r[1],
                 value=decode_value(self.db.open_text(r[2])) if r[2] is not None else None,
                 at=parse_time(r[3]) or datetime.min,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,15 @@ import pytest
 from bot.core.numbers import whole_number
 from bot.documents.exports import to_csv
 from bot.telegram.keyboards import parse_ack, parse_answer
+from flows.inputs import Command, Control
+from storage import Cipher, Storage
 from tests.bot.commandline import cli
+from tests.conftest import FakeClock
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_interview import CHAT, open_and_consent
 from tests.fake_telegram import FakeBotApi
-from tests.flows.helpers import every_kind
+from tests.flows.helpers import every_kind, real_flow
+from tests.storage.helpers import OPERATOR, feed, invite, start_and_consent, tap, type_text
 
 HOSTILE_CELLS = ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "\tx", "\rx"]
 
@@ -144,3 +149,63 @@ def test_item_12_a_person_cannot_forge_sections_or_notes_in_a_staff_transcript()
     for line in text.splitlines():
         assert not line.startswith("== Forged") and not line.startswith("⚠ Concern 99")
     assert "  │ == Forged section ==" in text
+
+
+async def test_item_2_erasure_leaves_nothing_of_the_interview_behind(
+    tmp_path: Path, key: str, clock: FakeClock
+) -> None:
+    path = tmp_path / "erase.sqlite3"
+    flow = every_kind()
+    opened = await Storage.open(path, Cipher(key))
+    try:
+        interview_id, _ = await invite(opened, flow, clock())
+        await start_and_consent(opened, flow, interview_id, clock())
+        await tap(opened, flow, interview_id, "no", clock())
+        await type_text(opened, flow, interview_id, "he hits me", clock())
+        sealed = [
+            bytes(row[0])
+            for row in await opened.db.fetch_all(
+                "SELECT value FROM answers WHERE value IS NOT NULL"
+            )
+        ]
+        assert sealed and await opened.concerns.for_interview(interview_id)
+        await opened.retention.erase(interview_id, OPERATOR, clock(), "on request")
+        for table in ("answers", "transcript", "events", "concerns", "outbox", "invitations"):
+            rows = await opened.db.fetch_all(
+                f"SELECT COUNT(*) FROM {table} WHERE interview_id = ?", (interview_id,)
+            )
+            assert rows[0][0] == 0, f"{table} still holds rows of the erased interview"
+        row = await opened.db.fetch_one(
+            "SELECT chat_id, service FROM interviews WHERE id = ?", (interview_id,)
+        )
+        assert row is not None and tuple(row) == (None, None)
+        on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+        assert not any(value in on_disk for value in sealed), "an erased value is recoverable"
+    finally:
+        await opened.close()
+
+
+async def test_item_3_the_database_without_the_key_reveals_no_answer(
+    tmp_path: Path, key: str, clock: FakeClock
+) -> None:
+    path = tmp_path / "reveal.sqlite3"
+    flow = real_flow("children-home")
+    opened = await Storage.open(path, Cipher(key))
+    try:
+        interview_id, _ = await invite(opened, flow, clock())
+        await start_and_consent(opened, flow, interview_id, clock())
+        while (await opened.interviews.state(interview_id)).current != "bullied":
+            await feed(opened, flow, interview_id, Command(at=clock(), control=Control.SKIP))
+        await tap(opened, flow, interview_id, "yes", clock())
+    finally:
+        await opened.close()
+    with sqlite3.connect(path) as raw:
+        readable = " ".join(
+            str(value)
+            for table in ("answers", "events", "concerns")
+            for row in raw.execute(f"SELECT * FROM {table}")
+            for value in row
+            if isinstance(value, str)
+        )
+    assert "bullied" not in readable and "bullying" not in readable
+    assert "yes" not in readable.split()
