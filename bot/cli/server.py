@@ -11,6 +11,7 @@ import typer
 from bot.cli.common import app, fail, operator, out, run_with_context, settings
 from bot.core.context import AppContext
 from storage import new_key
+from storage.running import DatabaseInUse, RunningLock
 
 
 @app.command()
@@ -79,7 +80,11 @@ def rotate_key() -> None:
     async def work(context: AppContext) -> int:
         return await context.storage.rotate_key(operator(), context.clock())
 
-    changed = run_with_context(work)
+    try:
+        with RunningLock(config.database):
+            changed = run_with_context(work)
+    except DatabaseInUse as error:
+        fail(str(error))
     out.print(
         f"Re-encrypted {changed} value(s) under the new key. Once the bot runs with it, "
         "remove the old key from EXIT_PREVIOUS_DATA_KEYS and destroy it."

@@ -36,6 +36,7 @@ from bot.telegram.delivery import OutboxSender
 from bot.telegram.ordering import ChatOrderedProcessor, PriorityRateLimiter
 from bot.telegram.participants import Participants
 from bot.telegram.staff_followup import StaffFollowUp
+from storage.running import RunningLock
 
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 TOKEN_HELP = (
@@ -195,7 +196,15 @@ def _schedule(application: Application, scheduler: Scheduler, interval: float) -
 async def serve(
     app: AppContext, stop: asyncio.Event, webhook: Webhook | None = None, poll_timeout: int = 10
 ) -> None:
-    """Run until `stop` is set: receive updates, send replies, run the scheduler."""
+    """Run until `stop` is set: receive updates, send replies, run the scheduler. Holds
+    the database's running lock throughout, so a key rotation cannot happen under it."""
+    with RunningLock(app.settings.database):
+        await _serve(app, stop, webhook, poll_timeout)
+
+
+async def _serve(
+    app: AppContext, stop: asyncio.Event, webhook: Webhook | None, poll_timeout: int
+) -> None:
     parts = build_application(app)
     application = parts.application
     try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,8 @@ from bot.core.numbers import whole_number
 from bot.documents.exports import to_csv
 from bot.telegram.keyboards import parse_ack, parse_answer
 from flows.inputs import Command, Control
-from storage import Cipher, Storage
-from tests.bot.commandline import cli
+from storage import Cipher, Storage, new_key
+from tests.bot.commandline import ROOT, cli
 from tests.conftest import FakeClock
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_interview import CHAT, open_and_consent
@@ -209,3 +211,27 @@ async def test_item_3_the_database_without_the_key_reveals_no_answer(
         )
     assert "bullied" not in readable and "bullying" not in readable
     assert "yes" not in readable.split()
+
+
+async def test_item_11_key_rotation_is_refused_while_the_bot_runs(
+    bot: RunningBot, key: str
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "rotate-key",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "EXIT_ENV_FILE": "",
+            "EXIT_DATABASE": str(bot.settings.database),
+            "EXIT_DATA_KEY": new_key(),
+            "EXIT_PREVIOUS_DATA_KEYS": json.dumps([key]),
+            "PYTHONPATH": str(ROOT),
+        },
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1 and "The bot is running" in err.decode()
+    assert await bot.app.storage.interviews.find(OPERATOR) == []
