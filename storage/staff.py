@@ -9,6 +9,7 @@ from storage.audit import write_audit
 from storage.database import Database, iso
 from storage.errors import UnknownStaffError
 from storage.records import Actor, Role, StaffMember
+from storage.services import Services
 
 
 class StaffDirectory:
@@ -24,7 +25,9 @@ class StaffDirectory:
         actor: Actor,
         at: datetime,
     ) -> StaffMember:
-        """Register (or re-register) a member of staff; audited."""
+        """Register (or re-register) a member of staff; audited. Every home or service must
+        be on the list (UnknownServiceError otherwise)."""
+        await Services(self.db).require(list(services))
         async with self.db.transaction() as connection:
             await connection.execute(
                 "INSERT INTO staff (user_id, name, role, added_at) VALUES (?, ?, ?, ?) "

@@ -16,6 +16,7 @@ from storage.records import Actor
 from storage.reporting import Reporting
 from storage.retention import Retention
 from storage.rotation import rotate_key
+from storage.services import Services
 from storage.staff import StaffDirectory
 from storage.transcripts import Transcripts
 
@@ -34,6 +35,7 @@ class Storage:
         self.transcripts = Transcripts(db, self.interviews, self.concerns)
         self.followup = FollowUp(db, self.interviews)
         self.reporting = Reporting(db, self.interviews)
+        self.services = Services(db)
 
     @classmethod
     async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Storage:

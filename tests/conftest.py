@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import Cipher, Storage, new_key
+from storage import Actor, Cipher, Storage, new_key
 
 
 class FakeClock:
@@ -50,6 +50,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def storage(tmp_path: Path, key: str) -> AsyncIterator[Storage]:
     opened = await Storage.open(tmp_path / "db" / "test.sqlite3", Cipher(key))
+    for home in ("Oak House", "Elm House"):
+        await opened.services.add(home, Actor.for_operator("test"), datetime.now(UTC))
     yield opened
     await opened.close()
 

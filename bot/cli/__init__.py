@@ -1,7 +1,17 @@
 """The command line for operators and staff on the server: one module per command group,
 each calling bot/core. Importing the package registers every group on `app`."""
 
-from bot.cli import concerns, flows, followup, interviews, invitations, reports, server, staff
+from bot.cli import (
+    concerns,
+    flows,
+    followup,
+    interviews,
+    invitations,
+    reports,
+    server,
+    services,
+    staff,
+)
 from bot.cli.common import app
 
 __all__ = [
@@ -13,5 +23,6 @@ __all__ = [
     "invitations",
     "reports",
     "server",
+    "services",
     "staff",
 ]

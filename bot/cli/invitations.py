@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from typing import Annotated
 
 import typer
 
-from bot.cli.common import fail, invite_app, operator, out, run_with_context
+from bot.cli.common import err, fail, invite_app, operator, out, run_with_context
 from bot.core.context import AppContext
+from bot.core.invitations import create_invitation
 
 
 @invite_app.command("create")
@@ -18,7 +18,10 @@ def invite_create(
     name: Annotated[
         str, typer.Option(help="A display name staff will recognise; initials are enough.")
     ],
-    service: Annotated[str | None, typer.Option(help="The home or fostering service.")] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(help="The home or fostering service (see 'services list'); required."),
+    ] = None,
     language: Annotated[str | None, typer.Option(help="en or cy.")] = None,
     expires_in: Annotated[int, typer.Option(help="Days until the link stops working.")] = 28,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
@@ -27,35 +30,35 @@ def invite_create(
     if language not in {None, "en", "cy"}:
         fail("--language must be en or cy.")
 
-    async def work(context: AppContext) -> dict[str, str]:
-        if flow not in context.flows:
-            fail(f"No flow '{flow}'. Choose one of: {', '.join(context.flows)}.")
-        now = context.clock()
-        invitation = await context.storage.interviews.invite(
+    async def work(context: AppContext) -> dict[str, object]:
+        created = await create_invitation(
+            context,
             flow_id=flow,
-            flow_version=context.flows[flow].version,
-            display_name=name,
+            name=name,
             service=service,
             language=language,
-            expires_at=now + timedelta(days=expires_in),
             actor=operator(),
-            at=now,
+            bot_username=context.settings.bot_username,
+            days=expires_in,
         )
-        username = context.settings.bot_username or "<your_bot>"
         return {
-            "interview_id": invitation.interview_id,
-            "token": invitation.token,
-            "link": f"https://t.me/{username}?start={invitation.token}",
-            "expires_at": invitation.expires_at.isoformat(),
+            "interview_id": created.invitation.interview_id,
+            "token": created.invitation.token,
+            "link": created.link,
+            "expires_at": created.invitation.expires_at.isoformat(),
+            "warnings": created.warnings,
         }
 
     result = run_with_context(work)
     if as_json:
         typer.echo(json.dumps(result))
-    else:
-        out.print(
-            f"Interview {result['interview_id']} created. Send this link to the person "
-            f"(it works once, until {result['expires_at'][:10]}):\n{result['link']}",
-            highlight=False,
-            soft_wrap=True,
-        )
+        return
+    out.print(
+        f"Interview {result['interview_id']} created. Send this link to the person "
+        f"(it works once, until {str(result['expires_at'])[:10]}):\n{result['link']}",
+        highlight=False,
+        soft_wrap=True,
+        markup=False,
+    )
+    for warning in result["warnings"]:  # type: ignore[attr-defined]
+        err.print(f"⚠ {warning}", highlight=False, markup=False)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.core.context import AppContext
+from bot.core.invitations import InvitationRefused, create_invitation
 from bot.core.logs import log_event
 from bot.core.notices import stranger_text
 from bot.core.transcripts import read_transcript
 from bot.telegram.keyboards import ack_keyboard, answer_press, parse_ack, split_for_telegram
-from storage import AccessDenied, Actor, NotFound, StaffMember
+from storage import AccessDenied, Actor, NotFound, StaffMember, StorageError
 
 INVITE_USAGE = (
     "To invite someone, send:\n/invite FLOW; HOME OR SERVICE; NAME; LANGUAGE\n"
@@ -86,34 +85,30 @@ class StaffChat:
             await self._say(update, INVITE_USAGE.format(flows=flows))
             return
         flow_id, service, name = parts[0], parts[1] or None, parts[2]
-        language = parts[3] if len(parts) > 3 and parts[3] in {"en", "cy"} else None
-        if member.role != "admin" and service not in member.services:
-            await self._say(
-                update,
-                "You can only invite people for your own homes or services: "
-                f"{', '.join(member.services) or 'none yet'}. Ask an admin to add one.",
+        language = parts[3] if len(parts) > 3 and parts[3] else None
+        try:
+            created = await create_invitation(
+                self.app,
+                flow_id=flow_id,
+                name=name,
+                service=service,
+                language=language,
+                actor=Actor.for_staff(member),
+                bot_username=context.bot.username,
             )
+        except (InvitationRefused, StorageError) as error:
+            await self._say(update, str(error))
             return
-        now = self.app.clock()
-        invitation = await self.app.storage.interviews.invite(
-            flow_id=flow_id,
-            flow_version=self.app.flows[flow_id].version,
-            display_name=name,
-            service=service,
-            language=language,
-            expires_at=now + timedelta(days=self.app.settings.invitation_days),
-            actor=Actor.for_staff(member),
-            at=now,
+        lines = [
+            f"Interview {created.invitation.interview_id} created for {name}. Send them this "
+            f"link. It works once, for {self.app.settings.invitation_days} days:",
+            created.link,
+            *(f"⚠ {warning}" for warning in created.warnings),
+        ]
+        await self._say(update, "\n".join(lines))
+        log_event(
+            "invitation_created", interview=created.invitation.interview_id, staff=member.user_id
         )
-        username = context.bot.username
-        await self._say(
-            update,
-            f"Interview {invitation.interview_id} created for {name}. "
-            f"Send them this link. It works once, for "
-            f"{self.app.settings.invitation_days} days:\n"
-            f"https://t.me/{username}?start={invitation.token}",
-        )
-        log_event("invitation_created", interview=invitation.interview_id, staff=member.user_id)
 
     async def on_interviews(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = await self._member(update)

@@ -22,6 +22,7 @@ from tests.fake_telegram import TOKEN, FakeBotApi
 from tests.flows.helpers import FIXTURES
 
 OPERATOR = Actor.for_operator("e2e")
+HOMES = ("Oak House", "Elm House")
 
 
 @pytest.fixture
@@ -73,6 +74,8 @@ class RunningBot:
         self.context = await self._stack.enter_async_context(
             open_context(self.settings, self.clock)
         )
+        for home in HOMES:
+            await self.context.storage.services.add(home, OPERATOR, self.clock())
         self._task = asyncio.create_task(serve(self.context, self._stop, poll_timeout=1))
         return self
 

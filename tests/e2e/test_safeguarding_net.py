@@ -112,16 +112,19 @@ async def test_a_disclosure_while_another_program_holds_the_database_is_heard_an
     interview_id = await open_and_consent(bot, api)
     api.tap(CHAT, "No")
     await api.wait_for_text(CHAT, "What made you feel unsafe?")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_THE_DATABASE, str(bot.settings.database)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HOLD_THE_DATABASE,
+        str(bot.settings.database),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
+    assert holder.stdin is not None and holder.stdout is not None
     try:
-        assert holder.stdout is not None and holder.stderr is not None
-        assert holder.stdout.readline().strip() == "held", holder.stderr.read()
+        held = await asyncio.wait_for(holder.stdout.readline(), timeout=60)
+        assert held.strip() == b"held"
         api.message(CHAT, "a staff member pushed me down the stairs")
         await api.wait_for_text(CHAT, "could not save that just now")
         await api.wait_for_text(CHAT, "Childline")
@@ -129,12 +132,11 @@ async def test_a_disclosure_while_another_program_holds_the_database_is_heard_an
         assert "physical harm" in alert.text and interview_id in alert.text
         assert await bot.app.journal.count() == 1
     finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
+        holder.stdin.write(b"\n")
+        await holder.stdin.drain()
         holder.stdin.close()
-        holder.wait(timeout=10)
+        await asyncio.wait_for(holder.wait(), timeout=30)
     await api.wait_for_text(CHAT, "Got it. Add more")
-    await api.wait_for(lambda: asyncio.get_event_loop() is not None)
     for _ in range(50):
         if await bot.app.journal.count() == 0:
             break

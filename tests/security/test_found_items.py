@@ -56,7 +56,19 @@ def test_item_10_whole_numbers_are_ascii_and_in_range() -> None:
 
 
 def test_item_8_staff_text_is_never_read_as_rich_markup(env: dict[str, str]) -> None:
-    created = cli(env, "invite", "create", "--flow", "children-home", "--name", "[/bold]", "--json")
+    cli(env, "services", "add", "[/i] Home")
+    created = cli(
+        env,
+        "invite",
+        "create",
+        "--flow",
+        "children-home",
+        "--name",
+        "[/bold]",
+        "--json",
+        "--service",
+        "[/i] Home",
+    )
     assert created.returncode == 0, created.stderr
     interview_id = json.loads(created.stdout)["interview_id"]
     listed = cli(env, "interviews", "list")
@@ -235,3 +247,55 @@ async def test_item_11_key_rotation_is_refused_while_the_bot_runs(
     _, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 1 and "The bot is running" in err.decode()
     assert await bot.app.storage.interviews.find(OPERATOR) == []
+
+
+def test_item_14_homes_and_services_are_a_list_that_names_must_match(
+    env: dict[str, str],
+) -> None:
+    assert cli(env, "services", "add", "Oak House").returncode == 0
+    typo = cli(
+        env, "invite", "create", "--flow", "children-home", "--name", "A", "--service", "Oak Hose"
+    )
+    assert typo.returncode == 1 and "No home or service called 'Oak Hose'" in typo.stderr
+    assert "Oak House" in typo.stderr
+    missing = cli(env, "invite", "create", "--flow", "children-home", "--name", "A")
+    assert missing.returncode == 1 and "--service" in missing.stderr
+    staff = cli(env, "staff", "add", "5", "--name", "R", "--role", "reviewer", "--service", "Oak")
+    assert staff.returncode == 1 and "No home or service called 'Oak'" in staff.stderr
+    uncovered = cli(
+        env, "invite", "create", "--flow", "children-home", "--name", "A", "--service", "Oak House"
+    )
+    assert uncovered.returncode == 0 and "only admins will hear of a concern" in uncovered.stderr
+    assert "no reviewer" in cli(env, "services", "list").stdout
+    welsh = cli(
+        env,
+        "invite",
+        "create",
+        "--flow",
+        "children-home",
+        "--name",
+        "A",
+        "--service",
+        "Oak House",
+        "--language",
+        "cy",
+    )
+    assert welsh.returncode == 1 and "has no Cymraeg version" in welsh.stderr
+
+
+def test_item_6_every_file_made_is_readable_by_its_owner_only(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "private" / "data"
+    env = {**env, "EXIT_DATABASE": str(folder / "db.sqlite3")}
+    cli(env, "services", "add", "Oak House")
+    assert cli(env, "backup", str(tmp_path / "copy.sqlite3")).returncode == 0
+    exported = tmp_path / "answers.csv"
+    made = cli(env, "export", "--flow", "children-home", "--include-text", "--out", str(exported))
+    assert made.returncode == 0, made.stderr
+    for path in [*folder.iterdir(), tmp_path / "copy.sqlite3", exported]:
+        assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
+    assert folder.stat().st_mode & 0o077 == 0
+    env_file = tmp_path / "dev.env"
+    assert cli(env, "keygen", "--write-env", str(env_file)).returncode == 0
+    assert env_file.stat().st_mode & 0o777 == 0o600

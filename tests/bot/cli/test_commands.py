@@ -38,6 +38,7 @@ def test_flows_list_and_show(env: dict[str, str]) -> None:
 
 
 def test_invite_create_json_then_staff_and_erase(env: dict[str, str]) -> None:
+    assert cli(env, "services", "add", "Oak House").returncode == 0
     created = cli(
         env,
         "invite",
@@ -97,7 +98,18 @@ def test_keygen_writes_a_dev_env_once(tmp_path: Path) -> None:
 
 
 def test_backup_and_purge(env: dict[str, str], tmp_path: Path) -> None:
-    cli(env, "invite", "create", "--flow", "children-home", "--name", "C.D.")
+    cli(env, "services", "add", "Oak House")
+    cli(
+        env,
+        "invite",
+        "create",
+        "--flow",
+        "children-home",
+        "--name",
+        "C.D.",
+        "--service",
+        "Oak House",
+    )
     assert cli(env, "backup", str(tmp_path / "copy.sqlite3")).returncode == 0
     copy_env = {**env, "EXIT_DATABASE": str(tmp_path / "copy.sqlite3")}
     assert len(json.loads(cli(copy_env, "interviews", "list", "--json").stdout)) == 1

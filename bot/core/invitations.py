@@ -1,0 +1,78 @@
+"""Inviting someone to an interview: the one use case behind `invite create` and the staff
+chat's /invite, so both check the same things and say the same."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.core.context import AppContext
+from flows.text import LANGUAGE_NAMES
+from storage import AccessDenied, Actor
+from storage.records import NewInvitation
+
+
+class InvitationRefused(ValueError):
+    """An invitation that cannot be made as asked; the message says what to change."""
+
+
+@dataclass(frozen=True)
+class CreatedInvitation:
+    """A new invitation, its link, and anything staff should know about it."""
+
+    invitation: NewInvitation
+    link: str
+    warnings: list[str] = field(default_factory=list)
+
+
+async def create_invitation(
+    app: AppContext,
+    *,
+    flow_id: str,
+    name: str,
+    service: str | None,
+    language: str | None,
+    actor: Actor,
+    bot_username: str | None,
+    days: int | None = None,
+) -> CreatedInvitation:
+    """Check the flow, the language, the home or service and the inviter's right to it,
+    then create a single-use invitation. The token is in the result, once."""
+    flow = app.service.flow(flow_id)
+    if language is not None and language not in flow.languages:
+        offered = ", ".join(LANGUAGE_NAMES.get(lang, lang) for lang in flow.languages)
+        raise InvitationRefused(
+            f"The flow '{flow.id}' has no {LANGUAGE_NAMES.get(language, language)} version "  # type: ignore[call-overload]
+            f"(it is in {offered}). Leave the language out, or choose a flow in that language."
+        )
+    if not service:
+        raise InvitationRefused(
+            "Say which home or fostering service the person is leaving (--service), so its "
+            "staff hear of any concern. See 'exit-interviews services list'."
+        )
+    await app.storage.services.require([service])
+    if actor.staff is not None and not actor.staff.may_see(service):
+        raise AccessDenied(
+            "You can only invite people for your own homes or services: "
+            f"{', '.join(actor.staff.services) or 'none yet'}. Ask an admin to add one."
+        )
+    now = app.clock()
+    lifetime = days if days is not None else app.settings.invitation_days
+    invitation = await app.storage.interviews.invite(
+        flow_id=flow.id,
+        flow_version=flow.version,
+        display_name=name,
+        service=service,
+        language=language,
+        expires_at=now + timedelta(days=lifetime),
+        actor=actor,
+        at=now,
+    )
+    warnings = []
+    if await app.storage.services.uncovered(service):
+        warnings.append(
+            f"Nobody but admins covers {service}, so only admins will hear of a concern. Add "
+            f"a reviewer with 'exit-interviews staff add USER_ID ... --service \"{service}\"'."
+        )
+    link = f"https://t.me/{bot_username or '<your_bot>'}?start={invitation.token}"
+    return CreatedInvitation(invitation, link, warnings)
