@@ -7,14 +7,26 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CODE := bot flows storage
 
-.PHONY: chat test lint typecheck pytest browser bench soak clean screenshots
+.PHONY: chat test lint typecheck pytest browser bench soak clean screenshots lock audit
 
-$(STAMP): pyproject.toml
+# Dependencies come from requirements.lock, pinned with hashes (pip refuses anything else);
+# pyproject.toml keeps ranges for people using the package as a library. Refresh the lock
+# with `make lock`; audit it with `make audit` on a machine that reaches an advisory database.
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "exit-interviews needs Python 3.11 or newer; install it, or run make PYTHON=python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --extra dev --strip-extras --no-emit-index-url --no-emit-find-links --output-file requirements.lock pyproject.toml
+
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip-audit
+	$(BIN)/pip-audit --require-hashes -r requirements.lock
 
 .env: | $(STAMP)
 	$(BIN)/exit-interviews keygen --write-env .env
