@@ -60,7 +60,7 @@ def _texts(node: object, path: YamlPath) -> Iterator[tuple[YamlPath, dict[str, s
     """Every piece of per-language text in a flow, with where it sits."""
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            if name in {"contacts", "safeguarding", "version"}:
+            if name in {"contacts", "safeguarding", "version", "source"}:
                 continue
             yield from _texts(getattr(node, name), (*path, name))
     elif isinstance(node, dict) and node and all(k in {"en", "cy"} for k in node):

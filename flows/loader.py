@@ -20,10 +20,11 @@ __all__ = ["DEFINITIONS", "FlowError", "Problem", "flow_files", "load_flow", "lo
 
 
 def parse_flow(
-    path: Path, directory: HelpDirectory
+    path: Path, directory: HelpDirectory, text: str | None = None
 ) -> tuple[Flow | None, list[Problem], dict[YamlPath, int]]:
-    """Read and validate a flow's structure; the checks module looks at its meaning."""
-    text = path.read_text(encoding="utf-8")
+    """Read and validate a flow's structure; the checks module looks at its meaning.
+    `text` is the file's text when it comes from elsewhere (a stored older version)."""
+    text = path.read_text(encoding="utf-8") if text is None else text
     try:
         data = yaml.safe_load(text)
         index = line_index(text)
@@ -76,7 +77,16 @@ def load_flow(
         problems = check_flow(flow, path, index, directory, detector)
     if problems or flow is None:
         raise FlowError(problems)
-    return flow.model_copy(update={"safeguarding": detector})
+    return flow.model_copy(update={"safeguarding": detector, "source": path.read_text("utf-8")})
+
+
+def flow_from_text(text: str, name: str, directory: HelpDirectory, detector: Detector) -> Flow:
+    """A flow from the text of a version kept in the database (an interview runs to its end
+    on the version it started on). Checked for structure only: it ran before."""
+    flow, problems, _ = parse_flow(Path(name), directory, text)
+    if flow is None:
+        raise FlowError(problems)
+    return flow.model_copy(update={"safeguarding": detector, "source": text})
 
 
 def flow_files(folder: Path = DEFINITIONS) -> list[Path]:

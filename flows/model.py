@@ -110,6 +110,7 @@ class Flow(_Strict):
     version: str = ""
     contacts: list[Organisation] = Field(default_factory=list)
     safeguarding: Detector | None = Field(default=None, exclude=True)
+    source: str = Field(default="", exclude=True)
 
     def questions(self) -> list[Question]:
         """All questions in the order they are asked."""

@@ -158,7 +158,7 @@ class Interviews:
         """The interview a chat is taking and its engine state, in one read: the newest that
         is not over, else the newest at all (what is typed after the end is still heard)."""
         row = await self.db.fetch_one(
-            "SELECT id, flow_id, service, language, status, state FROM interviews "
+            "SELECT id, flow_id, service, language, status, state, flow_version FROM interviews "
             "WHERE chat_id = ? AND status != 'erased' "
             "ORDER BY status IN ('completed', 'stopped', 'declined', 'expired'), created_at DESC "
             "LIMIT 1",
@@ -166,7 +166,7 @@ class Interviews:
         )
         if row is None:
             return None
-        ref = InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED)
+        ref = InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED, row[6])
         if row[5] is None:
             raise NotFound(f"No interview {ref.id}. See 'exit-interviews interviews list'.")
         return ref, InterviewState.model_validate_json(self.db.open_text(row[5]))
@@ -199,6 +199,15 @@ class Interviews:
                 (chat_id,),
             )
         return None if row is None else str(row[0])
+
+    async def state_and_version(self, interview_id: str) -> tuple[InterviewState, str]:
+        """The engine state and the flow version the interview runs on."""
+        row = await self.db.fetch_one(
+            "SELECT state, flow_version FROM interviews WHERE id = ?", (interview_id,)
+        )
+        if row is None or row[0] is None:
+            raise NotFound(f"No interview {interview_id}. See 'exit-interviews interviews list'.")
+        return InterviewState.model_validate_json(self.db.open_text(row[0])), str(row[1])
 
     async def state(self, interview_id: str) -> InterviewState:
         """The engine state saved after the last input."""

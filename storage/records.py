@@ -82,6 +82,7 @@ class InterviewRef:
     service: str | None
     language: str
     finished: bool
+    flow_version: str = ""
 
 
 @dataclass(frozen=True)

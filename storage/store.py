@@ -9,6 +9,7 @@ from storage.audit import AuditLog
 from storage.concerns import Concerns
 from storage.crypto import Cipher
 from storage.database import Database
+from storage.flow_versions import FlowVersions
 from storage.followup import FollowUp
 from storage.interviews import Interviews
 from storage.outbox import Outbox
@@ -36,6 +37,7 @@ class Storage:
         self.followup = FollowUp(db, self.interviews)
         self.reporting = Reporting(db, self.interviews)
         self.services = Services(db)
+        self.flow_versions = FlowVersions(db)
 
     @classmethod
     async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Storage:

@@ -9,8 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bot.cli.common import data_row, fail, flows_app, out, settings
-from bot.core.context import load_catalogue
+from bot.cli.common import data_row, fail, flows_app, out, run_with_context, settings
+from bot.core.config import Settings
+from bot.core.context import AppContext, load_catalogue
 from flows import FlowError
 from flows.help import load_help_directory
 from flows.loader import flow_files, load_flow, rules_folder
@@ -50,6 +51,8 @@ def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) ->
             f"version {flow.version}",
             highlight=False,
         )
+    if not files:
+        report_versions_in_use(config)
     for organisation in directory.unconfigured():
         out.print(
             f"[yellow]![/yellow] helplines: '{organisation.id}' still has the shipped "
@@ -58,6 +61,35 @@ def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) ->
         )
     if problems:
         raise typer.Exit(1)
+
+
+def report_versions_in_use(config: Settings) -> None:
+    """Say which interviews in progress run on an earlier version of a flow (they keep it),
+    and warn loudly about any whose version the database does not hold."""
+    if config.data_key is None or not config.database.exists():
+        return
+
+    async def work(context: AppContext) -> list[str]:
+        notes = []
+        for flow_id, version, count in await context.storage.flow_versions.in_use():
+            current = context.flows.get(flow_id)
+            if current is not None and current.version == version:
+                continue
+            if await context.storage.flow_versions.source(version) is not None:
+                notes.append(
+                    f"[yellow]![/yellow] {count} interview(s) in progress run on an earlier "
+                    f"version of {escape(flow_id)} ({version}); they keep running on it."
+                )
+            else:
+                notes.append(
+                    f"[red]✗[/red] {count} interview(s) in progress started on {escape(flow_id)} "
+                    f"version {version}, which the database does not hold: they will run on "
+                    "the new version and may fail. Let them finish before changing the flow."
+                )
+        return notes
+
+    for note in run_with_context(work, config):
+        out.print(note, highlight=False)
 
 
 @flows_app.command("list")

@@ -16,7 +16,10 @@ from bot.core.locks import KeyedLocks
 from bot.core.logs import log_error
 from flows import Flow, InterviewState, step
 from flows.events import Event
+from flows.help import HelpDirectory
 from flows.inputs import Input, Start, Timeout
+from flows.loader import flow_from_text
+from flows.safeguarding import default_detector
 from storage import Storage
 from storage.records import InterviewRef, OutgoingMessage
 
@@ -44,11 +47,35 @@ class Reply:
 class InterviewService:
     """Runs inputs through the engine, one at a time for each interview."""
 
-    def __init__(self, storage: Storage, flows: Mapping[str, Flow], clock: Clock) -> None:
+    def __init__(
+        self,
+        storage: Storage,
+        flows: Mapping[str, Flow],
+        clock: Clock,
+        directory: HelpDirectory | None = None,
+    ) -> None:
         self.storage = storage
         self.flows = flows
         self.clock = clock
+        self.directory = directory
         self._locks = KeyedLocks()
+        self._versions: dict[str, Flow] = {}
+
+    async def flow_for(self, flow_id: str, version: str) -> Flow:
+        """The flow an interview runs on: the version it started on, kept in the database,
+        even if the file has changed since; the current one if that version was never kept."""
+        current = self.flows.get(flow_id)
+        if current is not None and (current.version == version or not version):
+            return current
+        if version in self._versions:
+            return self._versions[version]
+        source = await self.storage.flow_versions.source(version) if version else None
+        if source is None or self.directory is None:
+            return self.flow(flow_id)
+        detector = (current.safeguarding if current else None) or default_detector()
+        older = flow_from_text(source, f"{flow_id}@{version}", self.directory, detector)
+        self._versions[version] = older
+        return older
 
     def flow(self, flow_id: str) -> Flow:
         try:
@@ -70,8 +97,9 @@ class InterviewService:
             if loaded is None:
                 return None
             ref, state = loaded
+            flow = await self.flow_for(ref.flow_id, ref.flow_version)
             async with self._locks.hold(ref.id):
-                return await self._apply(ref, state, inp, incoming, update_id, chat_id)
+                return await self._apply(ref, flow, state, inp, incoming, update_id, chat_id)
 
     async def handle(
         self,
@@ -84,18 +112,19 @@ class InterviewService:
     ) -> Reply:
         """Apply one input to one interview and commit all of it before returning."""
         async with self._locks.hold(interview_id):
-            state = await self.storage.interviews.state(interview_id)
+            state, version = await self.storage.interviews.state_and_version(interview_id)
+            flow = await self.flow_for(state.flow_id, version)
             inp = make_input if make_input is not None else Start(at=self.clock())
             if isinstance(inp, Start) and state.phase.value == "new" and inp.language is None:
                 summary = await self.storage.interviews.get(interview_id)
-                flow = self.flow(state.flow_id)
                 if summary.language in flow.languages and len(flow.languages) > 1:
                     inp = Start(at=inp.at, language=summary.language)
-            return await self._apply(interview_id, state, inp, incoming, update_id, chat_id)
+            return await self._apply(interview_id, flow, state, inp, incoming, update_id, chat_id)
 
     async def _apply(
         self,
         interview: InterviewRef | str,
+        flow: Flow,
         state: InterviewState,
         inp: Input,
         incoming: str | None,
@@ -103,7 +132,7 @@ class InterviewService:
         chat_id: int | None,
     ) -> Reply:
         interview_id = interview if isinstance(interview, str) else interview.id
-        result = step(self.flow(state.flow_id), state, inp)
+        result = step(flow, state, inp)
         saved = await self.storage.interviews.save_step(
             interview_id,
             result,

@@ -44,17 +44,21 @@ async def open_context(
     cipher = Cipher(*settings.keys())
     set_pseudonym_key(cipher.key_id + settings.keys()[0].encode("ascii"))
     storage = await Storage.open(settings.database, cipher, settings.busy_timeout_ms)
-    journal = await SafetyJournal.open(journal_path(settings.database), cipher)
+    journal: SafetyJournal | None = None
     try:
+        journal = await SafetyJournal.open(journal_path(settings.database), cipher)
+        for flow in flows.values():
+            await storage.flow_versions.keep(flow.version, flow.id, flow.source, clock())
         yield AppContext(
             settings,
             flows,
             directory,
             storage,
-            InterviewService(storage, flows, clock),
+            InterviewService(storage, flows, clock, directory),
             clock,
             journal,
         )
     finally:
-        await journal.close()
+        if journal is not None:
+            await journal.close()
         await storage.close()

@@ -299,3 +299,22 @@ def test_item_6_every_file_made_is_readable_by_its_owner_only(
     env_file = tmp_path / "dev.env"
     assert cli(env, "keygen", "--write-env", str(env_file)).returncode == 0
     assert env_file.stat().st_mode & 0o777 == 0o600
+
+
+async def test_item_7_an_interview_keeps_running_on_the_flow_version_it_started_on(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    interview_id = await open_and_consent(bot, api)
+    flow_file = bot.settings.flows_dir / "every-kind.yaml"
+    text = flow_file.read_text()
+    start = text.index("      - id: q_choice")
+    end = text.index("  - id: second")
+    flow_file.write_text(text[:start] + text[end:])
+    await bot.restart()
+    assert "q_choice" not in [q.id for q in bot.app.flows["every-kind"].questions()]
+    api.tap(CHAT, "Yes")
+    await api.wait_for_text(CHAT, "Who decided?")
+    api.tap(CHAT, "I did")
+    await api.wait_for_text(CHAT, "What did you do?")
+    state = await bot.app.storage.interviews.state(interview_id)
+    assert state.answers["q_choice"] == "me"
