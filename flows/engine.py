@@ -228,6 +228,9 @@ class _Turn:
             self._present()
 
     def _take_text(self, text: str) -> None:
+        if not text.strip():
+            self._present()
+            return
         if sum(len(part) for part in self.state.draft_text) + len(text) > MAX_TEXT_ANSWER:
             self.messages.append(
                 Message(

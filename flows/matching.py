@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from flows.outputs import Button
-from flows.wording import YES_NO_WORDS
+from flows.wording import THUMBS, YES_NO_WORDS
 
 _NOT_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
@@ -21,6 +21,9 @@ def normalise(text: str) -> str:
 
 def match_button(text: str, buttons: list[Button]) -> Button | None:
     """The button whose words the person typed, so typing 'yes' works like tapping Yes."""
+    bare = "".join(ch for ch in text.strip() if not 0x1F3FB <= ord(ch) <= 0x1F3FF)
+    if bare in THUMBS:
+        return next((b for b in buttons if b.value == THUMBS[bare]), None)
     wanted = normalise(text)
     if not wanted:
         return None

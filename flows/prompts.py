@@ -32,8 +32,11 @@ Rows = tuple[tuple[Button, ...], ...]
 
 
 def plain_word(key: str, language: Language) -> str:
-    """A button's words without the emoji in front, for summaries and transcripts."""
-    return say(key, language).split(" ", 1)[-1]
+    """A button's words without the emoji in front, for summaries and transcripts
+    ("wedi'i hepgor" stays whole: only a leading symbol is taken off)."""
+    words = say(key, language)
+    first, _, rest = words.partition(" ")
+    return rest if rest and not any(ch.isalnum() for ch in first) else words
 
 
 def answer_label(question: Question, value: str | list[str], language: Language) -> str:

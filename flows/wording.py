@@ -179,13 +179,82 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
 
 YES_NO_WORDS: Final[dict[str, frozenset[str]]] = {
     "yes": frozenset(
-        {"yes", "y", "yeah", "yep", "yup", "ye", "ie", "do", "oes", "ydw", "ydy", "ok"}
+        {
+            "yes",
+            "y",
+            "yeah",
+            "yep",
+            "yup",
+            "ye",
+            "yea",
+            "ok",
+            "okay",
+            "ie",
+            "iawn",
+            "do",
+            "oes",
+            "ydw",
+            "ydy",
+            "ydyn",
+            "oeddwn",
+            "oedd",
+            "oeddwn i",
+            "ydw i",
+            "dw i",
+            "wnes",
+            "wnaeth",
+            "gwnes",
+            "gwnaeth",
+            "cefais",
+            "ces",
+            "bydden",
+            "byddwn",
+            "hoffwn",
+            "hoffwn i",
+        }
     ),
-    "no": frozenset({"no", "n", "nope", "nah", "na", "naddo", "nac oes", "nac ydw", "nac ydy"}),
+    "no": frozenset(
+        {
+            "no",
+            "n",
+            "nope",
+            "nah",
+            "na",
+            "naa",
+            "naddo",
+            "nac oes",
+            "nag oes",
+            "nac ydw",
+            "nag ydw",
+            "nac ydy",
+            "nag ydy",
+            "nac oeddwn",
+            "nag oeddwn",
+            "nac oedd",
+            "nag oedd",
+            "dim",
+            "ddim",
+            "na dim",
+            "nid",
+            "nadw",
+            "nagw",
+            "nagoes",
+            "nagoedd",
+            "na wnes",
+            "na ches",
+            "dim diolch",
+            "na fyddwn",
+            "na hoffwn",
+        }
+    ),
     "not_sure": frozenset(
         {"not sure", "notsure", "unsure", "dunno", "dont know", "idk", "maybe", "ddim yn siwr"}
     ),
 }
+
+
+THUMBS: Final[dict[str, str]] = {"👍": "yes", "👎": "no", "🤷": "not_sure"}
+"""A typed thumb means the same as tapping the button that shows it."""
 
 
 def say(key: str, language: Language, **values: object) -> str:
