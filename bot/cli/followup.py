@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -11,6 +12,7 @@ from bot.cli.common import (
     AsStaff,
     acting_as,
     data_row,
+    err,
     followup_app,
     out,
     parse_day,
@@ -35,6 +37,13 @@ def followup_add(
     """Record a recommendation on an interview."""
     due_on = parse_day(due, "--due")
     assert due_on is not None
+    if due_on < date.today():
+        err.print(
+            f"⚠ {due_on} is in the past, so this is overdue at once and reminders start today. "
+            "If that is a typo, record it again with the right date.",
+            highlight=False,
+            markup=False,
+        )
 
     async def work(context: AppContext) -> int:
         actor = await acting_as(context, as_staff)

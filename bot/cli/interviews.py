@@ -81,8 +81,15 @@ def transcript(
 
 
 @app.command()
-def erase(interview_id: str) -> None:
+def erase(
+    interview_id: str,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask; for scripts.")] = False,
+) -> None:
     """Erase one person's interview on request. An audit entry (with no content) remains."""
+    if not yes and not typer.confirm(
+        f"Erase everything {interview_id} holds, for good? It cannot be undone", default=False
+    ):
+        fail("Nothing was erased.")
 
     async def work(context: AppContext) -> None:
         await context.storage.retention.erase(

@@ -11,7 +11,7 @@ from rich.table import Table
 from bot.cli.common import data_row, fail, operator, out, run_with_context, staff_app
 from bot.core.context import AppContext
 from bot.core.reach import Reach, check_reach
-from storage.records import ROLES, Role
+from storage.records import ROLES, Role, StaffMember
 
 
 @staff_app.command("add")
@@ -22,21 +22,51 @@ def staff_add(
     service: Annotated[
         list[str] | None, typer.Option(help="A home or service they cover; repeat for more.")
     ] = None,
+    update: Annotated[
+        bool, typer.Option("--update", help="Change someone already registered.")
+    ] = False,
 ) -> None:
     """Register a member of staff by Telegram user id (they can find it with /whoami)."""
     if role not in ROLES:
         fail("--role must be interviewer, reviewer or admin.")
 
-    async def work(context: AppContext) -> Reach:
+    async def work(context: AppContext) -> tuple[StaffMember | None, Reach]:
+        existing = await context.storage.staff.get(user_id)
+        if existing is not None and not update:
+            fail(
+                f"{user_id} is already registered ({existing.name}, {existing.role}, "
+                f"{', '.join(existing.services) or 'no homes'}). To change them, run this "
+                "again with --update; it will say what changed."
+            )
         role_value: Role = role
         await context.storage.staff.add(
             user_id, name, role_value, service or [], operator(), context.clock()
         )
-        return await check_reach(context.settings, user_id)
+        return existing, await check_reach(context.settings, user_id)
 
-    reach = run_with_context(work)
-    out.print(f"{escape(name)} ({user_id}) is registered as {role}.", highlight=False)
+    existing, reach = run_with_context(work)
+    if existing is None:
+        out.print(f"{name} ({user_id}) is registered as {role}.", highlight=False, markup=False)
+    else:
+        for change in staff_changes(existing, name, role, service or []):
+            out.print(change, highlight=False, markup=False)
     say_reach(user_id, reach)
+
+
+def staff_changes(before: StaffMember, name: str, role: str, services: list[str]) -> list[str]:
+    """What an --update changed, line by line; 'nothing' if nothing did."""
+    changes = []
+    if before.name != name:
+        changes.append(f"Name: {before.name} → {name}")
+    if before.role != role:
+        changes.append(f"Role: {before.role} → {role}")
+    removed = sorted(set(before.services) - set(services))
+    added = sorted(set(services) - set(before.services))
+    if removed:
+        changes.append("No longer covers: " + ", ".join(removed))
+    if added:
+        changes.append("Now also covers: " + ", ".join(added))
+    return changes or [f"{before.user_id} is registered as before; nothing changed."]
 
 
 def say_reach(user_id: int, reach: Reach) -> None:

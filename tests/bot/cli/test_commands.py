@@ -70,7 +70,9 @@ def test_invite_create_json_then_staff_and_erase(env: dict[str, str]) -> None:
     assert "Reviewer R" in cli(env, "staff", "list").stdout
     assert cli(env, "staff", "remove", "501").returncode == 0
     assert "Reviewer R" not in cli(env, "staff", "list").stdout
-    assert cli(env, "erase", data["interview_id"]).returncode == 0
+    kept = cli(env, "erase", data["interview_id"], stdin="n\n")
+    assert kept.returncode == 1 and "Nothing was erased" in kept.stderr
+    assert cli(env, "erase", data["interview_id"], "--yes").returncode == 0
     listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
     assert listed == [{**listed[0], "id": data["interview_id"], "status": "erased"}]
 
@@ -151,3 +153,50 @@ def test_report_export_and_html_transcript_from_the_command_line(
     assert "Check rota" in cli(env, "followup", "list", "--overdue").stdout
     refused = cli(env, "export", "--flow", "children-home", "--as", "999")
     assert refused.returncode == 1 and "staff list" in refused.stderr
+
+
+def test_staff_add_on_a_registered_id_refuses_or_says_what_changed(env: dict[str, str]) -> None:
+    for home in ("Oak House", "Elm House"):
+        cli(env, "services", "add", home)
+    first = ["staff", "add", "7", "--name", "Rhian", "--role", "reviewer", "--service", "Oak House"]
+    assert cli(env, *first).returncode == 0
+    again = cli(env, "staff", "add", "7", "--name", "Someone", "--role", "admin")
+    assert again.returncode == 1 and "already registered (Rhian" in again.stderr
+    changed = cli(
+        env,
+        "staff",
+        "add",
+        "7",
+        "--name",
+        "Rhian",
+        "--role",
+        "interviewer",
+        "--service",
+        "Elm House",
+        "--update",
+    )
+    assert changed.returncode == 0
+    assert "Role: reviewer → interviewer" in changed.stdout
+    assert "No longer covers: Oak House" in changed.stdout
+    assert "Now also covers: Elm House" in changed.stdout
+
+
+def test_a_recommendation_due_in_the_past_is_warned_about(env: dict[str, str]) -> None:
+    cli(env, "services", "add", "Oak House")
+    made = cli(
+        env,
+        "invite",
+        "create",
+        "--flow",
+        "children-home",
+        "--name",
+        "A",
+        "--service",
+        "Oak House",
+        "--json",
+    )
+    interview_id = json.loads(made.stdout)["interview_id"]
+    added = cli(
+        env, "followup", "add", interview_id, "--text", "x", "--to", "CSM", "--due", "2020-01-01"
+    )
+    assert added.returncode == 0 and "is in the past" in added.stderr
