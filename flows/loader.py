@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
 from flows.check import check_flow
 from flows.help import DEFAULT_HELPLINES, HelpDirectory, load_help_directory
 from flows.model import Flow
-from flows.problems import FlowError, Problem, YamlPath, line_index, line_of
+from flows.problems import FlowError, Problem, YamlPath, line_of, read_yaml
 from flows.safeguarding import DEFAULT_RULES, Detector, load_detector
 
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -26,16 +25,9 @@ def parse_flow(
     `text` is the file's text when it comes from elsewhere (a stored older version)."""
     text = path.read_text(encoding="utf-8") if text is None else text
     try:
-        data = yaml.safe_load(text)
-        index = line_index(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        return (
-            None,
-            [Problem(path, line, f"not valid YAML ({error}); fix the indentation or quoting")],
-            {},
-        )
+        data, index = read_yaml(path, text)
+    except FlowError as error:
+        return None, error.problems, {}
     if not isinstance(data, dict):
         return (
             None,

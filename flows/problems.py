@@ -58,3 +58,16 @@ def line_of(index: dict[YamlPath, int], path: YamlPath) -> int | None:
         if path[:end] in index:
             return index[path[:end]]
     return None
+
+
+def read_yaml(path: Path, text: str | None = None) -> tuple[object, dict[YamlPath, int]]:
+    """A YAML file's data and the line of each key; FlowError with the line if it is not
+    valid YAML. `text` is the file's text when it comes from elsewhere."""
+    text = path.read_text(encoding="utf-8") if text is None else text
+    try:
+        return yaml.safe_load(text), line_index(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        message = f"not valid YAML ({error}); fix the indentation or quoting"
+        raise FlowError([Problem(path, line, message)]) from None

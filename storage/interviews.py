@@ -154,35 +154,36 @@ class Interviews:
             )
         return str(interview_id)
 
-    async def load_for_chat(self, chat_id: int) -> tuple[InterviewRef, InterviewState] | None:
-        """The interview a chat is taking and its engine state, in one read: the newest that
-        is not over, else the newest at all (what is typed after the end is still heard)."""
-        row = await self.db.fetch_one(
-            "SELECT id, flow_id, service, language, status, state, flow_version FROM interviews "
+    async def _chat_row(self, chat_id: int) -> sqlite3.Row | None:
+        """The row of the interview a chat is taking: the newest that is not over, else the
+        newest at all (what is typed after the end is still heard)."""
+        return await self.db.fetch_one(
+            "SELECT id, flow_id, service, language, status, flow_version, state FROM interviews "
             "WHERE chat_id = ? AND status != 'erased' "
             "ORDER BY status IN ('completed', 'stopped', 'declined', 'expired'), created_at DESC "
             "LIMIT 1",
             (chat_id,),
         )
+
+    @staticmethod
+    def _ref(row: sqlite3.Row) -> InterviewRef:
+        return InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED, row[5])
+
+    async def load_for_chat(self, chat_id: int) -> tuple[InterviewRef, InterviewState] | None:
+        """The interview a chat is taking and its engine state, in one read."""
+        row = await self._chat_row(chat_id)
         if row is None:
             return None
-        ref = InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED, row[6])
-        if row[5] is None:
+        ref = self._ref(row)
+        if row[6] is None:
             raise NotFound(f"No interview {ref.id}. See 'exit-interviews interviews list'.")
-        return ref, InterviewState.model_validate_json(self.db.open_text(row[5]))
+        return ref, InterviewState.model_validate_json(self.db.open_text(row[6]))
 
     async def ref_for_chat(self, chat_id: int) -> InterviewRef | None:
-        """The interview a chat is taking, without opening anything sealed."""
-        row = await self.db.fetch_one(
-            "SELECT id, flow_id, service, language, status FROM interviews "
-            "WHERE chat_id = ? AND status != 'erased' "
-            "ORDER BY status IN ('completed', 'stopped', 'declined', 'expired'), created_at DESC "
-            "LIMIT 1",
-            (chat_id,),
-        )
-        if row is None:
-            return None
-        return InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED)
+        """The interview a chat is taking, without opening anything sealed (so it works when
+        the key cannot open the database's contents)."""
+        row = await self._chat_row(chat_id)
+        return None if row is None else self._ref(row)
 
     async def for_chat(self, chat_id: int) -> str | None:
         """The interview this chat is taking now (the newest that is not over), if any."""

@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from flows.problems import FlowError, Problem, line_index, line_of
+from flows.problems import FlowError, Problem, line_of, read_yaml
 from flows.safeguarding.categories import Category
 from flows.safeguarding.patterns import PatternError, compile_pattern
 from flows.safeguarding.text import NEGATORS, Language
@@ -55,14 +54,7 @@ def rule_files(folder: Path) -> list[Path]:
 
 def read_rule_file(path: Path) -> RuleFile:
     """One rules file, checked: structure, list names and every pattern compiled."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        index = line_index(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise FlowError([Problem(path, line, f"not valid YAML ({error})")]) from None
+    data, index = read_yaml(path)
     try:
         rules = RuleFile.model_validate(data)
     except ValidationError as error:
