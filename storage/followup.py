@@ -10,6 +10,7 @@ from storage.database import Database, iso, parse_time
 from storage.errors import NotFound
 from storage.interviews import Interviews
 from storage.records import Actor
+from storage.refs import new_ref
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Recommendation:
     """An action the reviewing officer recommends, to someone, by a date."""
 
     id: int
+    ref: str
     interview_id: str
     text: str
     addressed_to: str
@@ -53,14 +55,16 @@ class FollowUp:
         due_on: date,
         actor: Actor,
         at: datetime,
-    ) -> int:
-        """Record a recommendation; returns its id."""
+    ) -> str:
+        """Record a recommendation; returns the reference staff type to respond to it."""
         await self._check(interview_id, actor, at, "recommendation_added")
+        ref = new_ref()
         async with self.db.transaction() as connection:
-            cursor = await connection.execute(
-                "INSERT INTO recommendations (interview_id, body, addressed_to, due_on, "
-                "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            await connection.execute(
+                "INSERT INTO recommendations (ref, interview_id, body, addressed_to, due_on, "
+                "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
+                    ref,
                     interview_id,
                     self.db.seal(text),
                     addressed_to,
@@ -77,11 +81,13 @@ class FollowUp:
                 interview_id,
                 f"to {addressed_to}, due {due_on}",
             )
-        return int(cursor.lastrowid or 0)
+        return ref
 
-    async def respond(self, recommendation_id: int, text: str, actor: Actor, at: datetime) -> None:
-        """Record what action, if any, will be undertaken."""
-        found = await self.get(recommendation_id)
+    async def respond(self, ref: str, text: str, actor: Actor, at: datetime) -> None:
+        """Record what action, if any, will be undertaken, against a recommendation's
+        reference."""
+        found = await self.get_by_ref(ref)
+        recommendation_id = found.id
         await self._check(found.interview_id, actor, at, "response_added")
         async with self.db.transaction() as connection:
             await connection.execute(
@@ -122,6 +128,13 @@ class FollowUp:
             )
         return found[0]
 
+    async def get_by_ref(self, ref: str) -> Recommendation:
+        """The recommendation with this reference; NotFound if none."""
+        found = await self._load("r.ref = ?", (ref.strip().lower(),))
+        if not found:
+            raise NotFound(f"No recommendation {ref}. See 'exit-interviews followup list'.")
+        return found[0]
+
     async def for_interview(self, interview_id: str) -> list[Recommendation]:
         return await self._load("r.interview_id = ?", (interview_id,))
 
@@ -145,7 +158,7 @@ class FollowUp:
     async def _load(self, where: str, params: tuple[object, ...]) -> list[Recommendation]:
         rows = await self.db.fetch_all(
             "SELECT r.id, r.interview_id, r.body, r.addressed_to, r.due_on, r.created_by, "  # noqa: S608 - `where` is one of this module's own constants
-            "r.created_at, i.service FROM recommendations r JOIN interviews i "
+            "r.created_at, i.service, r.ref FROM recommendations r JOIN interviews i "
             f"ON i.id = r.interview_id WHERE {where} ORDER BY r.id",
             params,
         )
@@ -162,6 +175,7 @@ class FollowUp:
             found.append(
                 Recommendation(
                     id=int(r[0]),
+                    ref=str(r[8]),
                     interview_id=r[1],
                     text=self.db.open_text(r[2]),
                     addressed_to=r[3],

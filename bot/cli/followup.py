@@ -45,7 +45,7 @@ def followup_add(
             markup=False,
         )
 
-    async def work(context: AppContext) -> int:
+    async def work(context: AppContext) -> str:
         actor = await acting_as(context, as_staff)
         return await context.storage.followup.recommend(
             interview_id, text, to, due_on, actor, context.clock()
@@ -56,7 +56,7 @@ def followup_add(
 
 @followup_app.command("respond")
 def followup_respond(
-    recommendation_id: int,
+    reference: Annotated[str, typer.Argument(help="The recommendation's reference, r-...")],
     text: Annotated[str, typer.Option(help="What action, if any, will be undertaken.")],
     as_staff: AsStaff = None,
 ) -> None:
@@ -64,10 +64,10 @@ def followup_respond(
 
     async def work(context: AppContext) -> None:
         actor = await acting_as(context, as_staff)
-        await context.storage.followup.respond(recommendation_id, text, actor, context.clock())
+        await context.storage.followup.respond(reference, text, actor, context.clock())
 
     run_with_context(work)
-    out.print(f"Response to recommendation {recommendation_id} recorded.")
+    out.print(f"Response to recommendation {reference} recorded.", markup=False)
 
 
 @followup_app.command("thanked")
@@ -97,12 +97,12 @@ def followup_list(
         today = context.clock().date()
         return [r for r in found if r.overdue(today)] if overdue else found
 
-    table = Table("id", "interview", "to", "due", "recommendation", "response")
+    table = Table("reference", "interview", "to", "due", "recommendation", "response")
     for item in run_with_context(work):
         response = item.responses[-1].text if item.responses else "(none yet)"
         data_row(
             table,
-            str(item.id),
+            item.ref,
             item.interview_id,
             item.addressed_to,
             str(item.due_on),

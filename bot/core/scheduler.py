@@ -110,11 +110,12 @@ class Scheduler:
             if not await storage.followup.claim_reminder(recommendation.id, now, 24 * 3600):
                 continue
             text = (
-                f"⏰ Recommendation {recommendation.id} on interview "
+                f"⏰ Recommendation {recommendation.ref} on interview "
                 f"{recommendation.interview_id} ({recommendation.service or '-'}), "
                 f"addressed to {recommendation.addressed_to}, was due on "
                 f"{recommendation.due_on:%d %B %Y} and has no response yet. Record one with: "
-                f"exit-interviews followup respond {recommendation.id} --text ..."
+                f"/respond {recommendation.ref} ... (or exit-interviews followup respond "
+                f"{recommendation.ref} --text ...)"
             )
             payload = encode_message(Message(text, "info"))
             try:

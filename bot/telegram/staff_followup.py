@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.core.numbers import whole_number
 from bot.telegram.keyboards import answer_press
 from bot.telegram.staff import NO_SUCH_INTERVIEW, StaffChat
 from storage import AccessDenied, Actor, NotFound
@@ -19,9 +19,13 @@ RECOMMEND_USAGE = (
     "Review night staffing"
 )
 NO_SUCH_RECOMMENDATION = (
-    "There is no recommendation {number} that you can respond to. Send /overdue to see yours."
+    "There is no recommendation {ref} that you can respond to. Send /overdue to see yours."
 )
-RESPOND_USAGE = "To record a response, send:\n/respond RECOMMENDATION_NUMBER what will be done"
+RESPOND_USAGE = (
+    "To record a response, send:\n/respond REFERENCE what will be done\n"
+    "for example: /respond r-1a2b3c4d The rota changed in June"
+)
+REF_SHAPE = re.compile(r"^r-[0-9a-f]{8}$")
 
 
 def thanked_keyboard(interview_id: str) -> InlineKeyboardMarkup:
@@ -58,7 +62,7 @@ class StaffFollowUp(StaffChat):
             await self._say(update, RECOMMEND_USAGE)
             return
         try:
-            number = await self.app.storage.followup.recommend(
+            ref = await self.app.storage.followup.recommend(
                 interview_id, text, to, due_on, Actor.for_staff(member), self.app.clock()
             )
         except (AccessDenied, NotFound):
@@ -66,7 +70,7 @@ class StaffFollowUp(StaffChat):
             return
         await self._say(
             update,
-            f"Recommendation {number} recorded for {to}, due "
+            f"Recommendation {ref} recorded for {to}, due "
             f"{due_on:%d %B %Y}. You will be reminded if there is no response by then.",
         )
 
@@ -76,18 +80,18 @@ class StaffFollowUp(StaffChat):
             await self._refuse(update)
             return
         args = context.args or []
-        number = whole_number(args[0]) if args else None
-        if len(args) < 2 or number is None:
+        ref = args[0].lower() if args and REF_SHAPE.match(args[0].lower()) else None
+        if len(args) < 2 or ref is None:
             await self._say(update, RESPOND_USAGE)
             return
         try:
             await self.app.storage.followup.respond(
-                number, " ".join(args[1:]), Actor.for_staff(member), self.app.clock()
+                ref, " ".join(args[1:]), Actor.for_staff(member), self.app.clock()
             )
         except (AccessDenied, NotFound):
-            await self._say(update, NO_SUCH_RECOMMENDATION.format(number=number))
+            await self._say(update, NO_SUCH_RECOMMENDATION.format(ref=ref))
             return
-        await self._say(update, f"Response to recommendation {args[0]} recorded.")
+        await self._say(update, f"Response to recommendation {ref} recorded.")
 
     async def on_overdue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = await self._member(update)
@@ -106,10 +110,10 @@ class StaffFollowUp(StaffChat):
         await self._say(
             update,
             "\n".join(
-                f"{r.id}. {r.interview_id} · to {r.addressed_to} · due {r.due_on:%d %b %Y}"
+                f"{r.ref} · {r.interview_id} · to {r.addressed_to} · due {r.due_on:%d %b %Y}"
                 for r in found
             )
-            + "\nRecord a response with /respond NUMBER what will be done",
+            + "\nRecord a response with /respond REFERENCE what will be done",
         )
 
     async def offer_thanked(self, update: Update, interview_id: str) -> None:

@@ -222,16 +222,18 @@ async def test_follow_up_from_the_staff_chat_and_overdue_reminders(
         OAK_STAFF,
         f"/recommend {interview_id}; CSM Residential Services; 2026-03-05; Review night staffing",
     )
-    await api.wait_for_text(OAK_STAFF, "Recommendation 1 recorded")
+    recorded = await api.wait_for_text(OAK_STAFF, "recorded for")
+    ref = recorded.text.split()[1]
+    assert ref.startswith("r-") and len(ref) == 10
     api.message(ELM_STAFF, f"/recommend {interview_id}; Someone; 2026-03-05; Not mine")
     await api.wait_for_text(ELM_STAFF, "that you can")
     bot.clock.advance(days=4)
     reminder = await api.wait_for_text(OAK_STAFF, "has no response yet")
-    assert "Recommendation 1" in reminder.text
+    assert f"Recommendation {ref}" in reminder.text
     await api.wait_for_text(ADMIN, "has no response yet")
     assert not any("has no response" in t for t in api.texts(ELM_STAFF))
-    api.message(OAK_STAFF, "/respond 1 Rota changed from June")
-    await api.wait_for_text(OAK_STAFF, "Response to recommendation 1 recorded")
+    api.message(OAK_STAFF, f"/respond {ref} Rota changed from June")
+    await api.wait_for_text(OAK_STAFF, f"Response to recommendation {ref} recorded")
     api.message(OAK_STAFF, f"/transcript {interview_id}")
     offer = await api.wait_for_text(OAK_STAFF, "When the young person has been written to")
     api.press(OAK_STAFF, offer.button_data("thanked"), offer)
@@ -254,12 +256,13 @@ async def test_item_9_another_homes_concern_or_recommendation_tells_nothing(
     api.press(ELM_STAFF, data, alert)
     api.press(ELM_STAFF, "ack|999", alert)
     api.message(OAK_STAFF, f"/recommend {interview_id}; CSM; 2026-03-05; Check the rota")
-    await api.wait_for_text(OAK_STAFF, "Recommendation 1 recorded")
-    api.message(ELM_STAFF, "/respond 1 nothing")
-    api.message(ELM_STAFF, "/respond 999 nothing")
+    recorded = await api.wait_for_text(OAK_STAFF, "recorded for")
+    ref = recorded.text.split()[1]
+    api.message(ELM_STAFF, f"/respond {ref} nothing")
+    api.message(ELM_STAFF, "/respond r-00000000 nothing")
     await api.wait_until_idle()
     answers = [a.get("text") for a in api.callback_answers if a.get("text")]
     assert answers[-2:] == ["Sorry, that button does not work for you."] * 2
     replies = [t for t in api.texts(ELM_STAFF) if "recommendation" in t.lower()]
-    assert replies[-2].replace("1", "N") == replies[-1].replace("999", "N")
+    assert replies[-2].replace(ref, "N") == replies[-1].replace("r-00000000", "N")
     assert interview_id not in "\n".join(api.texts(ELM_STAFF))

@@ -6,8 +6,10 @@ import asyncio
 import csv
 import io
 import json
+import re
 import sqlite3
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from bot.core.numbers import whole_number
 from bot.documents.exports import to_csv
 from bot.telegram.keyboards import parse_ack, parse_answer
 from flows.inputs import Command, Control
-from storage import Cipher, Storage, new_key
+from storage import Cipher, NotFound, Storage, new_key
 from tests.bot.commandline import ROOT, cli
 from tests.conftest import FakeClock
 from tests.e2e.conftest import RunningBot
@@ -318,3 +320,37 @@ async def test_item_7_an_interview_keeps_running_on_the_flow_version_it_started_
     await api.wait_for_text(CHAT, "What did you do?")
     state = await bot.app.storage.interviews.state(interview_id)
     assert state.answers["q_choice"] == "me"
+
+
+async def test_item_9_recommendation_references_cannot_be_counted_through(
+    storage: Storage, clock: FakeClock
+) -> None:
+    flow = every_kind()
+    interview_id, _ = await invite(storage, flow, clock())
+    refs = [
+        await storage.followup.recommend(
+            interview_id, f"do {n}", "CSM", clock().date(), OPERATOR, clock()
+        )
+        for n in range(3)
+    ]
+    assert len(set(refs)) == 3
+    assert all(re.fullmatch(r"r-[0-9a-f]{8}", ref) for ref in refs)
+    with pytest.raises(NotFound):
+        await storage.followup.respond("1", "guessing", OPERATOR, clock())
+
+
+def test_item_16_every_dependency_is_installed_pinned_with_hashes() -> None:
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {
+        line.split("==")[0].strip().lower()
+        for line in lock.splitlines()
+        if "==" in line and not line.startswith(("#", " "))
+    }
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    for requirement in wanted:
+        name = re.split(r"[\[<>=!~ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        assert name in pinned, f"{name} is not pinned in requirements.lock"
+    entries = lock.split("\n\n")
+    assert all("--hash=sha256:" in entry for entry in entries if "==" in entry)
+    assert "--require-hashes -r requirements.lock" in (ROOT / "Makefile").read_text()

@@ -201,9 +201,10 @@ async def test_follow_up_is_recorded_and_overdue_is_listed(
     await storage.followup.respond(second, "Done on 15 March", OPERATOR, clock())
     await storage.followup.thanked(interview_id, OPERATOR, clock())
     overdue = await storage.followup.overdue(date(2026, 3, 25))
-    assert [r.id for r in overdue] == [first]
-    assert await storage.followup.claim_reminder(first, clock(), 86400)
-    assert not await storage.followup.claim_reminder(first, clock(), 86400)
+    assert [r.ref for r in overdue] == [first]
+    assert first.startswith("r-") and first != second
+    assert await storage.followup.claim_reminder(overdue[0].id, clock(), 86400)
+    assert not await storage.followup.claim_reminder(overdue[0].id, clock(), 86400)
     counts = await storage.reporting.follow_up_counts([interview_id], date(2026, 3, 25))
     assert counts == {"made": 2, "answered": 1, "overdue": 1, "thanked": 1}
 
