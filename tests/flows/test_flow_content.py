@@ -8,6 +8,7 @@ import pytest
 
 from flows import load_flows
 from flows.text import pick
+from tests.flows.helpers import real_flow
 
 SEEDS = Path(__file__).resolve().parents[2] / "docs" / "sources"
 APPENDIX_HEADING = "Appendix 1: Exit Interviews - Questions for Interviewers"
@@ -78,3 +79,14 @@ def test_helplines_are_organisations_never_a_named_person() -> None:
     )
     assert "07541" not in everything
     assert "Jasmin" not in everything
+
+
+def test_carers_in_wales_are_offered_welsh_services_and_irm_cymru() -> None:
+    flow = real_flow("foster-carer")
+    assert "fosterline" not in flow.helplines and "fosterline_wales" in flow.helplines
+    assert "irm_cymru" in flow.helplines
+    replies = flow.question("how_ended").replies
+    assert "IRM Cymru" in replies["approval_ended"]["en"]
+    assert "today" not in flow.concern_message["en"]
+    counselling = flow.question("counselling_information").replies["yes"]["en"]
+    assert "independent agency" in counselling and "Fostering Network members" in counselling
