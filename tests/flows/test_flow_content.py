@@ -90,3 +90,18 @@ def test_carers_in_wales_are_offered_welsh_services_and_irm_cymru() -> None:
     assert "today" not in flow.concern_message["en"]
     counselling = flow.question("counselling_information").replies["yes"]["en"]
     assert "independent agency" in counselling and "Fostering Network members" in counselling
+
+
+def test_every_carers_question_has_a_seed_from_the_fostering_network_document() -> None:
+    source = " ".join(
+        (
+            Path(__file__).resolve().parents[2]
+            / "docs/sources/foster-carers-wales-exit-interviews.txt"
+        )
+        .read_text(encoding="utf-8")
+        .split()
+    ).lower()
+    for question in real_flow("foster-carer").questions():
+        assert question.seed, f"{question.id} has no seed"
+        quoted = question.seed.split(" (")[0].rstrip(".").lower()
+        assert quoted in source, f"{question.id}'s seed does not quote the source: {quoted}"
