@@ -229,8 +229,9 @@ class FakeBotApi:
     async def wait_until_idle(self, timeout: float = 10.0) -> None:
         """Until the bot has fetched every queued update and stopped sending for a moment."""
         await self.wait_for(lambda: self.delivered_offset >= len(self.updates), timeout)
+        deadline = time.monotonic() + timeout
         quiet_since = len(self.calls)
-        while True:
+        while time.monotonic() < deadline:
             await asyncio.sleep(0.15)
             if len(self.calls) == quiet_since:
                 return
