@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flows import events as ev
-from flows.inputs import Aside, Choice, Command, Control, Input, Start, Text, Timeout
+from flows.inputs import (
+    Aside,
+    Choice,
+    Command,
+    Control,
+    Input,
+    Start,
+    Text,
+    Timeout,
+    asks_for_help_now,
+)
 from flows.matching import match_button
 from flows.model import Flow, Question
 from flows.outputs import Button, Message, MessageKind, Step
@@ -24,12 +34,6 @@ MAX_TEXT_ANSWER = 20_000
 ALWAYS_VALID = frozenset({"_unsafe", "_help"})
 """Buttons that work whenever they are pressed, even on an old message: help must never
 be refused as 'for an earlier question'."""
-
-
-def _asks_for_help_now(inp: Input) -> bool:
-    if isinstance(inp, Command):
-        return inp.control is Control.UNSAFE
-    return isinstance(inp, Choice) and inp.value == "_unsafe"
 
 
 def step(flow: Flow, state: InterviewState, inp: Input) -> Step:
@@ -74,7 +78,7 @@ class _Turn:
             return
         if isinstance(inp, Text | Aside):
             self._check_words(inp.text)
-        if _asks_for_help_now(inp):
+        if asks_for_help_now(inp):
             self._unsafe()
             if not self.state.finished and self.state.phase is not Phase.NEW:
                 self._present()

@@ -73,3 +73,10 @@ class Timeout(BaseModel):
 
 
 Input = Annotated[Start | Text | Choice | Command | Aside | Timeout, Field(discriminator="kind")]
+
+
+def asks_for_help_now(inp: Input) -> bool:
+    """Whether an input is the one-tap "I need help now" (the button or /unsafe)."""
+    if isinstance(inp, Command):
+        return inp.control is Control.UNSAFE
+    return isinstance(inp, Choice) and inp.value == "_unsafe"

@@ -21,7 +21,7 @@ from bot.core.concerns import ConcernAlerter, category_label
 from bot.core.delivery import Delivery
 from bot.core.logs import log_error, log_event
 from flows import Flow
-from flows.inputs import Aside, Choice, Command, Control, Input, Text
+from flows.inputs import Aside, Input, Text, asks_for_help_now
 from flows.safeguarding import Category, default_detector
 from flows.text import Language, pick
 from flows.wording import say
@@ -33,12 +33,6 @@ from storage.safety import HeldConcern, ParkedInput, SafetyJournal
 
 INPUT = TypeAdapter[Input](Input)
 UNAVAILABLE = (StorageUnavailable, WrongKeyError)
-
-
-def _asks_for_help_now(inp: Input) -> bool:
-    if isinstance(inp, Command):
-        return inp.control is Control.UNSAFE
-    return isinstance(inp, Choice) and inp.value == "_unsafe"
 
 
 @dataclass
@@ -139,7 +133,7 @@ class SafetyNet:
         reply = SafeReply([say(f"failsafe_{why}", language)])
         category = self._category(inp, flow)
         if category is not None:
-            reason = "asked_for_help" if _asks_for_help_now(inp) else "words"
+            reason = "asked_for_help" if asks_for_help_now(inp) else "words"
             detail = concern_detail(None, reason, category.value, None, ref.finished)
             held_id = await self.journal.hold_concern(
                 parked_id, ref.id, category.severity.value, detail, now
@@ -160,7 +154,7 @@ class SafetyNet:
         return reply
 
     def _category(self, inp: Input, flow: Flow | None) -> Category | None:
-        if _asks_for_help_now(inp):
+        if asks_for_help_now(inp):
             return Category.DANGER_NOW
         if not isinstance(inp, Text | Aside):
             return None

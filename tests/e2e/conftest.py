@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import timedelta
@@ -23,6 +24,13 @@ from tests.flows.helpers import FIXTURES
 
 OPERATOR = Actor.for_operator("e2e")
 HOMES = ("Oak House", "Elm House")
+
+
+def free_port() -> int:
+    """A port nothing listens on, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

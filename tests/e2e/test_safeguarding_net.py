@@ -4,7 +4,6 @@ escalated, and a database that cannot be written loses nothing and silences noth
 from __future__ import annotations
 
 import asyncio
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from aiosmtpd.controller import Controller
 
 from storage import Cipher, new_key
 from tests.conftest import FakeClock
-from tests.e2e.conftest import OPERATOR, RunningBot, make_settings
+from tests.e2e.conftest import OPERATOR, RunningBot, free_port, make_settings
 from tests.e2e.test_interview import CHAT, open_and_consent
 from tests.e2e.test_safety_and_staff import ADMIN, OAK_STAFF, register_staff
 from tests.fake_telegram import FakeBotApi, Sent
@@ -271,13 +270,6 @@ async def test_a_retired_flow_does_not_stop_concern_re_alerts(
     del bot.app.flows["every-kind"]
     bot.clock.advance(hours=49)
     await api.wait_for_text(OAK_STAFF, "Reminder: still not acknowledged")
-
-
-def free_port() -> int:
-    """A port nothing listens on, on 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def with_button(api: FakeBotApi, label: str) -> Sent | None:

@@ -4,7 +4,6 @@ Also issue 11's items 1 (forged updates) and 17 (the path the webhook serves on)
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,19 +15,13 @@ from bot.core.context import AppContext, open_context
 from bot.telegram.application import Webhook, serve
 from storage import Actor
 from tests.conftest import FakeClock
-from tests.e2e.conftest import invite_into, make_settings
+from tests.e2e.conftest import free_port, invite_into, make_settings
 from tests.fake_telegram import FakeBotApi
 
 SECRET = "webhook-secret-for-tests"
 ADMIN = 503
 ATTACKER = 6666
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def message(chat: int, sender: int, text: str, update_id: int = 1) -> dict[str, Any]:
