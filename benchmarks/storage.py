@@ -53,7 +53,7 @@ async def interview(
     chooser = random.Random(n)
     ((interview_id, token),) = await invite_many(storage, flow, 1, AT)
     reply = await service.open_invitation(token, 10_000 + n)
-    await storage.outbox.mark_sent([m.id for m in reply.messages])
+    storage.outbox.mark_delivered([m.id for m in reply.messages])
     inputs = 1
     while reply.state is not None and reply.state.phase is not Phase.COMPLETED:
         start = time.perf_counter()
@@ -64,7 +64,7 @@ async def interview(
             incoming="answer",
         )
         latencies.append(time.perf_counter() - start)
-        await storage.outbox.mark_sent([m.id for m in reply.messages])
+        storage.outbox.mark_delivered([m.id for m in reply.messages])
         inputs += 1
     return inputs
 

@@ -30,7 +30,14 @@ def concern_of(payload: str) -> int | None:
 
 def decode_message(payload: str) -> Message:
     """The message an outbox row holds."""
+    return open_message(payload)[0]
+
+
+def open_message(payload: str) -> tuple[Message, int | None]:
+    """The message an outbox row holds and the concern it alerts staff to, if any; one
+    decoding for both."""
     data = json.loads(payload)
+    concern = data.get("concern_id")
     return Message(
         text=data["text"],
         kind=data["kind"],
@@ -39,7 +46,7 @@ def decode_message(payload: str) -> Message:
         ),
         prompt=data["prompt"],
         replaces_prompt=data["replaces_prompt"],
-    )
+    ), (int(concern) if concern is not None else None)
 
 
 def encode_value(value: str | list[str]) -> str:

@@ -15,6 +15,7 @@ import aiosqlite
 
 from storage.crypto import Cipher
 from storage.errors import DatabaseFileError, StorageUnavailable, WrongKeyError
+from storage.group_commit import GroupCommitter, RowIds, Statement, UnitOfWork
 from storage.migrate import migrate
 
 KEY_CHECK = "exit-interviews key check"
@@ -48,6 +49,7 @@ class Database:
         self.cipher = cipher
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._committer = GroupCommitter(connection, self._write_lock)
 
     @classmethod
     async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Database:
@@ -87,7 +89,26 @@ class Database:
             raise WrongKeyError()
 
     async def close(self) -> None:
+        with contextlib.suppress(StorageUnavailable, sqlite3.Error):
+            await self._committer.flush()
         await self.connection.close()
+
+    async def commit_unit(self, unit: UnitOfWork) -> RowIds | None:
+        """Write one unit of work durably, sharing the commit (and its fsync) with the
+        units that arrive at the same moment; the new row ids of its statements, or None if
+        its guard says it was done before. StorageUnavailable as for `transaction()`."""
+        try:
+            return await self._committer.commit(unit)
+        except sqlite3.Error as error:
+            raise StorageUnavailable(_problem(error)) from error
+
+    def write_later(self, statement: Statement) -> None:
+        """Bookkeeping that can ride with the next commit rather than pay for its own."""
+        self._committer.later(statement)
+
+    def writes_later_pending(self) -> bool:
+        """True while some bookkeeping given to `write_later` is not yet committed."""
+        return self._committer.later_pending()
 
     @asynccontextmanager
     async def transaction(self, durable: bool = True) -> AsyncIterator[aiosqlite.Connection]:

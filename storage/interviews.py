@@ -1,22 +1,17 @@
-"""Interviews and invitations: creating, linking a chat, and saving each step atomically."""
+"""Interviews and invitations: creating, linking a chat, looking up. Steps are saved by steps.py."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import aiosqlite
 
-from flows import events as ev
-from flows.outputs import Step
 from flows.state import InterviewState
-from flows.status import FINISHED_STATUSES, status_of
+from flows.status import FINISHED_STATUSES
 from storage.audit import write_audit
-from storage.codec import encode_message, encode_value
-from storage.concerns import concern_detail, insert_concern
 from storage.database import Database, iso, parse_time
 from storage.errors import AccessDenied, InvitationError, NotFound
 from storage.records import (
@@ -24,7 +19,6 @@ from storage.records import (
     InterviewRef,
     InterviewSummary,
     NewInvitation,
-    OutgoingMessage,
 )
 
 TOKEN_BYTES = 24
@@ -34,14 +28,6 @@ FINISHED = tuple(str(status) for status in FINISHED_STATUSES)
 def token_hash(token: str) -> str:
     """Tokens are kept only as a hash, so a copy of the database cannot be used to join."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-@dataclass
-class SavedStep:
-    """What the shell needs after a commit: the messages to send and any new concerns."""
-
-    outbox: list[OutgoingMessage] = field(default_factory=list)
-    concern_ids: list[int] = field(default_factory=list)
 
 
 SUMMARY_COLUMNS = (
@@ -281,42 +267,6 @@ class Interviews:
                 (iso(until), interview_id),
             )
 
-    async def save_step(
-        self,
-        interview_id: str,
-        step: Step,
-        *,
-        at: datetime,
-        incoming: str | None,
-        update_id: int | None = None,
-        chat_id: int | None = None,
-    ) -> SavedStep | None:
-        """Commit one input's whole effect at once; None if this update was handled before."""
-        saved = SavedStep()
-        async with self.db.transaction() as connection:
-            if update_id is not None:
-                cursor = await connection.execute(
-                    "INSERT OR IGNORE INTO processed_updates (update_id, handled_at) VALUES (?, ?)",
-                    (update_id, iso(at)),
-                )
-                if cursor.rowcount == 0:
-                    return None
-            deleted = await self._apply_events(connection, interview_id, step, at, saved)
-            await self._save_state(connection, interview_id, step, at)
-            if not deleted:
-                await self._transcribe(connection, interview_id, step, at, incoming)
-            for message in step.messages:
-                payload = encode_message(message)
-                cursor = await connection.execute(
-                    "INSERT INTO outbox (interview_id, chat_id, payload, created_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (interview_id, chat_id, self.db.seal(payload), iso(at)),
-                )
-                saved.outbox.append(
-                    OutgoingMessage(int(cursor.lastrowid or 0), interview_id, chat_id, payload)
-                )
-        return saved
-
     async def mark_update(self, update_id: int, at: datetime) -> bool:
         """Record an update that changed no interview; False if it was seen before."""
         async with self.db.transaction() as connection:
@@ -325,114 +275,6 @@ class Interviews:
                 (update_id, iso(at)),
             )
             return cursor.rowcount == 1
-
-    async def _save_state(
-        self, connection: aiosqlite.Connection, interview_id: str, step: Step, at: datetime
-    ) -> None:
-        state = step.state
-        due = next((e.due for e in step.events if isinstance(e, ev.Waiting)), None)
-        status = str(status_of(state))
-        await connection.execute(
-            "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
-            "limited_circulation = ?, updated_at = ?, "
-            "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END "
-            "WHERE id = ?",
-            (
-                self.db.seal(state.model_dump_json()),
-                status,
-                state.language,
-                iso(due) if due and not state.finished else None,
-                int(state.limited_circulation),
-                iso(at),
-                int(state.finished),
-                iso(at),
-                interview_id,
-            ),
-        )
-
-    async def _apply_events(
-        self,
-        connection: aiosqlite.Connection,
-        interview_id: str,
-        step: Step,
-        at: datetime,
-        saved: SavedStep,
-    ) -> bool:
-        deleted = False
-        for event in step.events:
-            if isinstance(event, ev.Waiting):
-                continue
-            await connection.execute(
-                "INSERT INTO events (interview_id, type, at, question_id) VALUES (?, ?, ?, NULL)",
-                (interview_id, event.type, iso(at)),
-            )
-            if isinstance(event, ev.AnswerRecorded):
-                kind = "answered" if event.previous is None else "changed"
-                await self._answer(
-                    connection, interview_id, event.question, kind, encode_value(event.value), at
-                )
-            elif isinstance(event, ev.AnswerCleared):
-                await self._answer(connection, interview_id, event.question, "cleared", None, at)
-            elif isinstance(event, ev.QuestionSkipped):
-                await self._answer(connection, interview_id, event.question, "skipped", None, at)
-            elif isinstance(event, ev.ConsentGiven):
-                await connection.execute(
-                    "UPDATE interviews SET consented_at = ? WHERE id = ?", (iso(at), interview_id)
-                )
-            elif isinstance(event, ev.ConcernRaised):
-                detail = concern_detail(
-                    event.question, event.reason, event.category, event.answer, event.after_end
-                )
-                saved.concern_ids.append(
-                    await insert_concern(
-                        connection, self.db, interview_id, event.severity, detail, at
-                    )
-                )
-            elif isinstance(event, ev.Stopped) and not event.keep:
-                await self.delete_content(connection, interview_id)
-                await write_audit(
-                    connection, "person", "answers_deleted_on_request", at, interview_id
-                )
-                deleted = True
-        return deleted
-
-    async def _answer(
-        self,
-        connection: aiosqlite.Connection,
-        interview_id: str,
-        question: str,
-        kind: str,
-        value: str | None,
-        at: datetime,
-    ) -> None:
-        await connection.execute(
-            "INSERT INTO answers (interview_id, question_id, kind, value, recorded_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (
-                interview_id,
-                self.db.seal(question),
-                kind,
-                self.db.seal(value) if value is not None else None,
-                iso(at),
-            ),
-        )
-
-    async def _transcribe(
-        self,
-        connection: aiosqlite.Connection,
-        interview_id: str,
-        step: Step,
-        at: datetime,
-        incoming: str | None,
-    ) -> None:
-        lines: list[tuple[str, str]] = []
-        if incoming is not None:
-            lines.append(("in", incoming))
-        lines.extend(("out", message.text) for message in step.messages)
-        await connection.executemany(
-            "INSERT INTO transcript (interview_id, direction, at, body) VALUES (?, ?, ?, ?)",
-            [(interview_id, direction, iso(at), self.db.seal(text)) for direction, text in lines],
-        )
 
     @staticmethod
     async def delete_content(connection: aiosqlite.Connection, interview_id: str) -> None:

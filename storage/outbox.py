@@ -9,30 +9,59 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage.database import Database, iso
+from storage.group_commit import Statement
 from storage.records import OutgoingMessage
 
 
 class Outbox:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._delivered: set[int] = set()
+
+    def _still_unsent(
+        self, messages: list[OutgoingMessage], pending_before: bool
+    ) -> list[OutgoingMessage]:
+        """Leave out messages delivered whose removal had not been written when the read
+        began. If none was pending then, the read cannot have seen any of them."""
+        if not pending_before:
+            self._delivered.clear()
+            return messages
+        return [message for message in messages if message.id not in self._delivered]
+
+    def mark_delivered(self, message_ids: list[int]) -> None:
+        """Delivered ordinary messages: removed with the next commit rather than in one of
+        their own (the transcript already holds the text). If the process dies before
+        then, the message is sent again after the restart; nothing is lost."""
+        self._delivered.update(message_ids)
+        self.db.write_later(
+            Statement("DELETE FROM outbox WHERE id = ?", [(m,) for m in message_ids], many=True)
+        )
 
     async def unsent(self, limit: int = 200) -> list[OutgoingMessage]:
         """Messages not yet delivered, oldest first, so each chat gets them in order."""
+        pending_before = self.db.writes_later_pending()
         rows = await self.db.fetch_all(
             "SELECT id, interview_id, chat_id, payload FROM outbox "
             "WHERE sent_at IS NULL AND payload IS NOT NULL ORDER BY id LIMIT ?",
             (limit,),
         )
-        return [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows]
+        return self._still_unsent(
+            [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows],
+            pending_before,
+        )
 
     async def unsent_for_chat(self, chat_id: int, limit: int = 100) -> list[OutgoingMessage]:
         """One chat's undelivered messages, in the order they were committed."""
+        pending_before = self.db.writes_later_pending()
         rows = await self.db.fetch_all(
             "SELECT id, interview_id, chat_id, payload FROM outbox WHERE chat_id = ? "
             "AND sent_at IS NULL AND payload IS NOT NULL ORDER BY priority DESC, id LIMIT ?",
             (chat_id, limit),
         )
-        return [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows]
+        return self._still_unsent(
+            [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows],
+            pending_before,
+        )
 
     async def chats_waiting(self) -> list[int]:
         """Telegram chats with undelivered messages (the terminal, chat 0, is not one)."""

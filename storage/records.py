@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from flows.outputs import Message
+
 Role = Literal["interviewer", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("interviewer", "reviewer", "admin")
 
@@ -189,3 +191,6 @@ class OutgoingMessage:
     interview_id: str | None
     chat_id: int | None
     payload: str
+    # The engine's message itself, when the payload was made from it in this process, so
+    # the channel need not decode what it has just encoded.
+    message: Message | None = field(default=None, compare=False, repr=False)

@@ -85,6 +85,9 @@ class SafetyJournal:
         self._memory_parked: list[ParkedInput] = []
         self._memory_concerns: list[HeldConcern] = []
         self._next_memory_id = -1
+        # True once the journal file is known to hold nothing, so that the common case (no
+        # input parked) costs no read per input. Only this process writes the journal.
+        self._known_empty = False
 
     @classmethod
     async def open(cls, path: Path, cipher: Cipher) -> SafetyJournal:
@@ -105,6 +108,7 @@ class SafetyJournal:
         except (sqlite3.Error, OSError):
             return False
         self.connection = connection
+        await self._note_if_empty()
         return True
 
     async def close(self) -> None:
@@ -121,6 +125,7 @@ class SafetyJournal:
         it is held only in memory)."""
         if await self._connect():
             assert self.connection is not None
+            self._known_empty = False
             try:
                 cursor = await self.connection.execute(
                     "INSERT OR IGNORE INTO parked (chat_id, update_id, payload, parked_at) "
@@ -181,6 +186,7 @@ class SafetyJournal:
         if not (self._memory_parked or self._memory_concerns) or not await self._connect():
             return
         assert self.connection is not None
+        self._known_empty = False
         try:
             for parked in list(self._memory_parked):
                 cursor = await self.connection.execute(
@@ -233,7 +239,7 @@ class SafetyJournal:
         """Whether a chat has inputs waiting, so a new one must wait behind them."""
         if any(p.chat_id == chat_id for p in self._memory_parked):
             return True
-        if self.connection is None:
+        if self.connection is None or self._known_empty:
             return False
         try:
             async with self.connection.execute(
@@ -309,6 +315,15 @@ class SafetyJournal:
             await self.connection.execute("DELETE FROM parked WHERE id = ?", (parked_id,))
         except sqlite3.Error:
             return
+        await self._note_if_empty()
+
+    async def _note_if_empty(self) -> None:
+        assert self.connection is not None
+        try:
+            async with self.connection.execute("SELECT 1 FROM parked LIMIT 1") as cursor:
+                self._known_empty = await cursor.fetchone() is None
+        except sqlite3.Error:
+            self._known_empty = False
 
     async def tried(self, parked_id: int) -> None:
         """Count a failed attempt to apply an input."""

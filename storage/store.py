@@ -19,6 +19,7 @@ from storage.retention import Retention
 from storage.rotation import rotate_key
 from storage.services import Services
 from storage.staff import StaffDirectory
+from storage.steps import Steps
 from storage.transcripts import Transcripts
 
 
@@ -28,6 +29,7 @@ class Storage:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.interviews = Interviews(db)
+        self.steps = Steps(db)
         self.staff = StaffDirectory(db)
         self.concerns = Concerns(db)
         self.outbox = Outbox(db)
@@ -46,6 +48,7 @@ class Storage:
         return cls(await Database.open(path, cipher, busy_timeout_ms))
 
     async def close(self) -> None:
+        """Write any bookkeeping still waiting, then close."""
         await self.db.close()
 
     async def backup(self, target: Path) -> None:

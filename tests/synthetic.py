@@ -112,7 +112,7 @@ async def make_interviews(
             else:
                 state.phase = Phase.QUESTION
                 state.current = flow.questions()[-1].id
-        await storage.interviews.save_step(
+        await storage.steps.save_step(
             invitation.interview_id, Step(state, [], events), at=at, incoming=None
         )
         made.append(record)

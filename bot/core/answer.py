@@ -40,6 +40,9 @@ class Reply:
     concern_ids: list[int] = field(default_factory=list)
     chosen: str | None = None
     duplicate: bool = False
+    # A button pressed on a message of another interview than the one this chat is taking
+    # (forged, or from an interview long over): nothing was applied.
+    not_this_interview: bool = False
     state: InterviewState | None = None
     ref: InterviewRef | None = None
 
@@ -87,16 +90,25 @@ class InterviewService:
             ) from None
 
     async def answer_in_chat(
-        self, chat_id: int, inp: Input, *, incoming: str | None, update_id: int | None = None
+        self,
+        chat_id: int,
+        inp: Input,
+        *,
+        incoming: str | None,
+        update_id: int | None = None,
+        pressed_in: str | None = None,
     ) -> Reply | None:
         """Apply one input from a chat to the interview it is taking: one read (the
         interview by chat), one engine step, one committed transaction. None if the chat is
-        taking no interview."""
+        taking no interview. `pressed_in` is the interview a pressed button belongs to; a
+        press from any other is refused."""
         async with self._locks.hold(("chat", chat_id)):
             loaded = await self.storage.interviews.load_for_chat(chat_id)
             if loaded is None:
                 return None
             ref, state = loaded
+            if pressed_in is not None and pressed_in != ref.id:
+                return Reply(ref.id, not_this_interview=True, ref=ref)
             flow = await self.flow_for(ref.flow_id, ref.flow_version)
             async with self._locks.hold(ref.id):
                 return await self._apply(ref, flow, state, inp, incoming, update_id, chat_id)
@@ -133,7 +145,7 @@ class InterviewService:
     ) -> Reply:
         interview_id = interview if isinstance(interview, str) else interview.id
         result = step(flow, state, inp)
-        saved = await self.storage.interviews.save_step(
+        saved = await self.storage.steps.save_step(
             interview_id,
             result,
             at=inp.at,

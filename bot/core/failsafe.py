@@ -77,10 +77,16 @@ class SafetyNet:
         self._refs: dict[int, InterviewRef] = {}
 
     async def answer(
-        self, chat_id: int, inp: Input, *, incoming: str | None, update_id: int | None
+        self,
+        chat_id: int,
+        inp: Input,
+        *,
+        incoming: str | None,
+        update_id: int | None,
+        pressed_in: str | None = None,
     ) -> Reply | SafeReply | None:
         """The reply to one input: committed through the service, or parked. None if the
-        chat is taking no interview (a stranger)."""
+        chat is taking no interview (a stranger). `pressed_in`: see answer_in_chat."""
         if await self.journal.has_parked(chat_id):
             ref = await self._ref(chat_id)
             if ref is None:
@@ -90,7 +96,7 @@ class SafetyNet:
             return safe
         try:
             reply = await self.service.answer_in_chat(
-                chat_id, inp, incoming=incoming, update_id=update_id
+                chat_id, inp, incoming=incoming, update_id=update_id, pressed_in=pressed_in
             )
         except UNAVAILABLE as error:
             ref = await self._ref(chat_id)

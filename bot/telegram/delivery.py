@@ -13,7 +13,7 @@ from bot.core.locks import KeyedLocks
 from bot.core.logs import log_error, log_event, person
 from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram
 from storage import Storage
-from storage.codec import concern_of, decode_message
+from storage.codec import concern_of, open_message
 from storage.records import OutgoingMessage
 
 FIRST_BACKOFF_SECONDS = 0.5
@@ -21,6 +21,7 @@ MAX_BACKOFF_SECONDS = 60.0
 # Chats whose last question can be edited in place (a choose-several question being ticked);
 # older chats simply get a new message.
 REMEMBERED_PROMPTS = 10_000
+REMEMBERED_SENT = 10_000
 
 
 FailedAlert = Callable[[int, str], Awaitable[None]]
@@ -42,33 +43,77 @@ class OutboxSender:
         self._retry_at: dict[int, float] = {}
         self.on_failed_alert: FailedAlert | None = None
         self.priority_chats: set[int] = set()
+        # Chats with messages waiting in the outbox from before (a failed send, a restart);
+        # None until the first flush_all has looked, so that until then all go by the outbox.
+        self._backlog: set[int] | None = None
+        # Messages already sent (by a retry that ran first), so a reply is never sent twice.
+        self._recently_sent: dict[int, None] = {}
 
     async def flush_chat(self, chat_id: int) -> bool:
         """Send everything waiting for one chat; False if Telegram could not take it now."""
         async with self._locks.hold(chat_id):
-            while True:
-                waiting = await self.storage.outbox.unsent_for_chat(chat_id)
-                if not waiting:
-                    return True
-                for message in waiting:
-                    try:
-                        await self._send(message)
-                    except (Forbidden, BadRequest) as error:
-                        await self._refused(chat_id, message.id, type(error).__name__)
-                        continue
-                    except TelegramError as error:
-                        delay = self._back_off(chat_id)
-                        log_event(
-                            "send_failed",
-                            chat=person(chat_id),
-                            outbox=message.id,
-                            reason=type(error).__name__,
-                            retry_in=f"{delay:.1f}s",
-                        )
-                        return False
-                    self._failures.pop(chat_id, None)
-                    self._retry_at.pop(chat_id, None)
-                    await self.storage.outbox.mark_sent([message.id], self.clock())
+            return await self._flush_from_outbox(chat_id)
+
+    async def deliver(self, chat_id: int, messages: list[OutgoingMessage]) -> bool:
+        """Send the messages an input has just committed, as they are in memory (no read
+        back), unless the chat has older messages still waiting: then everything goes from
+        the outbox in order. False if Telegram could not take them now."""
+        async with self._locks.hold(chat_id):
+            if self._backlog is None or chat_id in self._backlog:
+                return await self._flush_from_outbox(chat_id)
+            for message in messages:
+                if message.id in self._recently_sent:
+                    continue
+                if not await self._deliver_one(chat_id, message):
+                    self._backlog.add(chat_id)
+                    return False
+            return True
+
+    async def _flush_from_outbox(self, chat_id: int) -> bool:
+        while True:
+            waiting = [
+                message
+                for message in await self.storage.outbox.unsent_for_chat(chat_id)
+                if message.id not in self._recently_sent
+            ]
+            if not waiting:
+                if self._backlog is not None:
+                    self._backlog.discard(chat_id)
+                return True
+            for message in waiting:
+                if not await self._deliver_one(chat_id, message):
+                    if self._backlog is not None:
+                        self._backlog.add(chat_id)
+                    return False
+
+    async def _deliver_one(self, chat_id: int, message: OutgoingMessage) -> bool:
+        """Send one message and record it; False if Telegram could not take it now (it
+        stays in the outbox). A message refused for good is dropped and counts as done."""
+        try:
+            await self._send(message)
+        except (Forbidden, BadRequest) as error:
+            await self._refused(chat_id, message.id, type(error).__name__)
+            return True
+        except TelegramError as error:
+            delay = self._back_off(chat_id)
+            log_event(
+                "send_failed",
+                chat=person(chat_id),
+                outbox=message.id,
+                reason=type(error).__name__,
+                retry_in=f"{delay:.1f}s",
+            )
+            return False
+        self._failures.pop(chat_id, None)
+        self._retry_at.pop(chat_id, None)
+        self._recently_sent[message.id] = None
+        if len(self._recently_sent) > REMEMBERED_SENT:
+            del self._recently_sent[next(iter(self._recently_sent))]
+        if message.message is not None or concern_of(message.payload) is None:
+            self.storage.outbox.mark_delivered([message.id])
+        else:
+            await self.storage.outbox.mark_sent([message.id], self.clock())
+        return True
 
     async def _refused(self, chat_id: int, outbox_id: int, reason: str) -> None:
         concern_id = await self.storage.outbox.mark_failed(outbox_id, reason, self.clock())
@@ -102,15 +147,20 @@ class OutboxSender:
         """Retry every chat with undelivered messages (after a restart or an outage), backing
         off chat by chat while Telegram keeps failing, so an outage is not a busy loop."""
         now = time.monotonic()
-        for chat_id in await self.storage.outbox.chats_waiting():
+        waiting = await self.storage.outbox.chats_waiting()
+        if self._backlog is None:
+            self._backlog = set(waiting)
+        for chat_id in waiting:
             if self._retry_at.get(chat_id, 0.0) <= now:
                 await self.flush_chat(chat_id)
 
     async def _send(self, outgoing: OutgoingMessage) -> None:
         assert outgoing.chat_id is not None
         chat_id = outgoing.chat_id
-        message = decode_message(outgoing.payload)
-        concern_id = concern_of(outgoing.payload)
+        if outgoing.message is not None:
+            message, concern_id = outgoing.message, None
+        else:
+            message, concern_id = open_message(outgoing.payload)
         markup: InlineKeyboardMarkup | None
         if concern_id is not None:
             markup = ack_keyboard(concern_id)

@@ -34,7 +34,6 @@ from bot.telegram.delivery import OutboxSender
 from bot.telegram.keyboards import answer_press, parse_answer
 from flows.inputs import Aside, Choice, Command, Control, Start, Text
 from storage import InvitationError
-from storage.codec import decode_message
 
 TYPING_AFTER_SECONDS = 0.5
 STRANGER_QUIET_SECONDS = 600.0
@@ -113,7 +112,7 @@ class Participants:
                     question=getattr(event, "question", "-"),
                 )
         await self.alerter.alert(reply.concern_ids)
-        await self.sender.flush_chat(chat_id)
+        await self.sender.deliver(chat_id, reply.messages)
 
     async def _stranger(self, update: Update) -> None:
         """A stranger gets one kind reply with helplines, then silence for a while, so
@@ -152,13 +151,18 @@ class Participants:
         await self._to_interview(update, context, Start(at=now), "/start")
 
     async def _to_interview(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, inp: Any, incoming: str
+        self,
+        update: Update,
+        context: ContextTypes.DEFAULT_TYPE,
+        inp: Any,
+        incoming: str,
+        pressed_in: str | None = None,
     ) -> Reply | None:
         chat = update.effective_chat
         assert chat is not None
         async with self._typing(context, chat.id):
             reply = await self.net.answer(
-                chat.id, inp, incoming=incoming, update_id=update.update_id
+                chat.id, inp, incoming=incoming, update_id=update.update_id, pressed_in=pressed_in
             )
         if reply is None:
             await self._stranger(update)
@@ -167,6 +171,8 @@ class Participants:
             for text in reply.texts:
                 await self.sender.send_direct(chat.id, text)
             return None
+        if reply.not_this_interview:
+            return reply
         await self._after(reply, chat.id)
         return reply
 
@@ -200,23 +206,31 @@ class Participants:
         if query is None or chat is None:
             return
         press = parse_answer(query.data or "")
-        interview_id = await self.app.storage.interviews.for_chat(chat.id)
-        if press is None or interview_id is None or press.interview_id != interview_id:
-            log_event("button_refused", chat=person(chat.id))
-            await answer_press(query, FORGED_BUTTON)
-            await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
+        if press is None:
+            await self._refuse_press(update, query, chat.id)
+            return
+        inp = Choice(at=self.app.clock(), value=press.value, prompt=press.prompt)
+        reply = await self._to_interview(
+            update, context, inp, pressed_label(query) or press.value, press.interview_id
+        )
+        if reply is not None and reply.not_this_interview:
+            await self._refuse_press(update, query, chat.id)
             return
         self._background(answer_press(query))
-        inp = Choice(at=self.app.clock(), value=press.value, prompt=press.prompt)
-        reply = await self._to_interview(update, context, inp, pressed_label(query) or press.value)
         if reply is None or reply.duplicate or reply.chosen is None:
             return
-        if any(decode_message(m.payload).replaces_prompt for m in reply.messages):
+        if any(m.message is None or m.message.replaces_prompt for m in reply.messages):
             return
         original = getattr(query.message, "text", None)
         if original:
             with contextlib.suppress(TelegramError):
                 await query.edit_message_text(f"{original}\n\n✓ {reply.chosen}")
+
+    async def _refuse_press(self, update: Update, query: CallbackQuery, chat_id: int) -> None:
+        """A button from another interview, or one that was never ours."""
+        log_event("button_refused", chat=person(chat_id))
+        await answer_press(query, FORGED_BUTTON)
+        await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
 
     async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._mark(update)

@@ -15,7 +15,7 @@ from telegram import Update
 
 from bot.core.context import open_context
 from bot.telegram.application import build_application
-from storage import new_key
+from storage import Cipher, new_key
 from tests.conftest import FakeClock
 from tests.e2e.conftest import OPERATOR, invite_into, make_settings
 from tests.fake_telegram import FakeBotApi
@@ -255,7 +255,10 @@ async def run_batch(tmp_path: Path, batch: list[dict[str, Any]]) -> None:
     ).fetchone()[0]
     assert orphans == 0
     known = {"q_yes_no", "q_follow_up", "q_choice", "q_multi", "q_scale", "q_text"}
-    stored = {row[0] for row in db.execute("SELECT DISTINCT question_id FROM answers")}
+    cipher = Cipher(key)
+    stored = {
+        cipher.decrypt(row[0]) for row in db.execute("SELECT DISTINCT question_id FROM answers")
+    }
     assert stored <= known
     unsent = db.execute("SELECT COUNT(*) FROM outbox WHERE chat_id > 0").fetchone()[0]
     assert unsent == 0

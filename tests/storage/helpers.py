@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flows import Flow, step
 from flows.inputs import Choice, Input, Start, Text
 from storage import Actor, Storage
-from storage.interviews import SavedStep
+from storage.steps import SavedStep
 
 OPERATOR = Actor.for_operator("test")
 
@@ -42,7 +42,7 @@ async def feed(
 ) -> SavedStep | None:
     state = await storage.interviews.state(interview_id)
     result = step(flow, state, inp)
-    return await storage.interviews.save_step(
+    return await storage.steps.save_step(
         interview_id, result, at=inp.at, incoming=incoming, update_id=update_id, chat_id=1
     )
 

@@ -1,0 +1,207 @@
+"""Saving one engine step: the whole effect of one input, committed as one unit of work.
+
+Each kind of event has one writer, chosen from a table. The writers only add statements to
+the unit; nothing touches the database until the unit is committed (with whatever else
+arrived at the same moment, see group_commit.py), and nothing is read back afterwards: the
+caller already holds every value that was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flows import events as ev
+from flows.outputs import Step
+from flows.status import status_of
+from storage.codec import encode_message, encode_value
+from storage.concerns import concern_detail
+from storage.database import Database, iso
+from storage.group_commit import Statement, UnitOfWork
+from storage.records import OutgoingMessage
+
+INSERT_ANSWER = (
+    "INSERT INTO answers (interview_id, question_id, kind, value, recorded_at) "
+    "VALUES (?, ?, ?, ?, ?)"
+)
+INSERT_AUDIT = "INSERT INTO audit (at, actor, action, interview_id, detail) VALUES (?, ?, ?, ?, ?)"
+DELETE_CONTENT = (
+    "DELETE FROM answers WHERE interview_id = ?",
+    "DELETE FROM transcript WHERE interview_id = ?",
+)
+
+
+@dataclass
+class SavedStep:
+    """What the shell needs after a commit: the messages to send and any new concerns."""
+
+    outbox: list[OutgoingMessage] = field(default_factory=list)
+    concern_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """A unit of work being built, and the indexes whose new row ids the caller needs."""
+
+    db: Database
+    interview_id: str
+    at: str
+    unit: UnitOfWork = field(default_factory=UnitOfWork)
+    concern_rows: list[int] = field(default_factory=list)
+    content_deleted: bool = False
+
+    def answer(self, question: str, kind: str, value: str | None) -> None:
+        sealed = self.db.seal(value) if value is not None else None
+        self.unit.add(
+            INSERT_ANSWER, (self.interview_id, self.db.seal(question), kind, sealed, self.at)
+        )
+
+
+def _answer_recorded(draft: _Draft, event: ev.Event) -> None:
+    assert isinstance(event, ev.AnswerRecorded)
+    kind = "answered" if event.previous is None else "changed"
+    draft.answer(event.question, kind, encode_value(event.value))
+
+
+def _answer_cleared(draft: _Draft, event: ev.Event) -> None:
+    assert isinstance(event, ev.AnswerCleared)
+    draft.answer(event.question, "cleared", None)
+
+
+def _question_skipped(draft: _Draft, event: ev.Event) -> None:
+    assert isinstance(event, ev.QuestionSkipped)
+    draft.answer(event.question, "skipped", None)
+
+
+def _consent_given(draft: _Draft, event: ev.Event) -> None:
+    draft.unit.add(
+        "UPDATE interviews SET consented_at = ? WHERE id = ?", (draft.at, draft.interview_id)
+    )
+
+
+def _concern_raised(draft: _Draft, event: ev.Event) -> None:
+    assert isinstance(event, ev.ConcernRaised)
+    detail = concern_detail(
+        event.question, event.reason, event.category, event.answer, event.after_end
+    )
+    draft.concern_rows.append(
+        draft.unit.add(
+            "INSERT INTO concerns (interview_id, severity, detail, raised_at) VALUES (?, ?, ?, ?)",
+            (draft.interview_id, event.severity, draft.db.seal(detail), draft.at),
+        )
+    )
+
+
+def _stopped(draft: _Draft, event: ev.Event) -> None:
+    assert isinstance(event, ev.Stopped)
+    if event.keep:
+        return
+    for sql in DELETE_CONTENT:
+        draft.unit.add(sql, (draft.interview_id,))
+    draft.unit.add(
+        INSERT_AUDIT, (draft.at, "person", "answers_deleted_on_request", draft.interview_id, "")
+    )
+    draft.content_deleted = True
+
+
+EventWriter = Callable[[_Draft, ev.Event], None]
+WRITERS: dict[type[ev.Event], EventWriter] = {
+    ev.AnswerRecorded: _answer_recorded,
+    ev.AnswerCleared: _answer_cleared,
+    ev.QuestionSkipped: _question_skipped,
+    ev.ConsentGiven: _consent_given,
+    ev.ConcernRaised: _concern_raised,
+    ev.Stopped: _stopped,
+}
+
+
+class Steps:
+    """Writes engine steps; reading interviews is `Interviews`' job."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def save_step(
+        self,
+        interview_id: str,
+        step: Step,
+        *,
+        at: datetime,
+        incoming: str | None,
+        update_id: int | None = None,
+        chat_id: int | None = None,
+    ) -> SavedStep | None:
+        """Commit one input's whole effect at once; None if this update was handled before."""
+        draft = _Draft(self.db, interview_id, iso(at))
+        if update_id is not None:
+            draft.unit.guard = Statement(
+                "INSERT OR IGNORE INTO processed_updates (update_id, handled_at) VALUES (?, ?)",
+                (update_id, draft.at),
+            )
+        self._events(draft, step)
+        self._state(draft, step)
+        if not draft.content_deleted:
+            self._transcript(draft, step, incoming)
+        payloads = [encode_message(message) for message in step.messages]
+        outbox_rows = [
+            draft.unit.add(
+                "INSERT INTO outbox (interview_id, chat_id, payload, created_at) "
+                "VALUES (?, ?, ?, ?)",
+                (interview_id, chat_id, self.db.seal(payload), draft.at),
+            )
+            for payload in payloads
+        ]
+        row_ids = await self.db.commit_unit(draft.unit)
+        if row_ids is None:
+            return None
+        return SavedStep(
+            [
+                OutgoingMessage(row_ids[row], interview_id, chat_id, payload, message)
+                for row, payload, message in zip(outbox_rows, payloads, step.messages, strict=True)
+            ],
+            [row_ids[row] for row in draft.concern_rows],
+        )
+
+    @staticmethod
+    def _events(draft: _Draft, step: Step) -> None:
+        recorded = [event for event in step.events if not isinstance(event, ev.Waiting)]
+        draft.unit.add_many(
+            "INSERT INTO events (interview_id, type, at, question_id) VALUES (?, ?, ?, NULL)",
+            [(draft.interview_id, event.type, draft.at) for event in recorded],
+        )
+        for event in recorded:
+            writer = WRITERS.get(type(event))
+            if writer is not None:
+                writer(draft, event)
+
+    def _state(self, draft: _Draft, step: Step) -> None:
+        state = step.state
+        due = next((e.due for e in step.events if isinstance(e, ev.Waiting)), None)
+        draft.unit.add(
+            "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
+            "limited_circulation = ?, updated_at = ?, "
+            "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END "
+            "WHERE id = ?",
+            (
+                self.db.seal(state.model_dump_json()),
+                str(status_of(state)),
+                state.language,
+                iso(due) if due and not state.finished else None,
+                int(state.limited_circulation),
+                draft.at,
+                int(state.finished),
+                draft.at,
+                draft.interview_id,
+            ),
+        )
+
+    def _transcript(self, draft: _Draft, step: Step, incoming: str | None) -> None:
+        lines: list[tuple[str, str]] = []
+        if incoming is not None:
+            lines.append(("in", incoming))
+        lines.extend(("out", message.text) for message in step.messages)
+        draft.unit.add_many(
+            "INSERT INTO transcript (interview_id, direction, at, body) VALUES (?, ?, ?, ?)",
+            [(draft.interview_id, way, draft.at, self.db.seal(text)) for way, text in lines],
+        )
