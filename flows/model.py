@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from flows.help import Organisation
 from flows.safeguarding import Category, Detector
@@ -111,17 +111,22 @@ class Flow(_Strict):
     contacts: list[Organisation] = Field(default_factory=list)
     safeguarding: Detector | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)
+    _ordered: tuple[Question, ...] = PrivateAttr(default=())
+    _index: dict[str, Question] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object) -> None:
+        # A flow never changes once loaded (it is frozen), so its questions are listed and
+        # indexed once, not on every step.
+        self._ordered = tuple(q for section in self.sections for q in section.questions)
+        self._index = {q.id: q for q in self._ordered}
 
     def questions(self) -> list[Question]:
         """All questions in the order they are asked."""
-        return [question for section in self.sections for question in section.questions]
+        return list(self._ordered)
 
     def question(self, question_id: str) -> Question:
         """The question with this id; KeyError if the flow has none."""
-        for candidate in self.questions():
-            if candidate.id == question_id:
-                return candidate
-        raise KeyError(question_id)
+        return self._index[question_id]
 
     def section_of(self, question_id: str) -> Section:
         """The section a question belongs to."""

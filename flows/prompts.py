@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flows.model import Flow, Question
 from flows.outputs import Button, Message
 from flows.state import InterviewState, Phase
@@ -60,6 +62,14 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_BUTTON_LABEL else text[: MAX_BUTTON_LABEL - 1] + "…"
 
 
+@functools.cache
+def _controls(language: Language) -> tuple[Button, ...]:
+    """The same five buttons on every question, made once per language."""
+    return tuple(
+        Button(say(c, language), f"_{c}") for c in ("skip", "back", "pause", "stop", "help")
+    )
+
+
 class Prompter:
     """Knows how to show the current point of an interview, in the person's language."""
 
@@ -76,7 +86,7 @@ class Prompter:
 
     def controls(self) -> list[Button]:
         """Skip, Back, Pause, Stop and Help: on every question."""
-        return [self._button(c, f"_{c}") for c in ("skip", "back", "pause", "stop", "help")]
+        return list(_controls(self.lang))
 
     def control_rows(self) -> Rows:
         skip, back, pause, stop, help_ = self.controls()

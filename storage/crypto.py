@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import os
 import re
+import threading
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -49,12 +50,32 @@ def _key_bytes(key: str, name: str) -> bytes:
     return base64.urlsafe_b64decode(key.strip().encode("ascii"))
 
 
+class NoncePool:
+    """Fresh random nonces, read from the operating system a block at a time: one call for
+    hundreds of nonces instead of one each (a system call per nonce was a tenth of the
+    time of saving an answer). Each nonce is still 96 random bits, never reused."""
+
+    BLOCK = NONCE_BYTES * 512
+
+    def __init__(self) -> None:
+        self._block = b""
+        self._lock = threading.Lock()
+
+    def take(self) -> bytes:
+        with self._lock:
+            if not self._block:
+                self._block = os.urandom(self.BLOCK)
+            nonce, self._block = self._block[:NONCE_BYTES], self._block[NONCE_BYTES:]
+        return nonce
+
+
 class Cipher:
     """Encrypts with the first key; decrypts with whichever key sealed the value."""
 
     def __init__(self, *keys: str) -> None:
         if not keys or not keys[0]:
             raise MissingKeyError()
+        self._nonces = NoncePool()
         self._keys: dict[bytes, AESGCM] = {}
         self._order: list[bytes] = []
         for position, key in enumerate(keys):
@@ -72,7 +93,7 @@ class Cipher:
         return self._order[0]
 
     def encrypt(self, text: str) -> bytes:
-        nonce = os.urandom(NONCE_BYTES)
+        nonce = self._nonces.take()
         sealed = self._keys[self.key_id].encrypt(nonce, text.encode("utf-8"), FORMAT + self.key_id)
         return FORMAT + self.key_id + nonce + sealed
 

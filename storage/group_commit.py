@@ -186,3 +186,59 @@ class GroupCommitter:
         run = connection._execute
         batch = await run(lambda: run_batch(connection._conn, units, later))  # type: ignore[no-untyped-call]
         return cast(list[UnitResult], batch)
+
+
+def run_reads(
+    connection: sqlite3.Connection, reads: Sequence[Statement]
+) -> list[sqlite3.Row | sqlite3.Error | None]:
+    """Runs in the database's own thread: several one-row reads in one trip."""
+    rows: list[sqlite3.Row | sqlite3.Error | None] = []
+    for read in reads:
+        try:
+            rows.append(connection.execute(read.sql, read.params).fetchone())
+        except sqlite3.Error as error:
+            rows.append(error)
+    return rows
+
+
+class GroupReader:
+    """One-row reads that arrive together go to the database thread in one trip; with
+    nothing else waiting a read goes at once."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        self._waiting: list[tuple[Statement, asyncio.Future[sqlite3.Row | None]]] = []
+        self._reader: asyncio.Task[None] | None = None
+
+    async def fetch_one(self, sql: str, params: Sequence[Any]) -> sqlite3.Row | None:
+        future: asyncio.Future[sqlite3.Row | None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((Statement(sql, tuple(params)), future))
+        if self._reader is None or self._reader.done():
+            self._reader = asyncio.create_task(self._read_all())
+        return await future
+
+    async def _read_all(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                rows = await self._run([read for read, _ in batch])
+            except BaseException as error:
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            for (_, future), row in zip(batch, rows, strict=True):
+                if future.done():
+                    continue
+                if isinstance(row, sqlite3.Error):
+                    future.set_exception(row)
+                else:
+                    future.set_result(row)
+
+    async def _run(self, reads: list[Statement]) -> list[sqlite3.Row | sqlite3.Error | None]:
+        connection = self._connection
+        run = connection._execute
+        rows = await run(lambda: run_reads(connection._conn, reads))  # type: ignore[no-untyped-call]
+        return cast(list[sqlite3.Row | sqlite3.Error | None], rows)

@@ -38,6 +38,10 @@ from bot.telegram.participants import Participants
 from bot.telegram.staff_followup import StaffFollowUp
 from storage.running import RunningLock
 
+TELEGRAM_CONNECTIONS = 16
+"""Connections kept open to the Bot API. The HTTP client looks over every pooled connection
+on each request, so a pool of hundreds (the library's default) costs more CPU under load
+than it saves; 16 measured best (BENCHMARKS.md)."""
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 TOKEN_HELP = (
     "EXIT_TELEGRAM_TOKEN is {problem}. Create a bot with @BotFather in Telegram "  # noqa: S105
@@ -114,6 +118,7 @@ def build_application(app: AppContext) -> BotParts:
         .rate_limiter(limiter)
         .concurrent_updates(processor)
         .read_timeout(app.settings.telegram_read_timeout)
+        .connection_pool_size(TELEGRAM_CONNECTIONS)
         .pool_timeout(10.0)
         .get_updates_pool_timeout(10.0)
         .build()
