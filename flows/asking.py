@@ -23,6 +23,9 @@ class Asking(TurnBase):
         question = self._current_question()
         if value == "_skip":
             self._skip(question)
+        elif value == "_keep" and question.id in self.state.answers:
+            self.chosen = answer_label(question, self.state.answers[question.id], self.lang)
+            self._advance(question)
         elif value == "_back":
             self._back()
         elif question.kind == "text":
@@ -124,9 +127,11 @@ class Asking(TurnBase):
                 self.state.skipped.remove(question.id)
 
     def _skip(self, question: Question) -> None:
+        """Skipping a question already answered takes the answer out, and says so."""
         if question.id in self.state.answers:
             del self.state.answers[question.id]
             self.events.append(ev.AnswerCleared(question=question.id))
+            self.say("skip_cleared")
         if question.id not in self.state.skipped:
             self.state.skipped.append(question.id)
         self.events.append(ev.QuestionSkipped(question=question.id))

@@ -137,10 +137,15 @@ class _Turn(Asking, Reviewing, Caring):
         self._introduce()
 
     def _introduce(self) -> None:
-        for text in self.flow.introduction.messages:
-            self.tell(pick(text, self.lang))
+        """Who will read the answers comes first; the rest waits behind "Tell me more", so
+        the first button is reached after a few sentences, not four messages."""
         self.tell(pick(self.flow.introduction.readers, self.lang))
         self.state.phase = Phase.CONSENT
+        self._present()
+
+    def _tell_more(self) -> None:
+        for text in self.flow.introduction.messages:
+            self.tell(pick(text, self.lang))
         self._present()
 
     def _consent(self, value: str) -> None:
@@ -152,6 +157,8 @@ class _Turn(Asking, Reviewing, Caring):
             self._decline()
         elif value == "later":
             self._pause()
+        elif value == "more":
+            self._tell_more()
         else:
             self._present()
 

@@ -56,6 +56,9 @@ class Question(_Strict):
     replies: dict[str, LocalText] = Field(default_factory=dict)
     limits_circulation: bool = False
     required: bool = False
+    # Plain Yes / No / Not sure buttons, without thumbs, where "yes" is bad news
+    # ("Were you bullied here?"): a thumbs-up beside it would read as approval.
+    neutral: bool = False
 
     def answer_values(self) -> list[str]:
         """Every value a button answer to this question can have."""

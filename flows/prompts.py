@@ -149,6 +149,7 @@ class Prompter:
         if phase is Phase.CONSENT:
             return pick(self.flow.introduction.consent, self.lang), (
                 (self._button("consent_yes", "yes"),),
+                (self._button("consent_more", "more"),),
                 (self._button("consent_later", "later"),),
                 (self._button("consent_no", "no"),),
                 (self._button("help", "_help"),),
@@ -189,7 +190,13 @@ class Prompter:
 
     def _question_rows(self, question: Question) -> Rows:
         rows: list[tuple[Button, ...]] = []
-        if question.kind == "yes_no":
+        if question.id in self.state.answers and not self.state.draft_text:
+            rows.append((self._button("keep_answer", "_keep"),))
+        if question.kind == "yes_no" and question.neutral:
+            rows.append(
+                tuple(Button(plain_word(v, self.lang), v) for v in question.answer_values())
+            )
+        elif question.kind == "yes_no":
             rows.append(tuple(self._button(v, v) for v in question.answer_values()))
         elif question.kind == "multi":
             for option in question.options:

@@ -65,6 +65,8 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
     "resume": {"en": "▶ Carry on", "cy": "▶ Parhau"},
     "consent_yes": {"en": "👍 Yes, let's start", "cy": "👍 Ie, dewch i ni ddechrau"},
     "consent_later": {"en": "⏸ Not now", "cy": "⏸ Nid nawr"},
+    "consent_more": {"en": "ℹ Tell me more", "cy": "ℹ Dweud mwy wrtha i"},
+    "keep_answer": {"en": "✔ Keep my answer", "cy": "✔ Cadw fy ateb"},
     "consent_no": {"en": "👋 No, thank you", "cy": "👋 Dim diolch"},
     "keep": {"en": "💾 Keep what I said", "cy": "💾 Cadw fy atebion"},
     "delete": {"en": "🗑 Delete what I said", "cy": "🗑 Dileu fy atebion"},
@@ -72,6 +74,11 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
     "change": {"en": "✏ Change an answer", "cy": "✏ Newid ateb"},
     "to_summary": {"en": "↩ Back to my answers", "cy": "↩ Yn ôl i fy atebion"},
     "skipped": {"en": "skipped", "cy": "wedi'i hepgor"},
+    "skip_cleared": {
+        "en": "OK. I took out your answer to that question. You can go back and answer it again.",
+        "cy": "Iawn. Rydw i wedi tynnu eich ateb i'r cwestiwn hwnnw. Gallwch fynd yn ôl a'i "
+        "ateb eto.",
+    },
     "you_said": {"en": "You said: {answer}.", "cy": "Dywedoch chi: {answer}."},
     "section": {"en": "Part {n} of {total}: {title}", "cy": "Rhan {n} o {total}: {title}"},
     "type_answer": {

@@ -90,6 +90,9 @@ class FakeBotApi:
         self.sent: dict[int, list[Sent]] = defaultdict(list)
         self.calls: list[tuple[str, float]] = []
         self.commands: list[dict[str, str]] = []
+        self.commands_by_language: dict[str, list[dict[str, str]]] = {}
+        # Chats whose person has their Telegram app set to a language (a language_code).
+        self.app_languages: dict[int, str] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.faults = Faults()
         self._random = random.Random(self.faults.seed)
@@ -126,7 +129,10 @@ class FakeBotApi:
     # What a person does -----------------------------------------------------------------
 
     def _user(self, chat_id: int) -> dict[str, Any]:
-        return {"id": chat_id, "is_bot": False, "first_name": f"Person{chat_id}"}
+        user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": f"Person{chat_id}"}
+        if chat_id in self.app_languages:
+            user["language_code"] = self.app_languages[chat_id]
+        return user
 
     def push(self, update: dict[str, Any]) -> int:
         update_id = update.setdefault("update_id", next(self.update_ids))
@@ -396,7 +402,10 @@ class FakeBotApi:
         return True
 
     async def api_setMyCommands(self, params: dict[str, Any]) -> bool:
-        self.commands = params.get("commands", [])
+        language = params.get("language_code") or ""
+        self.commands_by_language[language] = params.get("commands", [])
+        if not language:
+            self.commands = self.commands_by_language[language]
         return True
 
     async def api_sendChatAction(self, params: dict[str, Any]) -> bool:

@@ -12,6 +12,7 @@ from rich.table import Table
 from bot.cli.common import data_row, fail, flows_app, out, run_with_context, settings
 from bot.core.config import Settings
 from bot.core.context import AppContext, load_catalogue
+from bot.core.welsh import welsh_catalogue
 from flows import FlowError
 from flows.help import load_help_directory
 from flows.loader import flow_files, load_flow, rules_folder
@@ -108,6 +109,22 @@ def flows_list() -> None:
             flow.version,
         )
     out.print(table)
+
+
+@flows_app.command("welsh")
+def flows_welsh(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the list to this file.")
+    ] = None,
+) -> None:
+    """List every Welsh string the bot can show, beside its English, for a reviewer."""
+    flows, directory = load_catalogue(settings())
+    text = welsh_catalogue(flows, directory)
+    if out_file is None:
+        print(text, end="")
+        return
+    out_file.write_text(text, encoding="utf-8")
+    out.print(f"Wrote {out_file}.", highlight=False)
 
 
 @flows_app.command("show")

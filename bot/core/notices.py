@@ -6,49 +6,128 @@ from collections import defaultdict, deque
 from datetime import datetime, timedelta
 
 from flows.help import HelpDirectory
+from flows.text import Language
 
 STRANGER_HELP = ("emergency", "childline", "samaritans")
 
-
-def stranger_text(directory: HelpDirectory) -> str:
-    """Kind, short, and with help for anyone who found the bot by chance and needs it."""
-    lines = [
-        "Hello 👋 This bot runs exit interviews for people who have been invited.",
-        "If you were sent a link, please tap it again.",
+# Every fixed text the bot says outside a flow, in English and in Welsh. The Welsh was
+# drafted by a non-native writer and must be checked (docs/welsh.md, docs/welsh-strings.md).
+NOTICES: dict[str, dict[Language, str]] = {
+    "stranger": {
+        "en": "Hello 👋 This bot runs exit interviews for people who have been invited.\n"
+        "If you were sent a link, please tap it again.\n"
         "If you need to talk to someone now:",
-    ]
-    lines += [o.line("en") for o in (directory.get(i) for i in STRANGER_HELP) if o is not None]
+        "cy": "Helo 👋 Mae'r bot hwn yn cynnal cyfweliadau gadael i bobl sydd wedi cael "
+        "gwahoddiad.\nOs cawsoch chi ddolen, tapiwch hi eto.\n"
+        "Os oes angen i chi siarad â rhywun nawr:",
+    },
+    "invitation_problem": {
+        "en": "Sorry, this link does not work. It may have been used already, or it may be too "
+        "old. Please ask the person who sent it to you for a new one.",
+        "cy": "Mae'n ddrwg gen i, dydy'r ddolen hon ddim yn gweithio. Efallai ei bod wedi'i "
+        "defnyddio'n barod, neu ei bod yn rhy hen. Gofynnwch i'r person a'i hanfonodd atoch "
+        "chi am un newydd.",
+    },
+    "too_many_tries": {
+        "en": "There have been too many tries from this chat. Please wait 15 minutes, then use "
+        "the link you were sent.",
+        "cy": "Mae gormod o ymdrechion wedi bod o'r sgwrs hon. Arhoswch 15 munud, yna "
+        "defnyddiwch y ddolen a anfonwyd atoch chi.",
+    },
+    "group": {
+        "en": "Sorry, I only work in a private chat. Please message me directly.",
+        "cy": "Mae'n ddrwg gen i, dim ond mewn sgwrs breifat rydw i'n gweithio. Anfonwch neges "
+        "ata i'n uniongyrchol.",
+    },
+    "voice": {
+        "en": "Sorry, I can't listen to voice messages yet. Please type your answer, or tap a "
+        "button.",
+        "cy": "Mae'n ddrwg gen i, alla i ddim gwrando ar negeseuon llais eto. Teipiwch eich "
+        "ateb, neu tapiwch fotwm.",
+    },
+    "media": {
+        "en": "Sorry, I can't open photos, stickers or files here. Please type your answer, or "
+        "tap a button.",
+        "cy": "Mae'n ddrwg gen i, alla i ddim agor lluniau, sticeri na ffeiliau yma. Teipiwch "
+        "eich ateb, neu tapiwch fotwm.",
+    },
+    "edited": {
+        "en": "I saw you changed a message. I keep what you first sent. To change an answer, "
+        "tap Back, or change it at the end when you see all your answers.",
+        "cy": "Gwelais i eich bod wedi newid neges. Rydw i'n cadw beth anfonoch chi gyntaf. I "
+        "newid ateb, tapiwch Yn ôl, neu newidiwch ef ar y diwedd pan welwch eich holl atebion.",
+    },
+    "slow_down": {
+        "en": "You are sending messages very fast, so I could not read them all. Please wait "
+        "for my reply, then carry on. If you need help now, send /unsafe or call 999.",
+        "cy": "Rydych chi'n anfon negeseuon yn gyflym iawn, felly allwn i ddim eu darllen i "
+        "gyd. Arhoswch am fy ateb, yna ewch ymlaen. Os oes angen help arnoch chi nawr, "
+        "anfonwch /unsafe neu ffoniwch 999.",
+    },
+    "forged_button": {
+        "en": "Sorry, that button does not work any more.",
+        "cy": "Mae'n ddrwg gen i, dydy'r botwm hwnnw ddim yn gweithio mwyach.",
+    },
+    "terminal_end_of_input": {"en": "End of input", "cy": "Diwedd y mewnbwn"},
+    "terminal_ctrl_c": {"en": "Stopped with Ctrl-C", "cy": "Wedi stopio gyda Ctrl-C"},
+    "terminal_paused": {
+        "en": "{why}: the interview is paused and saved. To carry on, run:\n  {command}",
+        "cy": "{why}: mae'r cyfweliad wedi'i oedi a'i gadw. I barhau, rhedwch:\n  {command}",
+    },
+    "terminal_over": {
+        "en": "Interview {interview} is {status} (kept in the {where}).",
+        "cy": "Cyfweliad {interview}: {status} (wedi'i gadw yn {where}).",
+    },
+    "terminal_where_practice": {
+        "en": "practice database, apart from real interviews",
+        "cy": "y gronfa ddata ymarfer, ar wahân i gyfweliadau go iawn",
+    },
+    "terminal_where_real": {"en": "database", "cy": "y gronfa ddata"},
+    "status_completed": {"en": "completed", "cy": "wedi'i gwblhau"},
+    "status_stopped": {"en": "stopped", "cy": "wedi stopio"},
+    "status_declined": {"en": "declined", "cy": "wedi'i wrthod"},
+    "status_expired": {"en": "expired", "cy": "wedi dod i ben"},
+    "something_went_wrong": {
+        "en": "Sorry, something went wrong on our side. Your answers so far are saved. Please "
+        "try again in a minute.",
+        "cy": "Mae'n ddrwg gen i, aeth rhywbeth o'i le ar ein hochr ni. Mae eich atebion hyd "
+        "yma wedi'u cadw. Rhowch gynnig arall arni mewn munud.",
+    },
+}
+
+COMMANDS: dict[Language, list[tuple[str, str]]] = {
+    "en": [
+        ("help", "People who can help"),
+        ("unsafe", "I need help now / I don't feel safe"),
+        ("skip", "Skip this question"),
+        ("back", "Go back a question"),
+        ("pause", "Take a break"),
+        ("stop", "Stop the interview"),
+    ],
+    "cy": [
+        ("help", "Pobl sy'n gallu helpu"),
+        ("unsafe", "Mae angen help arna i nawr / Dydw i ddim yn teimlo'n ddiogel"),
+        ("skip", "Hepgor y cwestiwn hwn"),
+        ("back", "Mynd yn ôl cwestiwn"),
+        ("pause", "Cymryd seibiant"),
+        ("stop", "Stopio'r cyfweliad"),
+    ],
+}
+"""The command menu Telegram shows, in the language of the person's Telegram app."""
+
+
+def notice(key: str, language: Language = "en", **values: object) -> str:
+    """A fixed text in the person's language (English if it has no Welsh)."""
+    texts = NOTICES[key]
+    text = texts.get(language) or texts["en"]
+    return text.format(**values) if values else text
+
+
+def stranger_text(directory: HelpDirectory, language: Language = "en") -> str:
+    """Kind, short, and with help for anyone who found the bot by chance and needs it."""
+    lines = [notice("stranger", language)]
+    lines += [o.line(language) for o in (directory.get(i) for i in STRANGER_HELP) if o is not None]
     return "\n".join(lines)
-
-
-INVITATION_PROBLEM = (
-    "Sorry, this link does not work. It may have been used already, or it may be too old. "
-    "Please ask the person who sent it to you for a new one."
-)
-TOO_MANY_TRIES = (
-    "There have been too many tries from this chat. Please wait 15 minutes, then use the "
-    "link you were sent."
-)
-GROUP_REPLY = "Sorry, I only work in a private chat. Please message me directly."
-VOICE_REPLY = (
-    "Sorry, I can't listen to voice messages yet. Please type your answer, or tap a button."
-)
-MEDIA_REPLY = (
-    "Sorry, I can't open photos, stickers or files here. Please type your answer, or tap a button."
-)
-EDITED_REPLY = (
-    "I saw you changed a message. I keep what you first sent. To change an answer, "
-    "tap Back, or change it at the end when you see all your answers."
-)
-SLOW_DOWN = (
-    "You are sending messages very fast, so I could not read them all. Please wait for my "
-    "reply, then carry on. If you need help now, send /unsafe or call 999."
-)
-FORGED_BUTTON = "Sorry, that button does not work any more."
-SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on our side. Your answers so far are saved. "
-    "Please try again in a minute."
-)
 
 
 class TokenGuard:

@@ -8,9 +8,11 @@ from datetime import datetime
 
 from flows import Flow
 from flows.prompts import answer_label
-from flows.text import pick
+from flows.text import Language, pick
 from storage.followup import Recommendation
 from storage.records import ConcernRecord, Transcript
+
+LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg (Welsh)"}
 
 
 @dataclass
@@ -22,6 +24,10 @@ class QuestionView:
     free_text: bool
     changes: list[tuple[datetime, str]] = field(default_factory=list)
     times_changed: int = 0
+    # The question as the person read it, when the interview was not in English.
+    asked: str | None = None
+    # The answer's words as the person tapped them, in that language.
+    answer_as_seen: str | None = None
 
 
 @dataclass
@@ -39,6 +45,7 @@ class TranscriptView:
     recommendations: list[Recommendation]
     thanked_at: datetime | None
     generated_at: datetime
+    language: str = "English"
 
 
 def build_view(
@@ -50,6 +57,7 @@ def build_view(
 ) -> TranscriptView:
     """Everything a reader needs, in the flow's order; questions never reached are left out."""
     sections: list[SectionView] = []
+    code: Language = "cy" if transcript.interview.language == "cy" else "en"
     for section in flow.sections if flow else []:
         shown: list[QuestionView] = []
         for question in section.questions:
@@ -74,6 +82,12 @@ def build_view(
                         for c in transcript.history
                         if c.question_id == question.id
                     ),
+                    asked=pick(question.text, code) if code != "en" else None,
+                    answer_as_seen=(
+                        answer_label(question, value, code)
+                        if code != "en" and value is not None and question.kind != "text"
+                        else None
+                    ),
                 )
             )
         if shown:
@@ -86,4 +100,5 @@ def build_view(
         recommendations,
         thanked_at,
         now,
+        LANGUAGE_NAMES[code],
     )

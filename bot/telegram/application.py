@@ -30,11 +30,13 @@ from bot.core.context import AppContext
 from bot.core.failsafe import SafetyNet
 from bot.core.logs import log_event
 from bot.core.mail import DutyMailer
-from bot.core.notices import SOMETHING_WENT_WRONG, TokenGuard
+from bot.core.notices import COMMANDS, TokenGuard, notice
 from bot.core.scheduler import Job, Scheduler, run_guarded
 from bot.telegram.delivery import OutboxSender
+from bot.telegram.keyboards import app_language
 from bot.telegram.ordering import ChatOrderedProcessor, PriorityRateLimiter
 from bot.telegram.participants import Participants
+from bot.telegram.staff import StaffChat, StaffGate
 from bot.telegram.staff_followup import StaffFollowUp
 from storage.running import RunningLock
 
@@ -47,14 +49,6 @@ TOKEN_HELP = (
     "EXIT_TELEGRAM_TOKEN is {problem}. Create a bot with @BotFather in Telegram "  # noqa: S105
     "(send /newbot), then put the token it gives you in EXIT_TELEGRAM_TOKEN."
 )
-PUBLIC_COMMANDS = [
-    BotCommand("help", "People who can help"),
-    BotCommand("unsafe", "I need help now / I don't feel safe"),
-    BotCommand("skip", "Skip this question"),
-    BotCommand("back", "Go back a question"),
-    BotCommand("pause", "Take a break"),
-    BotCommand("stop", "Stop the interview"),
-]
 CONTROLS = ["skip", "back", "pause", "stop", "help", "unsafe"]
 
 
@@ -137,7 +131,9 @@ def build_application(app: AppContext) -> BotParts:
     sender.on_failed_alert = alerter.escalate
     net = SafetyNet(app.service, app.storage, app.journal, sender, alerter, app.clock)
     people = Participants(app, sender, alerter, TokenGuard(), net)
-    staff = StaffFollowUp(app)
+    gate = StaffGate(app)
+    followup = StaffFollowUp(app, gate)
+    staff = StaffChat(app, gate, followup.offer_thanked)
     scheduler = Scheduler(app, sender, alerter, net)
     private = filters.ChatType.PRIVATE
     handlers: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]] = [
@@ -145,7 +141,7 @@ def build_application(app: AppContext) -> BotParts:
         MessageHandler(filters.UpdateType.CHANNEL_POSTS, people.on_group),
         MessageHandler(filters.ChatType.GROUPS, people.on_group),
         CallbackQueryHandler(staff.on_acknowledge, pattern=r"^ack\|"),
-        CallbackQueryHandler(staff.on_thanked, pattern=r"^thanked\|"),
+        CallbackQueryHandler(followup.on_thanked, pattern=r"^thanked\|"),
         CallbackQueryHandler(people.on_button),
         CommandHandler("start", people.on_start),
         CommandHandler("whoami", staff.on_whoami),
@@ -153,9 +149,9 @@ def build_application(app: AppContext) -> BotParts:
         CommandHandler("interviews", staff.on_interviews),
         CommandHandler("transcript", staff.on_transcript),
         CommandHandler("concerns", staff.on_concerns),
-        CommandHandler("recommend", staff.on_recommend),
-        CommandHandler("respond", staff.on_respond),
-        CommandHandler("overdue", staff.on_overdue),
+        CommandHandler("recommend", followup.on_recommend),
+        CommandHandler("respond", followup.on_respond),
+        CommandHandler("overdue", followup.on_overdue),
         CommandHandler(CONTROLS, people.on_control),
         MessageHandler(private & filters.TEXT, people.on_text),
         MessageHandler(
@@ -173,7 +169,9 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log_event("handler_error", error=type(error).__name__)
     if isinstance(update, Update) and update.effective_chat is not None:
         with contextlib.suppress(TelegramError):
-            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+            await context.bot.send_message(
+                update.effective_chat.id, notice("something_went_wrong", app_language(update))
+            )
 
 
 def _schedule(application: Application, scheduler: Scheduler, interval: float) -> None:  # type: ignore[type-arg]
@@ -217,7 +215,11 @@ async def _serve(
     except InvalidToken as error:
         raise ConfigurationError(TOKEN_HELP.format(problem="refused by Telegram")) from error
     try:
-        await application.bot.set_my_commands(PUBLIC_COMMANDS)
+        for language, commands in COMMANDS.items():
+            await application.bot.set_my_commands(
+                [BotCommand(name, description) for name, description in commands],
+                language_code=None if language == "en" else language,
+            )
         _schedule(application, parts.scheduler, app.settings.scheduler_interval_seconds)
         await application.start()
         assert application.updater is not None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from bot.core.numbers import whole_number
 from flows.outputs import Message
 from flows.prompts import shortened, utf16_length
+from flows.text import Language
 
 ANSWER_PREFIX = "a"
 ACK_PREFIX = "ack"
@@ -110,3 +111,11 @@ async def answer_press(query: CallbackQuery, text: str | None = None) -> None:
     """Stop the button's spinner. Cosmetic: if Telegram fails here, the press still counts."""
     with contextlib.suppress(TelegramError):
         await query.answer(text)
+
+
+def app_language(update: Update) -> Language:
+    """Welsh if the person's Telegram app is set to Welsh, else English: for people the bot
+    does not know yet (no interview to take the language from)."""
+    user = update.effective_user
+    code = (user.language_code or "") if user is not None else ""
+    return "cy" if code.lower().startswith("cy") else "en"

@@ -23,8 +23,10 @@ from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 from bot.core.logs import log_event, person
-from bot.core.notices import SLOW_DOWN
+from bot.core.notices import notice
+from bot.telegram.keyboards import app_language
 from flows.safeguarding import default_detector
+from flows.text import Language
 
 BURST = 10
 PER_SECOND = 2.0
@@ -32,6 +34,10 @@ MAX_WAITING = 30
 SLOW_DOWN_EVERY_SECONDS = 60.0
 IDLE_CHAT_SECONDS = 300.0
 DRAIN_SECONDS = 30.0
+
+
+def _language_of(update: object) -> Language:
+    return app_language(update) if isinstance(update, Update) else "en"
 
 
 def _chat_of(update: object) -> int | None:
@@ -111,7 +117,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             return
         lane = self._lanes.setdefault(chat_id, _ChatLane())
         if len(lane.queue) >= MAX_WAITING and not default_detector().findings(_text_of(update)):
-            self._shed(chat_id, lane, coroutine)
+            self._shed(chat_id, lane, coroutine, _language_of(update))
             return
         lane.queue.append(coroutine)
         if lane.worker is None:
@@ -139,7 +145,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         ]:
             del self._lanes[chat_id]
 
-    def _shed(self, chat_id: int, lane: _ChatLane, coroutine: Awaitable[Any]) -> None:
+    def _shed(
+        self, chat_id: int, lane: _ChatLane, coroutine: Awaitable[Any], language: Language
+    ) -> None:
         """Too many waiting from one chat: drop this one (nothing in it is a sign of risk),
         and say so kindly, once a minute at most."""
         if isinstance(coroutine, Coroutine):
@@ -154,7 +162,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 
         async def warn() -> None:
             with contextlib.suppress(TelegramError):
-                await bot.send_message(chat_id, SLOW_DOWN)
+                await bot.send_message(chat_id, notice("slow_down", language))
 
         asyncio.get_running_loop().create_task(warn())
 

@@ -18,22 +18,13 @@ from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
 from bot.core.failsafe import SafeReply, SafetyNet
 from bot.core.logs import log_event, person
-from bot.core.notices import (
-    EDITED_REPLY,
-    FORGED_BUTTON,
-    GROUP_REPLY,
-    INVITATION_PROBLEM,
-    MEDIA_REPLY,
-    TOO_MANY_TRIES,
-    VOICE_REPLY,
-    QuietPeriod,
-    TokenGuard,
-    stranger_text,
-)
+from bot.core.notices import QuietPeriod, TokenGuard, notice, stranger_text
 from bot.telegram.delivery import OutboxSender
-from bot.telegram.keyboards import answer_press, parse_answer
+from bot.telegram.keyboards import answer_press, app_language, parse_answer
 from flows.inputs import Aside, Choice, Command, Control, Start, Text
+from flows.text import Language
 from storage import InvitationError
+from storage.errors import StorageUnavailable
 
 TYPING_AFTER_SECONDS = 0.5
 STRANGER_QUIET_SECONDS = 600.0
@@ -82,6 +73,20 @@ class Participants:
         if message is not None:
             await message.reply_text(text)
 
+    async def language(self, update: Update) -> Language:
+        """The language of the person's interview, or else of their Telegram app."""
+        chat = update.effective_chat
+        if chat is not None:
+            with contextlib.suppress(StorageUnavailable):
+                ref = await self.app.storage.interviews.ref_for_chat(chat.id)
+                if ref is not None:
+                    return "cy" if ref.language == "cy" else "en"
+        return app_language(update)
+
+    async def tell(self, update: Update, key: str) -> None:
+        """A fixed notice, in the person's language."""
+        await self.reply(update, notice(key, await self.language(update)))
+
     @contextlib.asynccontextmanager
     async def _typing(
         self, context: ContextTypes.DEFAULT_TYPE, chat_id: int
@@ -122,18 +127,18 @@ class Participants:
         chat = update.effective_chat
         if chat is not None and not self.strangers.first_in_a_while(chat.id, time.monotonic()):
             return
-        await self.reply(update, stranger_text(self.app.help))
+        await self.reply(update, stranger_text(self.app.help, app_language(update)))
 
     async def on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
         if chat is None or chat.type != ChatType.PRIVATE:
-            await self.reply(update, GROUP_REPLY)
+            await self.reply(update, notice("group", app_language(update)))
             return
         args = context.args or []
         now = self.app.clock()
         if args:
             if self.guard.blocked(chat.id, now):
-                await self.reply(update, TOO_MANY_TRIES)
+                await self.reply(update, notice("too_many_tries", app_language(update)))
                 return
             try:
                 async with self._typing(context, chat.id):
@@ -143,7 +148,7 @@ class Participants:
             except InvitationError as error:
                 self.guard.failed(chat.id, now)
                 log_event("invitation_refused", chat=person(chat.id), reason=error.reason)
-                await self.reply(update, INVITATION_PROBLEM)
+                await self.reply(update, notice("invitation_problem", app_language(update)))
                 return
             log_event("invitation_opened", chat=person(chat.id), interview=reply.interview_id)
             await self._after(reply, chat.id)
@@ -229,12 +234,12 @@ class Participants:
     async def _refuse_press(self, update: Update, query: CallbackQuery, chat_id: int) -> None:
         """A button from another interview, or one that was never ours."""
         log_event("button_refused", chat=person(chat_id))
-        await answer_press(query, FORGED_BUTTON)
+        await answer_press(query, notice("forged_button", await self.language(update)))
         await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
 
     async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._mark(update)
-        await self.reply(update, VOICE_REPLY)
+        await self.tell(update, "voice")
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -243,7 +248,7 @@ class Participants:
             await self._aside(update, context, caption, "caption")
             return
         await self._mark(update)
-        await self.reply(update, MEDIA_REPLY)
+        await self.tell(update, "media")
 
     async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat = update.effective_chat
@@ -256,7 +261,7 @@ class Participants:
             await self._aside(update, context, text, "edited")
             return
         await self._mark(update)
-        await context.bot.send_message(chat.id, EDITED_REPLY)
+        await context.bot.send_message(chat.id, notice("edited", await self.language(update)))
 
     async def _aside(
         self,
@@ -281,7 +286,7 @@ class Participants:
         chat = update.effective_chat
         in_group = chat is not None and chat.type in {ChatType.GROUP, ChatType.SUPERGROUP}
         if in_group and message is not None and message.text and message.text.startswith("/"):
-            await self.reply(update, GROUP_REPLY)
+            await self.reply(update, notice("group", app_language(update)))
 
     async def _mark(self, update: Update) -> None:
         await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())

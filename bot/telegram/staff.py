@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
@@ -11,7 +13,13 @@ from bot.core.invitations import InvitationRefused, create_invitation
 from bot.core.logs import log_event
 from bot.core.notices import stranger_text
 from bot.core.transcripts import read_transcript
-from bot.telegram.keyboards import ack_keyboard, answer_press, parse_ack, split_for_telegram
+from bot.telegram.keyboards import (
+    ack_keyboard,
+    answer_press,
+    app_language,
+    parse_ack,
+    split_for_telegram,
+)
 from storage import AccessDenied, Actor, NotFound, StaffMember, StorageError
 
 INVITE_USAGE = (
@@ -36,13 +44,14 @@ STATUS_MARKS = {
 }
 
 
-class StaffChat:
-    """Handlers for registered staff. Anyone else gets exactly what a stranger gets."""
+class StaffGate:
+    """Who may use the staff commands, and how a staff handler answers: shared by the staff
+    handlers (composed, not inherited)."""
 
     def __init__(self, app: AppContext) -> None:
         self.app = app
 
-    async def _member(self, update: Update) -> StaffMember | None:
+    async def member(self, update: Update) -> StaffMember | None:
         """The member of staff behind an update, only in their own private chat with the
         bot: an update claiming to be from an admin but for another chat is refused."""
         user = update.effective_user
@@ -51,38 +60,53 @@ class StaffChat:
             return None
         return await self.app.storage.staff.get(user.id)
 
-    async def _refuse(self, update: Update) -> None:
+    async def refuse(self, update: Update) -> None:
+        """Anyone who is not staff gets exactly what a stranger gets."""
         await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
         message = update.effective_message
         if message is not None:
-            await message.reply_text(stranger_text(self.app.help))
+            await message.reply_text(stranger_text(self.app.help, app_language(update)))
 
-    async def _say(self, update: Update, text: str) -> None:
+    async def say(self, update: Update, text: str) -> None:
         message = update.effective_message
         if message is not None:
             for piece in split_for_telegram(text):
                 await message.reply_text(piece)
 
+
+TranscriptShown = Callable[[Update, str], Awaitable[None]]
+
+
+class StaffChat:
+    """Handlers for registered staff: invite, list, read transcripts, concerns."""
+
+    def __init__(
+        self, app: AppContext, gate: StaffGate, after_transcript: TranscriptShown | None = None
+    ) -> None:
+        self.app = app
+        self.gate = gate
+        self.after_transcript = after_transcript
+
     async def on_whoami(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
         if user is not None:
-            await self._say(
+            await self.gate.say(
                 update,
                 f"Your Telegram user id is {user.id}. Staff are registered "
                 "with: exit-interviews staff add USER_ID --name NAME --role ROLE",
             )
 
     async def on_invite(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if member is None or member.role == "reviewer":
-            await self._refuse(update)
+            await self.gate.refuse(update)
             return
         message = update.effective_message
         text = (message.text or "") if message else ""
         parts = [p.strip() for p in text.partition(" ")[2].split(";")]
         flows = ", ".join(self.app.flows)
         if len(parts) < 3 or parts[0] not in self.app.flows or not parts[2]:
-            await self._say(update, INVITE_USAGE.format(flows=flows))
+            await self.gate.say(update, INVITE_USAGE.format(flows=flows))
             return
         flow_id, service, name = parts[0], parts[1] or None, parts[2]
         language = parts[3] if len(parts) > 3 and parts[3] else None
@@ -97,7 +121,7 @@ class StaffChat:
                 bot_username=context.bot.username,
             )
         except (InvitationRefused, StorageError) as error:
-            await self._say(update, str(error))
+            await self.gate.say(update, str(error))
             return
         lines = [
             f"Interview {created.invitation.interview_id} created for {name}. Send them this "
@@ -105,19 +129,19 @@ class StaffChat:
             created.link,
             *(f"⚠ {warning}" for warning in created.warnings),
         ]
-        await self._say(update, "\n".join(lines))
+        await self.gate.say(update, "\n".join(lines))
         log_event(
             "invitation_created", interview=created.invitation.interview_id, staff=member.user_id
         )
 
     async def on_interviews(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if member is None:
-            await self._refuse(update)
+            await self.gate.refuse(update)
             return
         found = await self.app.storage.interviews.find(Actor.for_staff(member), limit=20)
         if not found:
-            await self._say(update, "No interviews yet for your homes or services.")
+            await self.gate.say(update, "No interviews yet for your homes or services.")
             return
         lines = ["Recent interviews (⚠ = open concern):"]
         for item in found:
@@ -127,16 +151,16 @@ class StaffChat:
                 f"{item.display_name} · {item.service or '-'} · {item.status} · "
                 f"{item.updated_at:%d %b %H:%M}"
             )
-        await self._say(update, "\n".join(lines))
+        await self.gate.say(update, "\n".join(lines))
 
     async def on_transcript(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if member is None:
-            await self._refuse(update)
+            await self.gate.refuse(update)
             return
         args = context.args or []
         if not args:
-            await self._say(
+            await self.gate.say(
                 update,
                 "Send /transcript followed by the interview id, "
                 "for example /transcript iv-0123456789.",
@@ -145,22 +169,20 @@ class StaffChat:
         try:
             text = await read_transcript(self.app, args[0], Actor.for_staff(member))
         except (AccessDenied, NotFound):
-            await self._say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
+            await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
             return
-        await self._say(update, text)
-        await self.offer_thanked(update, args[0])
-
-    async def offer_thanked(self, update: Update, interview_id: str) -> None:
-        """Hook for the follow-up features to add their button under a transcript."""
+        await self.gate.say(update, text)
+        if self.after_transcript is not None:
+            await self.after_transcript(update, args[0])
 
     async def on_concerns(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if member is None:
-            await self._refuse(update)
+            await self.gate.refuse(update)
             return
         concerns = await self.app.storage.concerns.open(Actor.for_staff(member))
         if not concerns:
-            await self._say(update, "There are no open concerns for your homes or services.")
+            await self.gate.say(update, "There are no open concerns for your homes or services.")
             return
         message = update.effective_message
         assert message is not None
@@ -178,7 +200,7 @@ class StaffChat:
         query = update.callback_query
         if query is None:
             return
-        member = await self._member(update)
+        member = await self.gate.member(update)
         concern_id = parse_ack(query.data or "")
         concern = await self.app.storage.concerns.get(concern_id) if concern_id else None
         if (

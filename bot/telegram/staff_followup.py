@@ -8,8 +8,9 @@ from datetime import date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.core.context import AppContext
 from bot.telegram.keyboards import answer_press
-from bot.telegram.staff import NO_SUCH_INTERVIEW, StaffChat
+from bot.telegram.staff import NO_SUCH_INTERVIEW, StaffGate
 from storage import AccessDenied, Actor, NotFound
 
 THANKED_PREFIX = "thanked"
@@ -42,13 +43,17 @@ def thanked_keyboard(interview_id: str) -> InlineKeyboardMarkup:
     )
 
 
-class StaffFollowUp(StaffChat):
+class StaffFollowUp:
     """Recording what happens after an interview, from the chat."""
 
+    def __init__(self, app: AppContext, gate: StaffGate) -> None:
+        self.app = app
+        self.gate = gate
+
     async def on_recommend(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if member is None:
-            await self._refuse(update)
+            await self.gate.refuse(update)
             return
         message = update.effective_message
         parts = [
@@ -59,44 +64,44 @@ class StaffFollowUp(StaffChat):
             interview_id, to, due, text = parts
             due_on = date.fromisoformat(due)
         except ValueError:
-            await self._say(update, RECOMMEND_USAGE)
+            await self.gate.say(update, RECOMMEND_USAGE)
             return
         try:
             ref = await self.app.storage.followup.recommend(
                 interview_id, text, to, due_on, Actor.for_staff(member), self.app.clock()
             )
         except (AccessDenied, NotFound):
-            await self._say(update, NO_SUCH_INTERVIEW.format(interview=interview_id[:40]))
+            await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=interview_id[:40]))
             return
-        await self._say(
+        await self.gate.say(
             update,
             f"Recommendation {ref} recorded for {to}, due "
             f"{due_on:%d %B %Y}. You will be reminded if there is no response by then.",
         )
 
     async def on_respond(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if member is None:
-            await self._refuse(update)
+            await self.gate.refuse(update)
             return
         args = context.args or []
         ref = args[0].lower() if args and REF_SHAPE.match(args[0].lower()) else None
         if len(args) < 2 or ref is None:
-            await self._say(update, RESPOND_USAGE)
+            await self.gate.say(update, RESPOND_USAGE)
             return
         try:
             await self.app.storage.followup.respond(
                 ref, " ".join(args[1:]), Actor.for_staff(member), self.app.clock()
             )
         except (AccessDenied, NotFound):
-            await self._say(update, NO_SUCH_RECOMMENDATION.format(ref=ref))
+            await self.gate.say(update, NO_SUCH_RECOMMENDATION.format(ref=ref))
             return
-        await self._say(update, f"Response to recommendation {ref} recorded.")
+        await self.gate.say(update, f"Response to recommendation {ref} recorded.")
 
     async def on_overdue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if member is None:
-            await self._refuse(update)
+            await self.gate.refuse(update)
             return
         today = self.app.clock().date()
         found = [
@@ -105,9 +110,9 @@ class StaffFollowUp(StaffChat):
             if r.overdue(today)
         ]
         if not found:
-            await self._say(update, "No recommendation is overdue for your homes or services.")
+            await self.gate.say(update, "No recommendation is overdue for your homes or services.")
             return
-        await self._say(
+        await self.gate.say(
             update,
             "\n".join(
                 f"{r.ref} · {r.interview_id} · to {r.addressed_to} · due {r.due_on:%d %b %Y}"
@@ -126,7 +131,7 @@ class StaffFollowUp(StaffChat):
 
     async def on_thanked(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        member = await self._member(update)
+        member = await self.gate.member(update)
         if query is None:
             return
         interview_id = (query.data or "").partition("|")[2]

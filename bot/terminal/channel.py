@@ -20,10 +20,12 @@ from rich.console import Console
 
 from bot.core.answer import Reply
 from bot.core.context import AppContext
+from bot.core.notices import notice
 from bot.core.numbers import whole_number
 from flows.inputs import Choice, Command, Control, Input, Text
 from flows.outputs import Button, Message
 from flows.state import Phase
+from flows.text import Language
 from storage.codec import decode_message
 from storage.records import Actor, OutgoingMessage
 
@@ -98,6 +100,11 @@ def carry_on_command(interview_id: str, practice: bool) -> str:
     return f"{program} chat --resume {interview_id}{real}"
 
 
+def _language(reply: Reply) -> Language:
+    """The interview's language, for the terminal's own words."""
+    return "cy" if reply.state is not None and reply.state.language == "cy" else "en"
+
+
 class TerminalChannel:
     """Runs one interview between a console and the service."""
 
@@ -139,7 +146,7 @@ class TerminalChannel:
 
     async def _deliver(self, messages: Sequence[OutgoingMessage]) -> None:
         for outgoing in messages:
-            self.show(decode_message(outgoing.payload))
+            self.show(outgoing.message or decode_message(outgoing.payload))
         await self.context.storage.outbox.mark_sent([m.id for m in messages])
 
     async def _start(self, flow_id: str, language: str | None, resume: str | None) -> Reply:
@@ -168,10 +175,8 @@ class TerminalChannel:
                 chat_id=TERMINAL_CHAT,
             )
             await self._deliver(reply.messages)
-        self.say(
-            f"{why}: the interview is paused and saved. To carry on, run:\n"
-            f"  {carry_on_command(reply.interview_id, self.practice)}"
-        )
+        command = carry_on_command(reply.interview_id, self.practice)
+        self.say(notice("terminal_paused", _language(reply), why=why, command=command))
 
     async def run(self, flow_id: str, language: str | None, resume: str | None = None) -> int:
         """Take one interview from start (or where it paused) to its end, the end of input or
@@ -189,8 +194,8 @@ class TerminalChannel:
                 line = await reader.readline()
                 if line in ("", LineReader.INTERRUPTED):
                     self.console.print()
-                    why = "End of input" if line == "" else "Stopped with Ctrl-C"
-                    await self._leave_paused(reply, why)
+                    key = "terminal_end_of_input" if line == "" else "terminal_ctrl_c"
+                    await self._leave_paused(reply, notice(key, _language(reply)))
                     return 0
                 if not self.stdin.isatty():
                     self.say(line.rstrip("\n"))
@@ -201,6 +206,12 @@ class TerminalChannel:
                 await self._deliver(reply.messages)
         finally:
             loop.remove_signal_handler(signal.SIGINT)
-        where = "practice database, apart from real interviews" if self.practice else "database"
-        self.say(f"Interview {interview_id} is {reply.state.phase.value} (kept in the {where}).")
+        language = _language(reply)
+        where = notice(
+            "terminal_where_practice" if self.practice else "terminal_where_real", language
+        )
+        status = notice(f"status_{reply.state.phase.value}", language)
+        self.say(
+            notice("terminal_over", language, interview=interview_id, status=status, where=where)
+        )
         return 0

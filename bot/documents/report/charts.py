@@ -51,6 +51,7 @@ def stacked_shares(tables: list[QuestionTable], title: str) -> str:
     height = max(2.5, 0.38 * len(tables) + 1.2)
     figure, axes = plt.subplots(figsize=(9, height))
     labels = [_short(t.text) for t in tables]
+    labelled: set[str] = set()
     for position, table in enumerate(tables):
         cells = table.rows[OVERALL]
         left = 0.0
@@ -58,26 +59,29 @@ def stacked_shares(tables: list[QuestionTable], title: str) -> str:
             if cell.suppressed or cell.total == 0:
                 continue
             width = 100 * cell.count / cell.total
+            column = table.columns[index]
             axes.barh(
                 position,
                 width,
                 left=left,
                 color=COLOURS[index % len(COLOURS)],
-                label=table.columns[index] if position == 0 else None,
+                label=None if column in labelled else column,
             )
+            labelled.add(column)
             left += width
     axes.set_yticks(range(len(tables)), labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
     axes.set_xlabel("% of those who reached the question")
     axes.set_title(title, fontsize=10)
-    axes.legend(
-        loc="lower center",
-        bbox_to_anchor=(0.5, 1.02 + 0.4 / height),
-        ncol=4,
-        fontsize=8,
-        frameon=False,
-    )
+    if labelled:
+        axes.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.02 + 0.4 / height),
+            ncol=4,
+            fontsize=8,
+            frameon=False,
+        )
     return _png(figure)
 
 

@@ -21,7 +21,19 @@ from storage.reporting import ConcernTiming, InterviewAnswers
 
 SUPPRESS_BELOW = 5
 OVERALL = "All homes and services"
-UPTAKE_ROWS = ("offered", "taken_up", "completed", "stopped", "declined", "expired", "in_progress")
+UPTAKE_ROWS = (
+    "offered",
+    "taken_up",
+    "completed",
+    "stopped",
+    "declined",
+    "expired",
+    "in_progress",
+    "in_welsh",
+    "in_english",
+)
+LANGUAGE_ROWS = ("in_welsh", "in_english")
+"""Shown only for flows offered in Welsh."""
 UPTAKE_LABELS = {
     "offered": "Offered an interview",
     "taken_up": "Said yes (took it up)",
@@ -30,6 +42,8 @@ UPTAKE_LABELS = {
     "declined": "Said no",
     "expired": "Never answered (expired)",
     "in_progress": "Still in progress",
+    "in_welsh": "Answered in Welsh",
+    "in_english": "Answered in English",
 }
 IN_PROGRESS = {"invited", "consented", "in_progress", "paused"}
 
@@ -65,6 +79,8 @@ class QuestionTable:
     seed: str | None
     columns: list[str]
     rows: dict[str, list[Cell]] = field(default_factory=dict)
+    # The question as Welsh speakers were asked it, for flows offered in Welsh.
+    welsh: str | None = None
 
 
 @dataclass
@@ -103,6 +119,7 @@ def uptake_counts(items: Iterable[InterviewAnswers]) -> dict[str, int]:
         counts["offered"] += 1
         if item.consented_at is not None:
             counts["taken_up"] += 1
+            counts["in_welsh" if item.interview.language == "cy" else "in_english"] += 1
         status = item.interview.status
         counts["in_progress" if status in IN_PROGRESS else status] += 1
     return {row: counts.get(row, 0) for row in UPTAKE_ROWS}
@@ -130,6 +147,8 @@ def _table(
 ) -> QuestionTable:
     columns = [answer_label(question, v, "en") if v != "skipped" else "Skipped" for v in values]
     table = QuestionTable(question.id, pick(question.text, "en"), question.seed, columns)
+    if question.text.get("cy"):
+        table.welsh = question.text["cy"]
     for group, items in by_group.items():
         counts = answer_counts(question, items)
         total = reached(items)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.documents.report.charts import ranked_bars, stacked_shares
-from bot.documents.report.figures import OVERALL, SUPPRESS_BELOW, UPTAKE_LABELS, UPTAKE_ROWS, Report
+from bot.documents.report.figures import (
+    LANGUAGE_ROWS,
+    OVERALL,
+    SUPPRESS_BELOW,
+    UPTAKE_LABELS,
+    UPTAKE_ROWS,
+    Report,
+)
 from bot.documents.templating import render
 from flows.text import pick
 
@@ -41,7 +48,9 @@ def report_html(report: Report, with_charts: bool = True) -> str:
         title=pick(report.flow.title, "en"),
         period=period,
         groups_all=[OVERALL, *report.groups],
-        uptake_rows=UPTAKE_ROWS,
+        uptake_rows=[
+            row for row in UPTAKE_ROWS if row not in LANGUAGE_ROWS or "cy" in report.flow.languages
+        ],
         uptake_labels=UPTAKE_LABELS,
         cell=_cell,
         minutes=_minutes,

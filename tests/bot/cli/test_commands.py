@@ -7,7 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from bot.core.welsh import welsh_catalogue
 from bot.launch import app
+from flows import load_flows
+from flows.help import load_help_directory
 from storage import new_key
 from tests.bot.commandline import ROOT, cli
 
@@ -200,3 +203,13 @@ def test_a_recommendation_due_in_the_past_is_warned_about(env: dict[str, str]) -
         env, "followup", "add", interview_id, "--text", "x", "--to", "CSM", "--due", "2020-01-01"
     )
     assert added.returncode == 0 and "is in the past" in added.stderr
+
+
+def test_the_list_of_welsh_strings_is_up_to_date() -> None:
+    """docs/welsh-strings.md is what a Welsh reviewer reads; it must hold every string."""
+    directory = load_help_directory()
+    made = welsh_catalogue(load_flows(directory=directory), directory)
+    written = (ROOT / "docs" / "welsh-strings.md").read_text(encoding="utf-8")
+    assert written == made, "run: exit-interviews flows welsh --out docs/welsh-strings.md"
+    for phrase in ("Hepgor", "Dweud mwy wrtha i", "Mae'n ddrwg gen i", "Rydych chi'n gadael"):
+        assert phrase in written

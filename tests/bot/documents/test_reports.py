@@ -156,6 +156,7 @@ async def test_csv_export_opens_in_a_spreadsheet_and_leaves_out_free_text(storag
     rows = list(csv.DictReader(io.StringIO(plain.decode("utf-8-sig"))))
     assert len(rows) == len(made)
     assert rows[0]["service"] == "Gwasanaeth Maethu Ŵy"
+    assert rows[0]["language"] == "en", "the language each interview was taken in"
     assert "Roedd y gefnogaeth" not in plain.decode("utf-8-sig")
     assert set(rows[0]) >= {q.id for q in flow.questions()}
     full = json.loads(to_json(export_rows(flow, found, include_text=True)))
@@ -269,3 +270,64 @@ async def test_text_transcript_shows_skips_changes_and_original_wording(
         "   (changed 1 time(s))" in text
     )
     assert "Q: Who decided?\nA: (skipped)" in text
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+async def test_a_small_carers_report_draws_without_a_warning(storage: Storage, count: int) -> None:
+    """With so few answers every cell is hidden; the charts must still draw cleanly."""
+    import warnings
+
+    await make_interviews(storage, load_flows()["foster-carer"], count, HOMES[:1], START)
+    for service in (None, HOMES[0]):
+        built = await gather_report(
+            storage,
+            load_flows()["foster-carer"],
+            OPERATOR,
+            START + timedelta(days=400),
+            service=service,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert "<html" in report_html(built)
+
+
+async def test_a_welsh_interview_shows_its_language_and_the_question_as_asked(
+    storage: Storage, clock: FakeClock
+) -> None:
+    """Staff read English, but see what the carer actually read and tapped, in Welsh."""
+    from flows import step
+    from flows.inputs import Choice, Start
+
+    flow = load_flows()["foster-carer"]
+    interview_id, _ = await invite(storage, flow, clock(), service="Gwasanaeth Maethu A")
+    for make in (
+        lambda s: Start(at=clock(), language="cy"),
+        lambda s: Choice(at=clock(), value="yes", prompt=s.prompt),
+        lambda s: Choice(at=clock(), value="no", prompt=s.prompt),
+    ):
+        state = await storage.interviews.state(interview_id)
+        result = step(flow, state, make(state))
+        await storage.steps.save_step(interview_id, result, at=clock(), incoming="x", chat_id=1)
+    record = await storage.transcripts.load(interview_id)
+    view = build_view(record, flow, [], None, clock())
+    assert view.language == "Cymraeg (Welsh)"
+    first = view.sections[0].questions[0]
+    assert first.text.startswith("Would you like fewer people")
+    assert first.asked is not None and first.asked.startswith("Hoffech chi i lai o bobl")
+    assert first.answer == "No" and first.answer_as_seen == "Na"
+    html = transcript_html(view)
+    assert "Language of the interview" in html and "Hoffech chi i lai o bobl" in html
+    assert "Hoffech chi i lai o bobl" in transcript_markdown(view)
+
+
+async def test_the_carers_report_says_how_many_answered_in_welsh(storage: Storage) -> None:
+    flow = load_flows()["foster-carer"]
+    await make_interviews(storage, flow, 8, HOMES[:1], START)
+    built = await gather_report(storage, flow, OPERATOR, START + timedelta(days=400))
+    html = report_html(built)
+    assert "Answered in Welsh" in html and "Answered in English" in html
+    assert "In Welsh: Wnaethoch chi wynebu honiad" in html, (
+        "each question as Welsh speakers read it"
+    )
+    young = await report_for(storage, "children-home")
+    assert "Answered in Welsh" not in report_html(young), "only where Welsh is offered"

@@ -13,7 +13,7 @@ from tests.bot.commandline import ROOT, cli
 
 
 def test_a_whole_interview_piped_into_the_terminal(env: dict[str, str]) -> None:
-    answers = ["1", "1", "no", "3", "1", "2", "1", "1", "They packed my things with me", "1"]
+    answers = ["1", "2", "1", "no", "3", "1", "2", "1", "1", "They packed my things with me", "1"]
     answers += ["/skip"] * 60 + ["1"]
     result = cli(env, "chat", "--flow", "children-home", "--real", stdin="\n".join(answers) + "\n")
     assert result.returncode == 0, result.stderr
@@ -24,6 +24,7 @@ def test_a_whole_interview_piped_into_the_terminal(env: dict[str, str]) -> None:
     record = json.loads(cli(env, "transcript", listed[0]["id"], "--format", "json").stdout)
     answered = {q["id"]: q["answer"] for q in record["questions"] if q["answer"]}
     assert answered == {
+        "fewer_people": "no",
         "happy_living_here": "yes",
         "live_somewhere_else": "no",
         "asked_what_you_wanted": "not_sure",
@@ -48,7 +49,7 @@ def test_the_terminal_completes_and_controls_work(env: dict[str, str]) -> None:
 
 
 def test_end_of_input_pauses_and_resume_carries_on(env: dict[str, str]) -> None:
-    first = cli(env, "chat", "--flow", "children-home", "--real", stdin="1\n1\n")
+    first = cli(env, "chat", "--flow", "children-home", "--real", stdin="1\n2\n1\n")
     assert first.returncode == 0
     assert "End of input: the interview is paused and saved" in first.stdout
     interview_id = first.stdout.rsplit("--resume ", 1)[1].split()[0]
@@ -56,13 +57,17 @@ def test_end_of_input_pauses_and_resume_carries_on(env: dict[str, str]) -> None:
     assert "Would you have liked to live somewhere else?" in second.stdout
     record = json.loads(cli(env, "transcript", interview_id, "--format", "json").stdout)
     answered = {q["id"]: q["answer"] for q in record["questions"] if q["answer"]}
-    assert answered == {"happy_living_here": "yes", "live_somewhere_else": "no"}
+    assert answered == {
+        "fewer_people": "no",
+        "happy_living_here": "yes",
+        "live_somewhere_else": "no",
+    }
 
 
 def test_practice_interviews_stay_out_of_real_lists_and_the_hint_works(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    first = cli(env, "chat", "--flow", "children-home", stdin="1\n1\n")
+    first = cli(env, "chat", "--flow", "children-home", stdin="1\n2\n1\n")
     assert "paused and saved" in first.stdout
     assert json.loads(cli(env, "interviews", "list", "--json").stdout) == []
     hint = first.stdout.rsplit("To carry on, run:", 1)[1].split()
@@ -101,7 +106,7 @@ def test_ctrl_c_pauses_saves_and_says_how_to_carry_on(env: dict[str, str]) -> No
     process.stdin.write("1\n")
     process.stdin.flush()
     seen = ""
-    while "Were you happy living here?" not in seen:
+    while "Do you want fewer people to see your answers?" not in seen:
         line = process.stdout.readline()
         assert line, "the interview ended before its first question"
         seen += line
@@ -147,6 +152,8 @@ def test_a_dotenv_in_the_working_folder_is_never_read(tmp_path: Path) -> None:
 
 
 def test_welsh_in_the_terminal(env: dict[str, str]) -> None:
-    result = cli(env, "chat", "--flow", "foster-carer", stdin="Cymraeg\n1\n")
+    result = cli(env, "chat", "--flow", "foster-carer", stdin="Cymraeg\n1\n2\n")
     assert "Hoffech chi gymryd rhan?" in result.stdout
+    assert "Hoffech chi i lai o bobl weld eich atebion?" in result.stdout
     assert "Sut mae eich maethu'n dod i ben?" in result.stdout
+    assert "Diwedd y mewnbwn: mae'r cyfweliad wedi'i oedi a'i gadw" in result.stdout
