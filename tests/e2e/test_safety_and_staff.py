@@ -206,7 +206,7 @@ async def test_flood_control_429_is_retried_and_nothing_is_lost(
     messages = api.texts(CHAT)
     assert len(messages) == len(set(messages)), "every message arrives once"
     intro = [t for t in messages if not t.startswith("Part 1")]
-    assert intro[0].startswith("Hello. This is a test flow.")
+    assert intro[0].startswith("The person who checks your care plan will read")
     assert (await bot.app.storage.interviews.get(interview_id)).status == "consented"
     await api.wait_until_idle()
     assert await outbox_drained(bot.app), "every reply delivered and forgotten"

@@ -95,4 +95,4 @@ async def test_an_outage_is_retried_with_backoff_not_a_busy_loop(
     api.faults.rate = 0.0
     prompt: Sent = await api.next_message(60_100, 0, with_buttons=True, timeout=90)
     assert "Do you want to start?" in prompt.text
-    assert received(api, 60_100)[0].startswith("Hello. This is a test flow.")
+    assert received(api, 60_100)[0].startswith("The person who checks your care plan will read")
