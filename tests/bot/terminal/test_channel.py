@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import select
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from storage import new_key
@@ -92,6 +95,23 @@ def test_end_of_input_while_paused_leaves_it_paused(env: dict[str, str]) -> None
     assert listed[0]["status"] == "paused"
 
 
+def read_until(process: subprocess.Popen[str], wanted: str, timeout: float = 60.0) -> str:
+    """What the process printed up to `wanted`; fails (rather than hangs) if it never comes.
+    Reads the pipe directly, so nothing waits unseen in a buffer."""
+    assert process.stdout is not None
+    descriptor = process.stdout.fileno()
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while wanted.encode() not in seen:
+        remaining = deadline - time.monotonic()
+        ready, _, _ = select.select([descriptor], [], [], max(remaining, 0))
+        assert ready, f"{wanted!r} did not appear within {timeout} s; saw: {seen[-300:]!r}"
+        chunk = os.read(descriptor, 65536)
+        assert chunk, f"the terminal ended before {wanted!r}; saw: {seen[-300:]!r}"
+        seen += chunk
+    return seen.decode("utf-8", errors="replace")
+
+
 def test_ctrl_c_pauses_saves_and_says_how_to_carry_on(env: dict[str, str]) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "chat", "--flow", "children-home", "--real"],
@@ -105,17 +125,9 @@ def test_ctrl_c_pauses_saves_and_says_how_to_carry_on(env: dict[str, str]) -> No
     assert process.stdin is not None and process.stdout is not None
     process.stdin.write("1\n")
     process.stdin.flush()
-    seen = ""
-    while "Do you want fewer people to see your answers?" not in seen:
-        line = process.stdout.readline()
-        assert line, "the interview ended before its first question"
-        seen += line
+    read_until(process, "Do you want fewer people to see your answers?")
     process.send_signal(signal.SIGINT)
-    rest = ""
-    while "chat --resume" not in rest:
-        line = process.stdout.readline()
-        assert line, "the terminal exited without saying how to carry on"
-        rest += line
+    rest = read_until(process, "chat --resume")
     assert process.wait(timeout=60) == 0
     assert "Stopped with Ctrl-C: the interview is paused and saved" in rest
     assert "chat --resume iv-" in rest
