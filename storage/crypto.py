@@ -59,14 +59,15 @@ class NoncePool:
 
     def __init__(self) -> None:
         self._block = b""
+        self._next = 0
         self._lock = threading.Lock()
 
     def take(self) -> bytes:
         with self._lock:
-            if not self._block:
-                self._block = os.urandom(self.BLOCK)
-            nonce, self._block = self._block[:NONCE_BYTES], self._block[NONCE_BYTES:]
-        return nonce
+            if self._next >= len(self._block):
+                self._block, self._next = os.urandom(self.BLOCK), 0
+            start, self._next = self._next, self._next + NONCE_BYTES
+            return self._block[start : start + NONCE_BYTES]
 
 
 class Cipher:

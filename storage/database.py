@@ -15,7 +15,7 @@ import aiosqlite
 
 from storage.crypto import Cipher
 from storage.errors import DatabaseFileError, StorageUnavailable, WrongKeyError
-from storage.group_commit import GroupCommitter, GroupReader, RowIds, Statement, UnitOfWork
+from storage.group_commit import GroupCommitter, RowIds, Statement, UnitOfWork
 from storage.migrate import migrate
 
 KEY_CHECK = "exit-interviews key check"
@@ -50,7 +50,6 @@ class Database:
         self.path = path
         self._write_lock = asyncio.Lock()
         self._committer = GroupCommitter(connection, self._write_lock)
-        self._reader = GroupReader(connection)
 
     @classmethod
     async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Database:
@@ -148,14 +147,6 @@ class Database:
         except sqlite3.Error as error:
             raise StorageUnavailable(_problem(error)) from error
         return row
-
-    async def fetch_one_grouped(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        """As fetch_one, sharing the trip to the database thread with the reads that arrive
-        at the same moment: for the one read every input makes."""
-        try:
-            return await self._reader.fetch_one(sql, tuple(params))
-        except sqlite3.Error as error:
-            raise StorageUnavailable(_problem(error)) from error
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         try:

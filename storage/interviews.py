@@ -143,7 +143,7 @@ class Interviews:
     async def _chat_row(self, chat_id: int) -> sqlite3.Row | None:
         """The row of the interview a chat is taking: the newest that is not over, else the
         newest at all (what is typed after the end is still heard)."""
-        return await self.db.fetch_one_grouped(
+        return await self.db.fetch_one(
             "SELECT id, flow_id, service, language, status, flow_version, state FROM interviews "
             "WHERE chat_id = ? AND status != 'erased' "
             "ORDER BY status IN ('completed', 'stopped', 'declined', 'expired'), created_at DESC "
@@ -189,7 +189,7 @@ class Interviews:
 
     async def state_and_version(self, interview_id: str) -> tuple[InterviewState, str]:
         """The engine state and the flow version the interview runs on."""
-        row = await self.db.fetch_one_grouped(
+        row = await self.db.fetch_one(
             "SELECT state, flow_version FROM interviews WHERE id = ?", (interview_id,)
         )
         if row is None or row[0] is None:
