@@ -21,3 +21,21 @@ def cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.Complete
         timeout=120,
         check=False,
     )
+
+
+def invite_by_cli(
+    env: dict[str, str], name: str, service: str = "Oak House", *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """`invite create` for the children's-home flow, as an operator types it."""
+    return cli(
+        env,
+        "invite",
+        "create",
+        "--flow",
+        "children-home",
+        "--name",
+        name,
+        "--service",
+        service,
+        *extra,
+    )

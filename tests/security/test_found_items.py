@@ -19,7 +19,7 @@ from bot.documents.exports import to_csv
 from bot.telegram.keyboards import parse_ack, parse_answer
 from flows.inputs import Command, Control
 from storage import Cipher, NotFound, Storage, new_key
-from tests.bot.commandline import ROOT, cli
+from tests.bot.commandline import ROOT, cli, invite_by_cli
 from tests.conftest import FakeClock
 from tests.e2e.conftest import RunningBot
 from tests.e2e.test_interview import CHAT, open_and_consent
@@ -59,18 +59,7 @@ def test_item_10_whole_numbers_are_ascii_and_in_range() -> None:
 
 def test_item_8_staff_text_is_never_read_as_rich_markup(env: dict[str, str]) -> None:
     cli(env, "services", "add", "[/i] Home")
-    created = cli(
-        env,
-        "invite",
-        "create",
-        "--flow",
-        "children-home",
-        "--name",
-        "[/bold]",
-        "--json",
-        "--service",
-        "[/i] Home",
-    )
+    created = invite_by_cli(env, "[/bold]", "[/i] Home", "--json")
     assert created.returncode == 0, created.stderr
     interview_id = json.loads(created.stdout)["interview_id"]
     listed = cli(env, "interviews", "list")
@@ -269,19 +258,7 @@ def test_item_14_homes_and_services_are_a_list_that_names_must_match(
     )
     assert uncovered.returncode == 0 and "only admins will hear of a concern" in uncovered.stderr
     assert "no reviewer" in cli(env, "services", "list").stdout
-    welsh = cli(
-        env,
-        "invite",
-        "create",
-        "--flow",
-        "children-home",
-        "--name",
-        "A",
-        "--service",
-        "Oak House",
-        "--language",
-        "cy",
-    )
+    welsh = invite_by_cli(env, "A", "Oak House", "--language", "cy")
     assert welsh.returncode == 1 and "has no Cymraeg version" in welsh.stderr
 
 

@@ -12,7 +12,7 @@ from bot.launch import app
 from flows import load_flows
 from flows.help import load_help_directory
 from storage import new_key
-from tests.bot.commandline import ROOT, cli
+from tests.bot.commandline import ROOT, cli, invite_by_cli
 
 runner = CliRunner()
 
@@ -42,18 +42,7 @@ def test_flows_list_and_show(env: dict[str, str]) -> None:
 
 def test_invite_create_json_then_staff_and_erase(env: dict[str, str]) -> None:
     assert cli(env, "services", "add", "Oak House").returncode == 0
-    created = cli(
-        env,
-        "invite",
-        "create",
-        "--flow",
-        "children-home",
-        "--name",
-        "A.B.",
-        "--service",
-        "Oak House",
-        "--json",
-    )
+    created = invite_by_cli(env, "A.B.", "Oak House", "--json")
     assert created.returncode == 0, created.stderr
     data = json.loads(created.stdout)
     assert data["link"].endswith(f"?start={data['token']}") and len(data["token"]) >= 32
@@ -104,17 +93,7 @@ def test_keygen_writes_a_dev_env_once(tmp_path: Path) -> None:
 
 def test_backup_and_purge(env: dict[str, str], tmp_path: Path) -> None:
     cli(env, "services", "add", "Oak House")
-    cli(
-        env,
-        "invite",
-        "create",
-        "--flow",
-        "children-home",
-        "--name",
-        "C.D.",
-        "--service",
-        "Oak House",
-    )
+    invite_by_cli(env, "C.D.")
     assert cli(env, "backup", str(tmp_path / "copy.sqlite3")).returncode == 0
     copy_env = {**env, "EXIT_DATABASE": str(tmp_path / "copy.sqlite3")}
     assert len(json.loads(cli(copy_env, "interviews", "list", "--json").stdout)) == 1
@@ -186,18 +165,7 @@ def test_staff_add_on_a_registered_id_refuses_or_says_what_changed(env: dict[str
 
 def test_a_recommendation_due_in_the_past_is_warned_about(env: dict[str, str]) -> None:
     cli(env, "services", "add", "Oak House")
-    made = cli(
-        env,
-        "invite",
-        "create",
-        "--flow",
-        "children-home",
-        "--name",
-        "A",
-        "--service",
-        "Oak House",
-        "--json",
-    )
+    made = invite_by_cli(env, "A", "Oak House", "--json")
     interview_id = json.loads(made.stdout)["interview_id"]
     added = cli(
         env, "followup", "add", interview_id, "--text", "x", "--to", "CSM", "--due", "2020-01-01"
