@@ -27,11 +27,12 @@ from flows.model import Flow
 from flows.outputs import Button, Message, Step
 from flows.reviewing import Reviewing
 from flows.state import InterviewState, Phase
+from flows.talking import Talking
 from flows.text import LANGUAGES, Language, pick
 from flows.visibility import visible
 from flows.wording import say
 
-ALWAYS_VALID = frozenset({"_unsafe", "_help"})
+ALWAYS_VALID = frozenset({"_unsafe", "_help", "_talk"})
 """Buttons that work whenever they are pressed, even on an old message: help must never
 be refused as 'for an earlier question'."""
 
@@ -43,7 +44,7 @@ def step(flow: Flow, state: InterviewState, inp: Input) -> Step:
     return turn.result()
 
 
-class _Turn(Asking, Reviewing, Caring):
+class _Turn(Asking, Reviewing, Caring, Talking):
     """One step: the parts put together, and the dispatch between them."""
 
     def handle(self, inp: Input) -> None:
@@ -56,6 +57,8 @@ class _Turn(Asking, Reviewing, Caring):
             self._unsafe()
             if not self.state.finished and self.state.phase is not Phase.NEW:
                 self._present()
+            return
+        if self._talk_input(inp):
             return
         if self.state.finished:
             self._finished_reply()

@@ -108,6 +108,18 @@ class CirculationLimited(BaseModel):
     limited: bool
 
 
+class TalkRequested(BaseModel):
+    """The person asked for someone to contact them: how (this chat, or a phone call) and
+    when; `number` is a phone number they typed, if any; `due` is when it must be done by."""
+
+    type: Literal["talk_requested"] = "talk_requested"
+    how: str
+    when: str
+    number: str | None = None
+    due: datetime
+    after_end: bool = False
+
+
 Event = Annotated[
     Waiting
     | LanguageChosen
@@ -124,6 +136,7 @@ Event = Annotated[
     | ReminderSent
     | ConcernRaised
     | HelpShown
-    | CirculationLimited,
+    | CirculationLimited
+    | TalkRequested,
     Field(discriminator="type"),
 ]

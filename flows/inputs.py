@@ -20,6 +20,7 @@ class Control(StrEnum):
     STOP = "stop"
     HELP = "help"
     UNSAFE = "unsafe"
+    TALK = "talk"
 
 
 class Start(BaseModel):

@@ -112,6 +112,8 @@ class Flow(_Strict):
     timing: Timing = Field(default_factory=Timing)
     version: str = ""
     contacts: list[Organisation] = Field(default_factory=list)
+    talk_who: LocalText | None = None
+    thank_you: LocalText | None = None
     safeguarding: Detector | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)
     _ordered: tuple[Question, ...] = PrivateAttr(default=())

@@ -98,8 +98,9 @@ class Prompter:
     def help_message(self, with_intro: bool = True) -> Message:
         """Helplines, with the one-tap button that tells staff at once that help is needed."""
         text = self.help_text() if with_intro else self.contacts_text()
-        button = self._button("unsafe", "_unsafe")
-        return Message(text, "help", ((button,),), self.state.prompt)
+        unsafe = self._button("unsafe", "_unsafe")
+        talk = self._button("talk", "_talk")
+        return Message(text, "help", ((unsafe,), (talk,)), self.state.prompt)
 
     def help_text(self) -> str:
         parts = [pick(self.flow.help_intro, self.lang)]

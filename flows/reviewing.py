@@ -5,10 +5,12 @@ from __future__ import annotations
 from flows import events as ev
 from flows.inputs import Choice, Command, Control, Start, Text
 from flows.model import Question
+from flows.outputs import Button, Message
 from flows.state import Phase
 from flows.text import pick
 from flows.turn import TurnBase
 from flows.visibility import visible
+from flows.wording import say
 
 
 class Reviewing(TurnBase):
@@ -26,7 +28,14 @@ class Reviewing(TurnBase):
         if value == "confirm":
             self.state.phase = Phase.COMPLETED
             self.events.append(ev.Completed())
-            self.tell(pick(self.flow.ending, self.lang), "ending")
+            self.messages.append(
+                Message(
+                    pick(self.flow.ending, self.lang),
+                    "ending",
+                    ((Button(say("talk", self.lang), "_talk"),),),
+                    self.state.prompt,
+                )
+            )
         elif value == "change":
             self.state.phase = Phase.CHANGE_SECTION
             self._present()

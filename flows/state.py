@@ -61,6 +61,9 @@ class InterviewState(BaseModel):
     last_activity: datetime | None = None
     reminders_sent: int = 0
     limited_circulation: bool = False
+    talk_step: str | None = None
+    talk_how: str | None = None
+    talk_number: str | None = None
 
     def clone(self) -> InterviewState:
         """An independent copy, so a step never changes the state it was given.

@@ -21,6 +21,46 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
         "en": "🚨 I need help now / I don't feel safe",
         "cy": "🚨 Mae angen help arna i nawr / Dw i ddim yn teimlo'n ddiogel",
     },
+    "talk": {"en": "🙋 Talk to a person", "cy": "🙋 Siarad â pherson"},
+    "talk_ask_how": {
+        "en": "Someone can contact you. How would you like that?",
+        "cy": "Gall rhywun gysylltu â chi. Sut hoffech chi hynny?",
+    },
+    "talk_ask_number": {
+        "en": "What number should they call? Type it here. Or tap the button if they have it.",
+        "cy": "Pa rif ddylen nhw ei ffonio? Teipiwch e yma. Neu tapiwch y botwm os oes ganddyn nhw fe.",
+    },
+    "talk_ask_when": {
+        "en": "When is a good time?",
+        "cy": "Pryd mae'n amser da?",
+    },
+    "talk_chat": {"en": "💬 A message here", "cy": "💬 Neges yma"},
+    "talk_phone": {"en": "📞 A phone call", "cy": "📞 Galwad ffôn"},
+    "talk_known": {"en": "☎ They have my number", "cy": "☎ Mae fy rhif ganddyn nhw"},
+    "talk_cancel": {"en": "✖ Not now", "cy": "✖ Dim nawr"},
+    "talk_morning": {"en": "🌅 Morning", "cy": "🌅 Bore"},
+    "talk_afternoon": {"en": "☀ Afternoon", "cy": "☀ Prynhawn"},
+    "talk_evening": {"en": "🌙 Evening", "cy": "🌙 Noswaith"},
+    "talk_any": {"en": "🕐 Any time", "cy": "🕐 Unrhyw bryd"},
+    "talk_not_now": {
+        "en": "OK. You can ask to talk to a person any time. Tap Help.",
+        "cy": "Iawn. Gallwch chi ofyn i siarad â pherson unrhyw bryd. Tapiwch Cymorth.",
+    },
+    "talk_who": {"en": "Someone from the team", "cy": "Rhywun o'r tîm"},
+    "talk_by_chat": {"en": "with a message here", "cy": "gyda neges yma"},
+    "talk_by_phone": {"en": "by phone", "cy": "ar y ffôn"},
+    "talk_when_morning": {"en": "in the morning", "cy": "yn y bore"},
+    "talk_when_afternoon": {"en": "in the afternoon", "cy": "yn y prynhawn"},
+    "talk_when_evening": {"en": "in the evening", "cy": "gyda'r nos"},
+    "talk_when_any": {"en": "at any time", "cy": "unrhyw bryd"},
+    "talk_done": {
+        "en": "Thank you. {who} will contact you {how}, {when}. "
+        "This is usually by the end of the next working day. "
+        "If you are in danger now, call 999.",
+        "cy": "Diolch. Bydd {who} yn cysylltu â chi {how}, {when}. "
+        "Fel arfer, bydd hyn erbyn diwedd y diwrnod gwaith nesaf. "
+        "Os ydych chi mewn perygl nawr, ffoniwch 999.",
+    },
     "unsafe_now": {
         "en": "Thank you for telling us. We are telling a member of staff now. "
         "If you are in danger right now, call 999.",

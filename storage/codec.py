@@ -7,8 +7,16 @@ import json
 from flows.outputs import Button, Message
 
 
-def encode_message(message: Message, concern_id: int | None = None) -> str:
-    """A message as JSON, for the outbox; `concern_id` marks a staff alert to acknowledge."""
+def encode_message(
+    message: Message,
+    concern_id: int | None = None,
+    *,
+    track: bool = False,
+    staff_buttons: bool = False,
+) -> str:
+    """A message as JSON, for the outbox. `concern_id` marks a staff alert to acknowledge;
+    `track` a message whose delivery must be recorded durably (a thank-you); with
+    `staff_buttons`, each button's value is its own callback data (staff actions)."""
     return json.dumps(
         {
             "text": message.text,
@@ -17,6 +25,8 @@ def encode_message(message: Message, concern_id: int | None = None) -> str:
             "prompt": message.prompt,
             "replaces_prompt": message.replaces_prompt,
             "concern_id": concern_id,
+            "track": track,
+            "staff_buttons": staff_buttons,
         },
         ensure_ascii=False,
     )
@@ -26,6 +36,18 @@ def concern_of(payload: str) -> int | None:
     """The concern a staff alert is about, if the payload is one."""
     value = json.loads(payload).get("concern_id")
     return int(value) if value is not None else None
+
+
+def tracked(payload: str) -> bool:
+    """Whether delivering this message must be recorded durably: a concern alert or a
+    thank-you, whose delivery (or failure) someone acts on."""
+    data = json.loads(payload)
+    return data.get("concern_id") is not None or bool(data.get("track"))
+
+
+def has_staff_buttons(payload: str) -> bool:
+    """Whether the buttons carry staff actions rather than answers."""
+    return bool(json.loads(payload).get("staff_buttons"))
 
 
 def decode_message(payload: str) -> Message:

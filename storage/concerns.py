@@ -12,11 +12,13 @@ import aiosqlite
 
 from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
-from storage.records import Actor, AlertDelivery, ConcernRecord
+from storage.records import Actor, AlertDelivery, Circulation, ConcernRecord, parse_readers
 
 _COLUMNS = (
     "c.id, c.interview_id, c.severity, c.detail, c.raised_at, c.acknowledged_at, "
-    "c.acknowledged_by, i.service, c.escalated_at, c.last_alerted_at, i.flow_id"
+    "c.acknowledged_by, i.service, c.escalated_at, c.last_alerted_at, i.flow_id, "
+    "i.limited_circulation, i.assigned_reviewer, "
+    "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id)"
 )
 
 
@@ -106,6 +108,7 @@ class Concerns:
                     escalated_at=parse_time(r[8]),
                     last_alerted_at=parse_time(r[9]),
                     flow_id=r[10],
+                    circulation=Circulation(r[7], bool(r[11]), r[12], parse_readers(r[13])),
                 )
             )
         return records
@@ -124,12 +127,12 @@ class Concerns:
     async def visible(self, actor: Actor, open_only: bool = True) -> list[ConcernRecord]:
         """Concerns this person may see: open ones, or all."""
         where = "c.acknowledged_at IS NULL" if open_only else "1 = 1"
-        return [c for c in await self._records(where, ()) if actor.may_see(c.service)]
+        return [c for c in await self._records(where, ()) if actor.may_read(c.readable_by)]
 
     async def open(self, actor: Actor) -> list[ConcernRecord]:
         """Unacknowledged concerns this person may see."""
         found = await self._records("c.acknowledged_at IS NULL", ())
-        return [c for c in found if actor.may_see(c.service)]
+        return [c for c in found if actor.may_read(c.readable_by)]
 
     async def due_for_alert(
         self, now: datetime, urgent_seconds: int, serious_seconds: int
@@ -217,7 +220,7 @@ class Concerns:
     async def acknowledge(self, concern_id: int, actor: Actor, at: datetime) -> bool:
         """Record that someone has taken a concern on; False if they cannot, or someone had."""
         concern = await self.get(concern_id)
-        if concern is None or actor.staff is None or not actor.may_see(concern.service):
+        if concern is None or actor.staff is None or not actor.may_read(concern.readable_by):
             return False
         async with self.db.transaction() as connection:
             cursor = await connection.execute(

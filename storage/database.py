@@ -57,6 +57,7 @@ class Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = await aiosqlite.connect(path, isolation_level=None)
+            connection.row_factory = aiosqlite.Row
         except (OSError, sqlite3.Error) as error:
             raise DatabaseFileError(path, type(error).__name__) from error
         try:

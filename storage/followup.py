@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import aiosqlite
+
 from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
 from storage.errors import NotFound
 from storage.interviews import Interviews
-from storage.records import Actor
+from storage.records import Actor, Role, StaffMember
 from storage.refs import new_ref
+from storage.tasks import NewTask, close_where, insert_task
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,40 @@ class Response:
     text: str
     responded_by: str
     responded_at: datetime
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """Who a recommendation is for: a registered member of staff, a role at a home or
+    service, or (neither registered) only the words the reviewing officer wrote."""
+
+    label: str
+    user_id: int | None = None
+    role: Role | None = None
+    service: str | None = None
+
+    @property
+    def registered(self) -> bool:
+        return self.user_id is not None or self.role is not None
+
+    def includes(self, member: StaffMember) -> bool:
+        """Whether this member of staff is (one of) the addressee(s)."""
+        if self.user_id is not None:
+            return member.user_id == self.user_id
+        return (
+            self.role is not None
+            and member.role == self.role
+            and (self.service is None or self.service in member.services)
+        )
+
+
+@dataclass(frozen=True)
+class Recommended:
+    """A recommendation just recorded: its reference and the task it created."""
+
+    ref: str
+    task_ref: str | None
+    registered: bool
 
 
 @dataclass(frozen=True)
@@ -34,6 +71,7 @@ class Recommendation:
     created_at: datetime
     responses: tuple[Response, ...]
     service: str | None = None
+    addressee: Addressee | None = None
 
     def overdue(self, today: date) -> bool:
         return not self.responses and self.due_on < today
@@ -51,49 +89,130 @@ class FollowUp:
         self,
         interview_id: str,
         text: str,
-        addressed_to: str,
-        due_on: date,
+        addressee: Addressee,
+        due: datetime,
         actor: Actor,
         at: datetime,
-    ) -> str:
-        """Record a recommendation; returns the reference staff type to respond to it."""
-        await self._check(interview_id, actor, at, "recommendation_added")
+    ) -> Recommended:
+        """Record a recommendation and the task it makes: a response owed by its addressee,
+        or, if nobody registered is addressed, sending it by hand, owed by whoever wrote
+        it. Recording one is the reviewing officer's decision on the interview, so its
+        read task is closed."""
+        interview = await self._check_interview(interview_id, actor, at)
         ref = new_ref()
         async with self.db.transaction() as connection:
-            await connection.execute(
+            cursor = await connection.execute(
                 "INSERT INTO recommendations (ref, interview_id, body, addressed_to, due_on, "
-                "created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "created_by, created_at, addressee_user_id, addressee_role, addressee_service) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ref,
                     interview_id,
                     self.db.seal(text),
-                    addressed_to,
-                    due_on.isoformat(),
+                    addressee.label,
+                    due.date().isoformat(),
                     actor.label,
                     iso(at),
+                    addressee.user_id,
+                    addressee.role,
+                    addressee.service,
                 ),
             )
+            if addressee.registered:
+                task = NewTask(
+                    "respond",
+                    due,
+                    interview_id,
+                    addressee.service or interview,
+                    addressee.user_id,
+                    addressee.role,
+                    cursor.lastrowid,
+                )
+            else:
+                task = NewTask(
+                    "send_by_hand",
+                    at,
+                    interview_id,
+                    interview,
+                    actor.user_id,
+                    "admin",
+                    cursor.lastrowid,
+                    {"to": addressee.label},
+                )
+            task_ref = await insert_task(connection, self.db, task, at, actor.label)
+            await self._decided(connection, interview_id, "recommendations", actor, at)
             await write_audit(
                 connection,
                 actor,
                 "recommendation_added",
                 at,
                 interview_id,
-                f"to {addressed_to}, due {due_on}",
+                f"{ref} to {addressee.label}, due {due.date()}",
             )
-        return ref
+        return Recommended(ref, task_ref, addressee.registered)
 
-    async def respond(self, ref: str, text: str, actor: Actor, at: datetime) -> None:
+    async def decide_no_action(
+        self, interview_id: str, note: str, actor: Actor, at: datetime
+    ) -> None:
+        """Record that the interview was read and needs no action; closes its read task."""
+        await self._check_interview(interview_id, actor, at)
+        async with self.db.transaction() as connection:
+            await self._decided(connection, interview_id, "no_action", actor, at, note)
+
+    async def _decided(
+        self,
+        connection: aiosqlite.Connection,
+        interview_id: str,
+        decision: str,
+        actor: Actor,
+        at: datetime,
+        note: str = "",
+    ) -> None:
+        await connection.execute(
+            "UPDATE interviews SET decision = CASE WHEN decision = 'recommendations' "
+            "THEN decision ELSE ? END, decided_by = ?, decided_at = ? WHERE id = ?",
+            (decision, actor.label, iso(at), interview_id),
+        )
+        await close_where(
+            connection,
+            self.db,
+            note or decision.replace("_", " "),
+            actor.label,
+            at,
+            interview_id,
+            "read",
+        )
+        await write_audit(connection, actor, "decision_recorded", at, interview_id, decision)
+
+    async def _check_interview(self, interview_id: str, actor: Actor, at: datetime) -> str | None:
+        """The interview's home or service, if this person may act on it."""
+        return (await self.interviews.require_access(interview_id, actor, at, "follow_up")).service
+
+    async def respond(self, ref: str, text: str, actor: Actor, at: datetime) -> Recommendation:
         """Record what action, if any, will be undertaken, against a recommendation's
         reference."""
         found = await self.get_by_ref(ref)
         recommendation_id = found.id
-        await self._check(found.interview_id, actor, at, "response_added")
+        addressed = (
+            actor.staff is not None
+            and found.addressee is not None
+            and found.addressee.includes(actor.staff)
+        )
+        if not addressed:
+            await self._check(found.interview_id, actor, at, "response_added")
         async with self.db.transaction() as connection:
             await connection.execute(
                 "INSERT INTO recommendation_responses (recommendation_id, body, responded_by, "
                 "responded_at) VALUES (?, ?, ?, ?)",
                 (recommendation_id, self.db.seal(text), actor.label, iso(at)),
+            )
+            await close_where(
+                connection,
+                self.db,
+                "responded",
+                actor.label,
+                at,
+                recommendation_id=recommendation_id,
             )
             await write_audit(
                 connection,
@@ -103,6 +222,7 @@ class FollowUp:
                 found.interview_id,
                 f"recommendation {recommendation_id}",
             )
+        return await self.get(recommendation_id)
 
     async def thanked(self, interview_id: str, actor: Actor, at: datetime) -> None:
         """Record that the young person was written to with thanks and feedback."""
@@ -139,26 +259,24 @@ class FollowUp:
         return await self._load("r.interview_id = ?", (interview_id,))
 
     async def visible(self, actor: Actor) -> list[Recommendation]:
-        return [r for r in await self._load("1 = 1", ()) if actor.may_see(r.service)]
-
-    async def overdue(self, today: date) -> list[Recommendation]:
-        """Recommendations past their date with no response yet."""
+        """Recommendations on interviews this person may read, and those addressed to them."""
+        readable = {i.id for i in await self.interviews.find(actor)}
         return [
-            r for r in await self._load("r.due_on < ?", (today.isoformat(),)) if r.overdue(today)
+            r
+            for r in await self._load("1 = 1", ())
+            if r.interview_id in readable
+            or (
+                actor.staff is not None
+                and r.addressee is not None
+                and r.addressee.includes(actor.staff)
+            )
         ]
-
-    async def claim_reminder(
-        self, recommendation_id: int, now: datetime, every_seconds: int
-    ) -> bool:
-        """Take the right to remind staff of an overdue recommendation (once a day)."""
-        return await self.db.claim_once_per(
-            "recommendations", "last_reminded_at", recommendation_id, now, every_seconds
-        )
 
     async def _load(self, where: str, params: tuple[object, ...]) -> list[Recommendation]:
         rows = await self.db.fetch_all(
             "SELECT r.id, r.interview_id, r.body, r.addressed_to, r.due_on, r.created_by, "  # noqa: S608 - `where` is one of this module's own constants
-            "r.created_at, i.service, r.ref FROM recommendations r JOIN interviews i "
+            "r.created_at, i.service, r.ref, r.addressee_user_id, r.addressee_role, "
+            "r.addressee_service FROM recommendations r JOIN interviews i "
             f"ON i.id = r.interview_id WHERE {where} ORDER BY r.id",
             params,
         )
@@ -184,6 +302,7 @@ class FollowUp:
                     created_at=parse_time(r[6]) or datetime.min,
                     responses=responses,
                     service=r[7],
+                    addressee=Addressee(r[3], r[9], r[10], r[11]),
                 )
             )
         return found

@@ -19,6 +19,7 @@ from storage.records import (
     InterviewRef,
     InterviewSummary,
     NewInvitation,
+    parse_readers,
 )
 
 TOKEN_BYTES = 24
@@ -34,7 +35,10 @@ SUMMARY_COLUMNS = (
     "i.id, i.flow_id, i.flow_version, i.display_name, i.service, i.language, i.status, "
     "i.created_at, i.updated_at, i.finished_at, i.limited_circulation, i.chat_id, "
     "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id AND c.acknowledged_at IS NULL), "
-    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id)"
+    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id), "
+    "i.assigned_reviewer, "
+    "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id), "
+    "i.created_by, i.decision"
 )
 
 
@@ -59,6 +63,10 @@ class Interviews:
             chat_id=r[11],
             open_concerns=int(r[12]),
             concerns=int(r[13]),
+            assigned_reviewer=r[14],
+            readers=parse_readers(r[15]),
+            created_by=r[16],
+            decision=r[17],
         )
 
     async def invite(
@@ -208,9 +216,15 @@ class Interviews:
     ) -> InterviewSummary:
         """The interview, if this person may see it; else the refusal is audited and raised."""
         interview = await self.get(interview_id)
-        if not actor.may_see(interview.service):
+        if not actor.may_read(interview.circulation):
             async with self.db.transaction() as connection:
                 await write_audit(connection, actor, "access_refused", at, interview_id, purpose)
+            if interview.limited_circulation and actor.may_see(interview.service):
+                raise AccessDenied(
+                    f"The person in interview {interview_id} asked for fewer people to see "
+                    "their answers. Only the admins, its assigned reviewer and the readers "
+                    "agreed with them may read it."
+                )
             raise AccessDenied(
                 f"You are not assigned to the home or service of interview {interview_id}. "
                 "Ask an admin to add it to your services if you need it."
@@ -247,7 +261,7 @@ class Interviews:
             sql += " AND EXISTS (SELECT 1 FROM concerns c WHERE c.interview_id = i.id)"
         sql += " ORDER BY i.created_at DESC"
         rows = await self.db.fetch_all(sql, params)
-        found = [self.summary(r) for r in rows if actor.may_see(r[4])]
+        found = [s for s in map(self.summary, rows) if actor.may_read(s.circulation)]
         return found[:limit] if limit is not None else found
 
     async def due(self, now: datetime, limit: int = 500) -> list[str]:

@@ -11,6 +11,7 @@ from datetime import datetime
 from storage.database import Database, iso
 from storage.group_commit import Statement
 from storage.records import OutgoingMessage
+from storage.thanks import thanks_undelivered
 
 
 class Outbox:
@@ -77,10 +78,22 @@ class Outbox:
         received. Durable, since an alert's delivery is what stops its escalation."""
         async with self.db.transaction() as connection:
             if at is not None:
+                stamps = [(iso(at), message_id) for message_id in message_ids]
                 await connection.executemany(
                     "UPDATE concern_alerts SET delivered_at = ? WHERE outbox_id = ? "
                     "AND delivered_at IS NULL",
-                    [(iso(at), message_id) for message_id in message_ids],
+                    stamps,
+                )
+                await connection.executemany(
+                    "UPDATE thank_yous SET delivered_at = ? WHERE outbox_id = ? "
+                    "AND delivered_at IS NULL",
+                    stamps,
+                )
+                await connection.executemany(
+                    "UPDATE interviews SET thanked_at = ?, thanked_by = (SELECT written_by "
+                    "FROM thank_yous WHERE outbox_id = ?) WHERE id = (SELECT interview_id "
+                    "FROM thank_yous WHERE outbox_id = ? AND purpose = 'thanks')",
+                    [(iso(at), message_id, message_id) for message_id in message_ids],
                 )
             await connection.executemany(
                 "DELETE FROM outbox WHERE id = ?", [(message_id,) for message_id in message_ids]
@@ -99,6 +112,7 @@ class Outbox:
                 "UPDATE concern_alerts SET failed_at = ?, failure = ? WHERE outbox_id = ?",
                 (iso(at), reason, message_id),
             )
+            await thanks_undelivered(connection, self.db, message_id, reason, at)
             await connection.execute("DELETE FROM outbox WHERE id = ?", (message_id,))
         return int(row[0]) if row else None
 

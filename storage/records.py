@@ -13,6 +13,23 @@ ROLES: tuple[Role, ...] = ("interviewer", "reviewer", "admin")
 
 
 @dataclass(frozen=True)
+class Circulation:
+    """Who may read one interview. Normally its home's or service's staff and the admins;
+    when the person asked for fewer people to see their answers, only the admins, its
+    assigned reviewer and the readers an admin has agreed with them."""
+
+    service: str | None
+    limited: bool = False
+    assigned_reviewer: int | None = None
+    readers: tuple[int, ...] = ()
+
+
+def parse_readers(text: str | None) -> tuple[int, ...]:
+    """The agreed readers as SQLite's group_concat gives them."""
+    return tuple(sorted(int(x) for x in text.split(","))) if text else ()
+
+
+@dataclass(frozen=True)
 class StaffMember:
     """Someone on the staff side, known by their Telegram user id."""
 
@@ -30,6 +47,18 @@ class StaffMember:
             return True
         return service is not None and service in self.services
 
+    def may_read(self, circulation: Circulation) -> bool:
+        """Whether this person may read an interview with this circulation."""
+        if not circulation.limited:
+            return self.may_see(circulation.service)
+        if self.removed:
+            return False
+        return (
+            self.role == "admin"
+            or self.user_id == circulation.assigned_reviewer
+            or self.user_id in circulation.readers
+        )
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -43,6 +72,17 @@ class Actor:
         if self.operator:
             return True
         return self.staff is not None and self.staff.may_see(service)
+
+    def may_read(self, circulation: Circulation) -> bool:
+        """Whether this person may read an interview (its circulation honoured)."""
+        if self.operator:
+            return True
+        return self.staff is not None and self.staff.may_read(circulation)
+
+    @property
+    def user_id(self) -> int | None:
+        """The staff member's Telegram user id, if this is a member of staff."""
+        return self.staff.user_id if self.staff is not None else None
 
     @classmethod
     def for_staff(cls, member: StaffMember) -> Actor:
@@ -72,6 +112,17 @@ class InterviewSummary:
     chat_id: int | None
     open_concerns: int = 0
     concerns: int = 0
+    assigned_reviewer: int | None = None
+    readers: tuple[int, ...] = ()
+    created_by: str = ""
+    decision: str | None = None
+
+    @property
+    def circulation(self) -> Circulation:
+        """Who may read it."""
+        return Circulation(
+            self.service, self.limited_circulation, self.assigned_reviewer, self.readers
+        )
 
 
 @dataclass(frozen=True)
@@ -150,6 +201,12 @@ class ConcernRecord:
     escalated_at: datetime | None = None
     last_alerted_at: datetime | None = None
     flow_id: str | None = None
+    circulation: Circulation | None = None
+
+    @property
+    def readable_by(self) -> Circulation:
+        """Who may see this concern: those who may read its interview."""
+        return self.circulation or Circulation(self.service)
 
     @property
     def alerted(self) -> tuple[int, ...]:

@@ -75,13 +75,14 @@ class Reporting:
         if service is not None:
             sql += " AND i.service = ?"
             params.append(service)
-        rows = [
-            r
+        summaries = [
+            (self.interviews.summary(r), parse_time(r["consented_at"]))
             for r in await self.db.fetch_all(sql + " ORDER BY i.created_at", params)
-            if actor.may_see(r[4])
         ]
         found = {
-            r[0]: InterviewAnswers(self.interviews.summary(r), parse_time(r[14])) for r in rows
+            summary.id: InterviewAnswers(summary, consented)
+            for summary, consented in summaries
+            if actor.may_read(summary.circulation)
         }
         if found:
             await self._fill_answers(found)

@@ -8,7 +8,7 @@ from datetime import datetime
 from storage.audit import write_audit
 from storage.database import Database, iso
 from storage.errors import UnknownStaffError
-from storage.records import Actor, Role, StaffMember
+from storage.records import Actor, Circulation, Role, StaffMember
 from storage.services import Services
 
 
@@ -100,10 +100,25 @@ class StaffDirectory:
         )
         return [int(r[0]) for r in rows]
 
-    async def to_alert(self, service: str | None) -> list[StaffMember]:
-        """Who hears of a concern: every admin, and everyone assigned to that home or service."""
+    async def to_alert(self, circulation: Circulation | str | None) -> list[StaffMember]:
+        """Who hears of a concern: everyone who may read the interview. That is every admin
+        and everyone assigned to its home or service; if the person asked for fewer people
+        to see their answers, every admin, its assigned reviewer and its agreed readers."""
+        if not isinstance(circulation, Circulation):
+            circulation = Circulation(circulation)
+        return [m for m in await self.all() if m.may_read(circulation)]
+
+    async def with_role(self, role: Role, service: str | None) -> list[StaffMember]:
+        """The current staff with this role at a home or service (admins: everywhere)."""
         return [
             m
             for m in await self.all()
-            if m.role == "admin" or (service is not None and service in m.services)
+            if m.role == role
+            and (role == "admin" or (service is not None and service in m.services))
         ]
+
+    async def names(self) -> dict[int, str]:
+        """Every member of staff's name by user id, past members included, so documents
+        can say who did something rather than show a number."""
+        rows = await self.db.fetch_all("SELECT user_id, name FROM staff")
+        return {int(r["user_id"]): self.db.open_text(r["name"]) for r in rows}

@@ -8,6 +8,7 @@ caller already holds every value that was written.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,11 +16,13 @@ from datetime import datetime
 from flows import events as ev
 from flows.outputs import Step
 from flows.status import status_of
+from flows.workdays import add_working_days
 from storage.codec import encode_message, encode_value
 from storage.concerns import concern_detail
-from storage.database import Database, iso
+from storage.database import Database, iso, parse_time
 from storage.group_commit import Statement, UnitOfWork
 from storage.records import OutgoingMessage
+from storage.tasks import new_task_ref
 
 INSERT_ANSWER = (
     "INSERT INTO answers (interview_id, question_id, kind, value, recorded_at) "
@@ -105,6 +108,59 @@ def _stopped(draft: _Draft, event: ev.Event) -> None:
     draft.content_deleted = True
 
 
+INTERVIEWER_OF = (
+    "CASE WHEN i.created_by LIKE 'staff:%' THEN CAST(substr(i.created_by, 7) AS INTEGER) END"
+)
+AGREE_READERS_WITHIN_WORKING_DAYS = 2
+
+
+def _task_from_interview(
+    draft: _Draft, kind: str, owner: str, role: str, detail: dict[str, str | None], due: str
+) -> None:
+    """A task about this interview, for its interviewer or a role, in the step's unit."""
+    ref = new_task_ref()
+    draft.unit.add(
+        "INSERT INTO tasks (ref, kind, interview_id, service, owner_user_id, owner_role, "  # noqa: S608 - `owner` is this module's own
+        f"detail, due_at, created_at) SELECT ?, ?, i.id, i.service, {owner}, ?, ?, ?, ? "
+        "FROM interviews i WHERE i.id = ? "
+        "ON CONFLICT (interview_id, kind) WHERE kind IN ('read', 'agree_readers') "
+        "DO UPDATE SET closed_at = NULL, closed_by = NULL, close_note = NULL",
+        (
+            ref,
+            kind,
+            role,
+            draft.db.seal(json.dumps(detail, ensure_ascii=False)),
+            due,
+            draft.at,
+            draft.interview_id,
+        ),
+    )
+    draft.unit.add(INSERT_AUDIT, (draft.at, "person", "task_created", draft.interview_id, kind))
+
+
+def _talk_requested(draft: _Draft, event: ev.Event) -> None:
+    """Asking to talk to a person is a call-back owed by the interviewer who invited them."""
+    assert isinstance(event, ev.TalkRequested)
+    detail = {"how": event.how, "when": event.when, "number": event.number}
+    _task_from_interview(draft, "call_back", INTERVIEWER_OF, "interviewer", detail, iso(event.due))
+
+
+def _circulation_limited(draft: _Draft, event: ev.Event) -> None:
+    """Asking for fewer people to see the answers: an admin must talk with the person and
+    agree who may read them. Changing the answer back to No closes that task."""
+    assert isinstance(event, ev.CirculationLimited)
+    if event.limited:
+        at = parse_time(draft.at) or datetime.min
+        due = add_working_days(at, AGREE_READERS_WITHIN_WORKING_DAYS)
+        _task_from_interview(draft, "agree_readers", "NULL", "admin", {}, iso(due))
+        return
+    draft.unit.add(
+        "UPDATE tasks SET closed_at = ?, closed_by = 'person', close_note = ? "
+        "WHERE interview_id = ? AND kind = 'agree_readers' AND closed_at IS NULL",
+        (draft.at, draft.db.seal("The person changed their answer to No."), draft.interview_id),
+    )
+
+
 EventWriter = Callable[[_Draft, ev.Event], None]
 WRITERS: dict[type[ev.Event], EventWriter] = {
     ev.AnswerRecorded: _answer_recorded,
@@ -113,6 +169,8 @@ WRITERS: dict[type[ev.Event], EventWriter] = {
     ev.ConsentGiven: _consent_given,
     ev.ConcernRaised: _concern_raised,
     ev.Stopped: _stopped,
+    ev.TalkRequested: _talk_requested,
+    ev.CirculationLimited: _circulation_limited,
 }
 
 

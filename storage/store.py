@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from storage.audit import AuditLog
+from storage.circulation import Readers
 from storage.concerns import Concerns
 from storage.crypto import Cipher
 from storage.database import Database
@@ -20,6 +21,8 @@ from storage.rotation import rotate_key
 from storage.services import Services
 from storage.staff import StaffDirectory
 from storage.steps import Steps
+from storage.tasks import Tasks
+from storage.thanks import ThankYous
 from storage.transcripts import Transcripts
 
 
@@ -37,6 +40,9 @@ class Storage:
         self.retention = Retention(db)
         self.transcripts = Transcripts(db, self.interviews, self.concerns)
         self.followup = FollowUp(db, self.interviews)
+        self.tasks = Tasks(db, self.staff)
+        self.thanks = ThankYous(db, self.interviews)
+        self.readers = Readers(db, self.interviews, self.staff)
         self.reporting = Reporting(db, self.interviews)
         self.services = Services(db)
         self.flow_versions = FlowVersions(db)

@@ -11,6 +11,7 @@ from bot.cli import (
     server,
     services,
     staff,
+    tasks,
 )
 from bot.cli.common import app
 
@@ -25,4 +26,5 @@ __all__ = [
     "server",
     "services",
     "staff",
+    "tasks",
 ]

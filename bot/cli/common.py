@@ -40,6 +40,8 @@ app.add_typer(invite_app, name="invite")
 app.add_typer(interviews_app, name="interviews")
 app.add_typer(staff_app, name="staff")
 app.add_typer(followup_app, name="followup")
+tasks_app = typer.Typer(no_args_is_help=True, help="The follow-ups people owe.")
+app.add_typer(tasks_app, name="tasks")
 services_app = typer.Typer(no_args_is_help=True, help="The homes and fostering services.")
 app.add_typer(services_app, name="services")
 

@@ -19,6 +19,17 @@ from bot.cli.common import (
     run_with_context,
 )
 from bot.core.context import AppContext
+from bot.core.delivery import NoDelivery
+from bot.core.followup import FollowUpDesk
+from bot.core.tasks import TaskDesk
+from storage.followup import Recommended
+
+
+def desk(context: AppContext) -> FollowUpDesk:
+    """The follow-up use cases for the command line: what they send waits in the outbox
+    for the running bot to deliver."""
+    tasks = TaskDesk(context.storage, context.flows, NoDelivery(), context.settings)
+    return FollowUpDesk(context, NoDelivery(), tasks)
 
 
 @followup_app.command("add")
@@ -28,13 +39,15 @@ def followup_add(
     to: Annotated[
         str,
         typer.Option(
-            help="Who it is for: a role or a named service, e.g. 'CSM Residential Services'."
+            help="Who it is for: a registered member of staff (name or user id), or a role at "
+            "a home or service, e.g. 'reviewer at Oak House'. Anyone else is recorded, and "
+            "you are asked to send it by hand."
         ),
     ],
     due: Annotated[str, typer.Option(help="When a response is due, YYYY-MM-DD.")],
     as_staff: AsStaff = None,
 ) -> None:
-    """Record a recommendation on an interview."""
+    """Record a recommendation on an interview and send it to whoever it is for."""
     due_on = parse_day(due, "--due")
     assert due_on is not None
     if due_on < date.today():
@@ -45,13 +58,18 @@ def followup_add(
             markup=False,
         )
 
-    async def work(context: AppContext) -> str:
+    async def work(context: AppContext) -> Recommended:
         actor = await acting_as(context, as_staff)
-        return await context.storage.followup.recommend(
-            interview_id, text, to, due_on, actor, context.clock()
-        )
+        return await desk(context).recommend(interview_id, to, due_on, text, actor)
 
-    out.print(f"Recommendation {run_with_context(work)} recorded, due {due_on}.")
+    made = run_with_context(work)
+    out.print(f"Recommendation {made.ref} recorded, due {due_on}.", markup=False)
+    if not made.registered:
+        out.print(
+            f"“{to}” is not registered with the bot: send it to them yourself. Task "
+            f"{made.task_ref} reminds you; close it with 'exit-interviews tasks close'.",
+            markup=False,
+        )
 
 
 @followup_app.command("respond")
@@ -60,19 +78,73 @@ def followup_respond(
     text: Annotated[str, typer.Option(help="What action, if any, will be undertaken.")],
     as_staff: AsStaff = None,
 ) -> None:
-    """Record the response to a recommendation."""
+    """Record the response to a recommendation; whoever made it is sent it."""
 
     async def work(context: AppContext) -> None:
         actor = await acting_as(context, as_staff)
-        await context.storage.followup.respond(reference, text, actor, context.clock())
+        await desk(context).respond(reference, text, actor)
 
     run_with_context(work)
     out.print(f"Response to recommendation {reference} recorded.", markup=False)
 
 
+@followup_app.command("no-action")
+def followup_no_action(
+    interview_id: str,
+    note: Annotated[str, typer.Option(help="Why, if you wish.")] = "Read; no action needed.",
+    as_staff: AsStaff = None,
+) -> None:
+    """Record that an interview was read and needs no action."""
+
+    async def work(context: AppContext) -> None:
+        actor = await acting_as(context, as_staff)
+        await desk(context).no_action(interview_id, note, actor)
+
+    run_with_context(work)
+    out.print(f"Recorded: interview {interview_id} was read and needs no action.")
+
+
+@followup_app.command("thank")
+def followup_thank(
+    interview_id: str,
+    text: Annotated[
+        str | None, typer.Option(help="The message. Leave out to print a starting text.")
+    ] = None,
+    message: Annotated[
+        bool, typer.Option("--message", help="A reply to 'talk to a person', not thanks.")
+    ] = False,
+    as_staff: AsStaff = None,
+) -> None:
+    """Send thanks and feedback (or any message) into the person's chat, even after the
+    interview has ended. The running bot delivers it and records that it arrived."""
+
+    async def work(context: AppContext) -> str:
+        actor = await acting_as(context, as_staff)
+        interview = await context.storage.interviews.require_access(
+            interview_id, actor, context.clock(), "thank_you"
+        )
+        helper = desk(context)
+        if text is None:
+            return helper.thank_you_template(interview.flow_id, interview.language)
+        queued = await helper.write_to_person(
+            interview_id, text, actor, "message" if message else "thanks"
+        )
+        if queued.message is None:
+            return (
+                "Their chat cannot be reached (never opened, or erased), so nothing was sent. "
+                f"Task {queued.task_ref} reminds you to reach them another way."
+            )
+        return "Queued for their chat; the running bot delivers it and records that it did."
+
+    said = run_with_context(work)
+    if text is None:
+        out.print("A starting text in their language; send yours with --text:", markup=False)
+    out.print(said, markup=False, highlight=False)
+
+
 @followup_app.command("thanked")
 def followup_thanked(interview_id: str, as_staff: AsStaff = None) -> None:
-    """Record that the young person was written to with thanks and the recommendations."""
+    """Record that the person was written to by letter, outside the bot."""
 
     async def work(context: AppContext) -> None:
         actor = await acting_as(context, as_staff)

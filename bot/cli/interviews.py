@@ -98,3 +98,40 @@ def erase(
 
     run_with_context(work)
     out.print(f"Interview {interview_id} erased.")
+
+
+@interviews_app.command("readers")
+def interviews_readers(
+    interview_id: str,
+    user: Annotated[
+        list[int] | None, typer.Option("--user", help="A reader's user id; repeat for more.")
+    ] = None,
+    none: Annotated[
+        bool, typer.Option("--none", help="Nobody besides admins and the assigned reviewer.")
+    ] = False,
+    as_staff: AsStaff = None,
+) -> None:
+    """Record who may read an interview whose person asked for fewer people to see it
+    (besides the admins and its assigned reviewer), as agreed with them. Admins only."""
+    if not user and not none:
+        fail("Give --user USER_ID (repeat for more) or --none.")
+
+    async def work(context: AppContext) -> None:
+        actor = await acting_as(context, as_staff)
+        await context.storage.readers.agree(interview_id, user or [], actor, context.clock())
+
+    run_with_context(work)
+    out.print(f"Readers of {interview_id} recorded.")
+
+
+@interviews_app.command("assign")
+def interviews_assign(interview_id: str, user_id: int, as_staff: AsStaff = None) -> None:
+    """Name the reviewer who reads this interview (and who may still read it if the person
+    asked for fewer people to see it). Admins only."""
+
+    async def work(context: AppContext) -> None:
+        actor = await acting_as(context, as_staff)
+        await context.storage.readers.assign_reviewer(interview_id, user_id, actor, context.clock())
+
+    run_with_context(work)
+    out.print(f"Reviewer {user_id} assigned to {interview_id}.")

@@ -109,7 +109,7 @@ class ConcernAlerter:
         repeat = self.repeat_seconds(concern.severity)
         if not await self.storage.concerns.claim_alert(concern.id, now, repeat):
             return
-        recipients = await self.storage.staff.to_alert(concern.service)
+        recipients = await self.storage.staff.to_alert(concern.readable_by)
         text = alert_text(concern, self._flow_of(concern), reminder)
         payload = encode_message(Message(text, "info"), concern_id=concern.id)
         for member in recipients:

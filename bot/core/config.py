@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     concern_repeat_minutes: int = Field(default=60, ge=1)
     urgent_repeat_minutes: int = Field(default=15, ge=1)
     undelivered_escalate_minutes: int = Field(default=5, ge=1)
+    read_within_working_days: int = Field(default=10, ge=1)
+    """How long the reviewers have to read a finished interview and record a decision."""
+    task_escalate_after_days: int = Field(default=3, ge=0)
+    """How many days a task may be overdue before the admins are told."""
     duty_email: str | None = None
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

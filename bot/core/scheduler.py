@@ -14,9 +14,8 @@ from bot.core.context import AppContext
 from bot.core.delivery import Delivery
 from bot.core.failsafe import SafetyNet
 from bot.core.logs import log_error, log_event
-from flows.outputs import Message
+from bot.core.tasks import TaskDesk
 from storage import Actor
-from storage.codec import encode_message
 
 SCHEDULER = Actor.for_operator("scheduler")
 
@@ -34,7 +33,7 @@ Job = Callable[[], Awaitable[None]]
 
 class Scheduler:
     """The clock-driven jobs, each on its own so that one failing never stops another; within
-    a job, each item (an interview, a concern, a recommendation) is handled on its own too.
+    a job, each item (an interview, a concern, a task) is handled on its own too.
     Concern re-alerts run first, in their own job. Every job is safe to repeat."""
 
     def __init__(
@@ -43,11 +42,13 @@ class Scheduler:
         sender: Delivery,
         alerter: ConcernAlerter,
         net: SafetyNet | None = None,
+        tasks: TaskDesk | None = None,
     ) -> None:
         self.app = app
         self.sender = sender
         self.alerter = alerter
         self.net = net
+        self.tasks = tasks
         self.last_purge: datetime | None = None
 
     def quiet(self, now: datetime) -> bool:
@@ -94,40 +95,19 @@ class Scheduler:
                     log_event(event.type, interview=reply.interview_id)
 
     async def follow_up(self) -> None:
-        """Remind staff of overdue recommendations, once a day each."""
-        await self.remind_overdue(self.app.clock())
+        """Announce new tasks (a read task for each newly finished interview first), then
+        remind owners of overdue ones and escalate, never in quiet hours."""
+        if self.tasks is None:
+            return
+        now = self.app.clock()
+        await self.tasks.announce_new(now)
+        await self.tasks.remind_overdue(now, self.quiet(now))
 
     async def purge_daily(self) -> None:
         """Apply the retention period once a day."""
         now = self.app.clock()
         if self.last_purge is None or (now - self.last_purge).total_seconds() >= 24 * 3600:
             await self.purge(now)
-
-    async def remind_overdue(self, now: datetime) -> None:
-        """Once a day, tell admins and the home's staff of recommendations with no response."""
-        storage = self.app.storage
-        for recommendation in await storage.followup.overdue(now.date()):
-            if not await storage.followup.claim_reminder(recommendation.id, now, 24 * 3600):
-                continue
-            text = (
-                f"⏰ Recommendation {recommendation.ref} on interview "
-                f"{recommendation.interview_id} ({recommendation.service or '-'}), "
-                f"addressed to {recommendation.addressed_to}, was due on "
-                f"{recommendation.due_on:%d %B %Y} and has no response yet. Record one with: "
-                f"/respond {recommendation.ref} ... (or exit-interviews followup respond "
-                f"{recommendation.ref} --text ...)"
-            )
-            payload = encode_message(Message(text, "info"))
-            try:
-                for member in await storage.staff.to_alert(recommendation.service):
-                    await storage.outbox.add(member.user_id, payload, now)
-                    await self.sender.flush_chat(member.user_id)
-            except Exception as error:  # one recommendation must never stop the others
-                log_error(
-                    "reminder_failed", recommendation=recommendation.id, error=type(error).__name__
-                )
-                continue
-            log_event("recommendation_overdue", recommendation=recommendation.id)
 
     async def purge(self, now: datetime) -> None:
         report = await self.app.storage.retention.purge(

@@ -28,10 +28,12 @@ from bot.core.concerns import ConcernAlerter
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
 from bot.core.failsafe import SafetyNet
+from bot.core.followup import FollowUpDesk
 from bot.core.logs import log_event
 from bot.core.mail import DutyMailer
 from bot.core.notices import COMMANDS, TokenGuard, notice
 from bot.core.scheduler import Job, Scheduler, run_guarded
+from bot.core.tasks import NO_ACTION_PREFIX, OPEN_PREFIX, TaskDesk
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.keyboards import app_language
 from bot.telegram.ordering import ChatOrderedProcessor, PriorityRateLimiter
@@ -130,18 +132,20 @@ def build_application(app: AppContext) -> BotParts:
     )
     sender.on_failed_alert = alerter.escalate
     net = SafetyNet(app.service, app.storage, app.journal, sender, alerter, app.clock)
-    people = Participants(app, sender, alerter, TokenGuard(), net)
+    tasks = TaskDesk(app.storage, app.flows, sender, app.settings)
+    people = Participants(app, sender, alerter, TokenGuard(), net, tasks)
     gate = StaffGate(app)
-    followup = StaffFollowUp(app, gate)
-    staff = StaffChat(app, gate, followup.offer_thanked)
-    scheduler = Scheduler(app, sender, alerter, net)
+    followup = StaffFollowUp(app, gate, FollowUpDesk(app, sender, tasks), tasks)
+    staff = StaffChat(app, gate)
+    scheduler = Scheduler(app, sender, alerter, net, tasks)
+    only_staff = followup.staff_only
     private = filters.ChatType.PRIVATE
     handlers: list[BaseHandler[Update, ContextTypes.DEFAULT_TYPE, None]] = [
         MessageHandler(filters.UpdateType.EDITED, people.on_edited),
         MessageHandler(filters.UpdateType.CHANNEL_POSTS, people.on_group),
         MessageHandler(filters.ChatType.GROUPS, people.on_group),
         CallbackQueryHandler(staff.on_acknowledge, pattern=r"^ack\|"),
-        CallbackQueryHandler(followup.on_thanked, pattern=r"^thanked\|"),
+        CallbackQueryHandler(followup.on_press, pattern=rf"^({OPEN_PREFIX}|{NO_ACTION_PREFIX})\|"),
         CallbackQueryHandler(people.on_button),
         CommandHandler("start", people.on_start),
         CommandHandler("whoami", staff.on_whoami),
@@ -149,9 +153,14 @@ def build_application(app: AppContext) -> BotParts:
         CommandHandler("interviews", staff.on_interviews),
         CommandHandler("transcript", staff.on_transcript),
         CommandHandler("concerns", staff.on_concerns),
-        CommandHandler("recommend", followup.on_recommend),
-        CommandHandler("respond", followup.on_respond),
-        CommandHandler("overdue", followup.on_overdue),
+        CommandHandler("recommend", only_staff(followup.on_recommend)),
+        CommandHandler("respond", only_staff(followup.on_respond)),
+        CommandHandler(["tasks", "overdue"], only_staff(followup.on_tasks)),
+        CommandHandler("done", only_staff(followup.on_done)),
+        CommandHandler("thank", only_staff(followup.on_thank)),
+        CommandHandler("message", only_staff(followup.on_message)),
+        CommandHandler("readers", only_staff(followup.on_readers)),
+        CommandHandler("noaction", only_staff(followup.on_no_action)),
         CommandHandler(CONTROLS, people.on_control),
         MessageHandler(private & filters.TEXT, people.on_text),
         MessageHandler(

@@ -11,9 +11,9 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.core.clock import Clock
 from bot.core.locks import KeyedLocks
 from bot.core.logs import log_error, log_event, person
-from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram
+from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram, staff_keyboard
 from storage import Storage
-from storage.codec import concern_of, open_message
+from storage.codec import has_staff_buttons, open_message, tracked
 from storage.records import OutgoingMessage
 
 FIRST_BACKOFF_SECONDS = 0.5
@@ -109,7 +109,7 @@ class OutboxSender:
         self._recently_sent[message.id] = None
         if len(self._recently_sent) > REMEMBERED_SENT:
             del self._recently_sent[next(iter(self._recently_sent))]
-        if message.message is not None or concern_of(message.payload) is None:
+        if message.message is not None or not tracked(message.payload):
             self.storage.outbox.mark_delivered([message.id])
         else:
             await self.storage.outbox.mark_sent([message.id], self.clock())
@@ -164,6 +164,8 @@ class OutboxSender:
         markup: InlineKeyboardMarkup | None
         if concern_id is not None:
             markup = ack_keyboard(concern_id)
+        elif outgoing.message is None and has_staff_buttons(outgoing.payload):
+            markup = staff_keyboard(message)
         else:
             markup = keyboard(message, outgoing.interview_id or "")
         parts = split_for_telegram(message.text)

@@ -66,6 +66,18 @@ def keyboard(message: Message, interview_id: str) -> InlineKeyboardMarkup | None
     )
 
 
+def staff_keyboard(message: Message) -> InlineKeyboardMarkup | None:
+    """Buttons for staff actions: each button's value is its callback data."""
+    if not message.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.value) for b in row]
+            for row in message.buttons
+        ]
+    )
+
+
 def ack_keyboard(concern_id: int) -> InlineKeyboardMarkup:
     """The button staff press to say they have taken a concern on."""
     return InlineKeyboardMarkup(

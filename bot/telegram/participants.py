@@ -19,6 +19,7 @@ from bot.core.context import AppContext
 from bot.core.failsafe import SafeReply, SafetyNet
 from bot.core.logs import log_event, person
 from bot.core.notices import QuietPeriod, TokenGuard, notice, stranger_text
+from bot.core.tasks import TaskDesk
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.keyboards import answer_press, app_language, parse_answer
 from flows.inputs import Aside, Choice, Command, Control, Start, Text
@@ -43,6 +44,10 @@ def pressed_label(query: CallbackQuery) -> str | None:
     return None
 
 
+TASK_EVENTS = frozenset({"completed", "stopped", "talk_requested", "circulation_limited"})
+"""Events after which someone has a new task, to be told of at once."""
+
+
 class Participants:
     """Handlers for the person answering: /start with a token, text, buttons and controls."""
 
@@ -53,12 +58,14 @@ class Participants:
         alerter: ConcernAlerter,
         guard: TokenGuard,
         net: SafetyNet,
+        tasks: TaskDesk | None = None,
     ) -> None:
         self.app = app
         self.sender = sender
         self.alerter = alerter
         self.guard = guard
         self.net = net
+        self.tasks = tasks
         self.strangers = QuietPeriod(STRANGER_QUIET_SECONDS)
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -118,6 +125,8 @@ class Participants:
                 )
         await self.alerter.alert(reply.concern_ids)
         await self.sender.deliver(chat_id, reply.messages)
+        if self.tasks is not None and any(e.type in TASK_EVENTS for e in reply.events):
+            await self.tasks.announce_new(self.app.clock())
 
     async def _stranger(self, update: Update) -> None:
         """A stranger gets one kind reply with helplines, then silence for a while, so

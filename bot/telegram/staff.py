@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
@@ -74,18 +72,12 @@ class StaffGate:
                 await message.reply_text(piece)
 
 
-TranscriptShown = Callable[[Update, str], Awaitable[None]]
-
-
 class StaffChat:
     """Handlers for registered staff: invite, list, read transcripts, concerns."""
 
-    def __init__(
-        self, app: AppContext, gate: StaffGate, after_transcript: TranscriptShown | None = None
-    ) -> None:
+    def __init__(self, app: AppContext, gate: StaffGate) -> None:
         self.app = app
         self.gate = gate
-        self.after_transcript = after_transcript
 
     async def on_whoami(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
@@ -172,8 +164,6 @@ class StaffChat:
             await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
             return
         await self.gate.say(update, text)
-        if self.after_transcript is not None:
-            await self.after_transcript(update, args[0])
 
     async def on_concerns(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = await self.gate.member(update)
@@ -206,7 +196,7 @@ class StaffChat:
         if (
             member is None
             or concern is None
-            or not Actor.for_staff(member).may_see(concern.service)
+            or not Actor.for_staff(member).may_read(concern.readable_by)
         ):
             await answer_press(query, CANNOT_ACKNOWLEDGE)
             return

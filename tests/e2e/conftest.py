@@ -104,8 +104,9 @@ class RunningBot:
         service: str | None = "Oak House",
         name: str = "Test Person",
         language: str | None = None,
+        actor: Actor = OPERATOR,
     ) -> tuple[str, str]:
-        return await invite_into(self.app, self.clock, flow_id, service, name, language)
+        return await invite_into(self.app, self.clock, flow_id, service, name, language, actor)
 
 
 async def invite_into(
@@ -115,8 +116,10 @@ async def invite_into(
     service: str | None = "Oak House",
     name: str = "Test Person",
     language: str | None = None,
+    actor: Actor = OPERATOR,
 ) -> tuple[str, str]:
-    """An invitation made as an operator would: (interview id, token)."""
+    """An invitation made as an operator (or the member of staff given) would: (interview
+    id, token)."""
     invitation = await app.storage.interviews.invite(
         flow_id=flow_id,
         flow_version=app.flows[flow_id].version,
@@ -124,7 +127,7 @@ async def invite_into(
         service=service,
         language=language,
         expires_at=clock() + timedelta(days=28),
-        actor=OPERATOR,
+        actor=actor,
         at=clock(),
     )
     return invitation.interview_id, invitation.token

@@ -19,6 +19,7 @@ from bot.documents.exports import to_csv
 from bot.telegram.keyboards import parse_ack, parse_answer
 from flows.inputs import Command, Control
 from storage import Cipher, NotFound, Storage, new_key
+from storage.followup import Addressee
 from tests.bot.commandline import ROOT, cli, invite_by_cli
 from tests.conftest import FakeClock
 from tests.e2e.conftest import RunningBot
@@ -305,9 +306,11 @@ async def test_item_9_recommendation_references_cannot_be_counted_through(
     flow = every_kind()
     interview_id, _ = await invite(storage, flow, clock())
     refs = [
-        await storage.followup.recommend(
-            interview_id, f"do {n}", "CSM", clock().date(), OPERATOR, clock()
-        )
+        (
+            await storage.followup.recommend(
+                interview_id, f"do {n}", Addressee("CSM"), clock(), OPERATOR, clock()
+            )
+        ).ref
         for n in range(3)
     ]
     assert len(set(refs)) == 3

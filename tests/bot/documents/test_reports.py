@@ -19,6 +19,7 @@ from bot.documents.report.html import report_html
 from bot.documents.view import TranscriptView, build_view
 from flows import load_flows
 from storage import AccessDenied, Actor, Storage
+from storage.followup import Addressee
 from tests.conftest import FakeClock
 from tests.storage.helpers import invite, start_and_consent, tap, type_text
 from tests.synthetic import OPERATOR, make_interviews
@@ -48,8 +49,8 @@ async def interview_with_follow_up(
     await storage.followup.recommend(
         interview_id,
         "Review <night> staffing",
-        "CSM Residential Services",
-        date(2026, 4, 1),
+        Addressee("CSM Residential Services"),
+        datetime(2026, 4, 1, 17, tzinfo=UTC),
         OPERATOR,
         clock(),
     )
@@ -186,26 +187,27 @@ async def test_follow_up_is_recorded_and_overdue_is_listed(
     first = await storage.followup.recommend(
         interview_id,
         "Check the night rota",
-        "CSM Residential Services",
-        date(2026, 3, 10),
+        Addressee("CSM Residential Services"),
+        datetime(2026, 3, 10, 17, tzinfo=UTC),
         OPERATOR,
         clock(),
     )
     second = await storage.followup.recommend(
         interview_id,
         "Talk to the social worker",
-        "Social worker",
-        date(2026, 3, 20),
+        Addressee("reviewers at Oak House", role="reviewer", service="Oak House"),
+        datetime(2026, 3, 20, 17, tzinfo=UTC),
         OPERATOR,
         clock(),
     )
-    await storage.followup.respond(second, "Done on 15 March", OPERATOR, clock())
+    await storage.followup.respond(second.ref, "Done on 15 March", OPERATOR, clock())
     await storage.followup.thanked(interview_id, OPERATOR, clock())
-    overdue = await storage.followup.overdue(date(2026, 3, 25))
-    assert [r.ref for r in overdue] == [first]
-    assert first.startswith("r-") and first != second
-    assert await storage.followup.claim_reminder(overdue[0].id, clock(), 86400)
-    assert not await storage.followup.claim_reminder(overdue[0].id, clock(), 86400)
+    assert first.ref.startswith("r-") and first.ref != second.ref
+    # Nobody registered is "CSM Residential Services": the writer must send it by hand.
+    assert not first.registered and second.registered
+    tasks = {t.kind: t for t in await storage.tasks.for_interview(interview_id)}
+    assert tasks["send_by_hand"].open and tasks["send_by_hand"].detail["to"].startswith("CSM")
+    assert not tasks["respond"].open, "a response closes the task that asked for it"
     counts = await storage.reporting.follow_up_counts([interview_id], date(2026, 3, 25))
     assert counts == {"made": 2, "answered": 1, "overdue": 1, "thanked": 1}
 

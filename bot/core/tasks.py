@@ -1,0 +1,249 @@
+"""Tasks reaching people: a new task is announced to its owners at once, an overdue one is
+reminded once a day (never in quiet hours) and escalated to the admins when it stays
+overdue. Every message goes through the outbox, so a restart or an outage loses none and
+the claims in storage mean none is sent twice.
+
+A finished interview is where most tasks begin: its read task is made here (the step that
+finished it only changed the interview), so an interview that finished while the bot was
+down still gets one on the next tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.config import Settings
+from bot.core.delivery import Delivery
+from bot.core.logs import log_error, log_event
+from flows import Flow
+from flows.outputs import Button, Message
+from flows.text import pick
+from flows.workdays import add_working_days
+from storage import Storage
+from storage.codec import encode_message
+from storage.records import InterviewSummary, Role, StaffMember
+from storage.tasks import NewTask, Task
+
+DAY_SECONDS = 24 * 3600
+OPEN_PREFIX = "open"
+NO_ACTION_PREFIX = "noaction"
+WHEN_WORDS = {
+    "morning": "in the morning",
+    "afternoon": "in the afternoon",
+    "evening": "in the evening",
+    "any": "at any time",
+}
+
+
+@dataclass(frozen=True)
+class TaskWords:
+    """What a task says to its owner: a headline, what to do, and any buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+
+def read_buttons(interview_id: str) -> tuple[tuple[Button, ...], ...]:
+    """Under a finished-interview notice: open the transcript, or record no action."""
+    return (
+        (Button("📄 Read the transcript", f"{OPEN_PREFIX}|{interview_id}"),),
+        (Button("✔ Read, no action needed", f"{NO_ACTION_PREFIX}|{interview_id}"),),
+    )
+
+
+class TaskDesk:
+    """Makes read tasks for finished interviews, and tells owners and admins of tasks."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        flows: Mapping[str, Flow],
+        sender: Delivery,
+        settings: Settings,
+    ) -> None:
+        self.storage = storage
+        self.flows = flows
+        self.sender = sender
+        self.settings = settings
+
+    async def read_tasks_for_finished(self, now: datetime) -> int:
+        """A read task for every interview that has finished without one; how many."""
+        made = 0
+        for interview_id in await self.storage.tasks.finished_without_read_task():
+            interview = await self.storage.interviews.get(interview_id)
+            owner_role: Role = "admin" if interview.limited_circulation else "reviewer"
+            task = NewTask(
+                "read",
+                add_working_days(now, self.settings.read_within_working_days),
+                interview.id,
+                interview.service,
+                interview.assigned_reviewer,
+                owner_role,
+            )
+            if await self.storage.tasks.create(task, now, "bot") is not None:
+                made += 1
+        return made
+
+    async def announce_new(self, now: datetime) -> None:
+        """Tell owners of every task not yet announced (finished interviews first made
+        into read tasks). Each task on its own: one failing never stops the others."""
+        await self.read_tasks_for_finished(now)
+        for task in await self.storage.tasks.unannounced():
+            try:
+                if not await self.storage.tasks.claim(task.id, "announced_at", now, DAY_SECONDS):
+                    continue
+                owners = await self.storage.tasks.owners(task)
+                words = await self.words(task, now)
+                await self._send(owners, words, now)
+                log_event("task_announced", task=task.ref, kind=task.kind, staff=len(owners))
+            except Exception as error:  # one task must never stop the others
+                log_error("task_announce_failed", task=task.ref, error=type(error).__name__)
+
+    async def remind_overdue(self, now: datetime, quiet: bool) -> None:
+        """Once a day, remind owners of overdue tasks; tell the admins of those overdue
+        longer than the escalation period. Nothing is sent in quiet hours."""
+        if quiet:
+            return
+        escalate_after = timedelta(days=self.settings.task_escalate_after_days)
+        for task in await self.storage.tasks.open_tasks():
+            if not task.overdue(now):
+                continue
+            try:
+                await self._remind(task, now)
+                if now - task.due_at >= escalate_after:
+                    await self._escalate(task, now)
+            except Exception as error:  # one task must never stop the others
+                log_error("task_reminder_failed", task=task.ref, error=type(error).__name__)
+
+    async def _remind(self, task: Task, now: datetime) -> None:
+        if not await self.storage.tasks.claim(task.id, "last_reminded_at", now, DAY_SECONDS):
+            return
+        words = await self.words(task, now)
+        text = f"⏰ Reminder: this was due on {task.due_at:%d %B %Y} and is not done yet.\n\n"
+        owners = await self.storage.tasks.owners(task)
+        await self._send(owners, TaskWords(text + words.text, words.buttons), now)
+        log_event("task_reminded", task=task.ref, kind=task.kind)
+
+    async def _escalate(self, task: Task, now: datetime) -> None:
+        if task.escalated_at is not None:
+            return
+        if not await self.storage.tasks.claim(task.id, "escalated_at", now, 365 * DAY_SECONDS):
+            return
+        owners = await self.storage.tasks.owners(task)
+        admins = await self.storage.staff.with_role("admin", None)
+        names = ", ".join(o.name for o in owners) or "nobody registered"
+        words = await self.words(task, now)
+        days = (now - task.due_at).days
+        text = (
+            f"⚠ Overdue by {days} day{'s' if days != 1 else ''}: task {task.ref}, owned by "
+            f"{names}. Please make sure it is done.\n\n{words.text}"
+        )
+        await self._send(admins, TaskWords(text), now)
+        log_event("task_escalated", task=task.ref, kind=task.kind, admins=len(admins))
+
+    async def _send(self, members: list[StaffMember], words: TaskWords, now: datetime) -> None:
+        payload = encode_message(Message(words.text, "info", words.buttons), staff_buttons=True)
+        for member in members:
+            await self.storage.outbox.add(member.user_id, payload, now)
+        for member in members:
+            await self.sender.flush_chat(member.user_id)
+
+    async def words(self, task: Task, now: datetime) -> TaskWords:
+        """The task in the words its owner reads: names and question wording, never ids
+        alone; the person's own answers never."""
+        interview = (
+            await self.storage.interviews.get(task.interview_id) if task.interview_id else None
+        )
+        about = self._about(interview)
+        due = f"{task.due_at:%d %B %Y}"
+        done = f"When it is done: /done {task.ref} what you did"
+        if task.kind == "read" and interview is not None:
+            return TaskWords(
+                f"✅ Interview finished: {about}\n{self._concerns(interview)}\n"
+                f"Please read it and record a decision by {due}: no action needed, or "
+                f"recommendations with /recommend {interview.id}; TO WHOM; DUE DATE; WHAT",
+                read_buttons(interview.id),
+            )
+        if task.kind == "call_back":
+            return TaskWords(
+                f"🙋 Asked to talk to a person: {about}\n{self._how(task)}\n"
+                f"Please contact them by {due}. To write to them in their chat: "
+                f"/message {task.interview_id}; your message\n{done}"
+            )
+        if task.kind == "agree_readers":
+            return TaskWords(
+                f"🔒 Asked for fewer people to see their answers: {about}\n"
+                "Until you record who may read it, only admins and its assigned reviewer can. "
+                f"Please talk with them about who needs to see it by {due}, then send "
+                f"/readers {task.interview_id} USER_ID ... (or /readers {task.interview_id} "
+                "none)."
+            )
+        if task.kind == "respond" and task.recommendation_id is not None:
+            return await self._respond_words(task, about, due)
+        if task.kind == "send_by_hand":
+            return TaskWords(
+                f"✉ A recommendation on {about} is for {task.detail.get('to', 'someone')}, "
+                "who is not registered with the bot. Please send it to them yourself and "
+                f"ask them to reply to you.\n{done}"
+            )
+        if task.kind == "thanks_undelivered":
+            return TaskWords(
+                f"✉ Your message could not be delivered in their chat "
+                f"({task.detail.get('reason', 'unknown reason')}): {about}\n"
+                f"Please reach them another way, for example by letter.\n{done}"
+            )
+        return TaskWords(f"📋 Task {task.ref} ({task.kind}) due {due}: {about}\n{done}")
+
+    async def _respond_words(self, task: Task, about: str, due: str) -> TaskWords:
+        assert task.recommendation_id is not None
+        recommendation = await self.storage.followup.get(task.recommendation_id)
+        names = await self.storage.staff.names()
+        by = staff_name(recommendation.created_by, names)
+        return TaskWords(
+            f"📌 A recommendation for you from {by}, about {about}\n"
+            f"“{recommendation.text}”\n"
+            f"Please say what action, if any, will be taken, by {due}:\n"
+            f"/respond {recommendation.ref} what will be done"
+        )
+
+    def _about(self, interview: InterviewSummary | None) -> str:
+        if interview is None:
+            return "(no interview)"
+        flow = self.flows.get(interview.flow_id)
+        title = pick(flow.title, "en") if flow else interview.flow_id
+        when = f", finished {interview.finished_at:%d %B %Y}" if interview.finished_at else ""
+        return (
+            f"{interview.display_name}, {interview.service or 'no home or service'}, "
+            f"“{title}”{when} ({interview.id})"
+        )
+
+    @staticmethod
+    def _concerns(interview: InterviewSummary) -> str:
+        if not interview.concerns:
+            return "No safeguarding concerns were raised."
+        still = (
+            f", {interview.open_concerns} not yet acknowledged" if interview.open_concerns else ""
+        )
+        plural = "s" if interview.concerns != 1 else ""
+        return f"⚠ {interview.concerns} safeguarding concern{plural} raised{still}."
+
+    @staticmethod
+    def _how(task: Task) -> str:
+        how = task.detail.get("how", "chat")
+        when = WHEN_WORDS.get(task.detail.get("when", "any"), "at any time")
+        if how == "phone":
+            number = task.detail.get("number") or "the number you have for them"
+            return f"They would like a phone call ({number}), {when}."
+        return f"They would like a message in their chat, {when}."
+
+
+def staff_name(label: str, names: Mapping[int, str]) -> str:
+    """An actor label ("staff:123", "operator:alex") in words a person recognises."""
+    kind, _, rest = label.partition(":")
+    if kind == "staff" and rest.isdigit():
+        return names.get(int(rest), "a former member of staff")
+    if kind == "operator":
+        return f"{rest} (command line)" if rest else "the command line"
+    return {"person": "the person", "bot": "the bot", "scheduler": "the bot"}.get(label, label)
