@@ -26,13 +26,16 @@ async def read_transcript(
     flow = app.flows.get(record.interview.flow_id)
     if form == "json":
         return json.dumps(transcript_json(record, flow), ensure_ascii=False, indent=2)
+    names = await app.storage.staff.names()
     if form == "text":
-        return transcript_text(record, flow)
+        return transcript_text(record, flow, names)
     view = build_view(
         record,
         flow,
         await app.storage.followup.for_interview(interview_id),
         await app.storage.followup.thanked_at(interview_id),
         now,
+        names=names,
+        messages_to_person=await app.storage.thanks.for_interview(interview_id),
     )
     return transcript_html(view) if form == "html" else transcript_markdown(view)

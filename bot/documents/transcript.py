@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from bot.documents.view import build_view
+from bot.documents.view import build_view, question_words
 from flows import Flow
 from flows.prompts import answer_label
 from flows.text import pick
@@ -85,6 +86,7 @@ def transcript_json(transcript: Transcript, flow: Flow | None) -> dict[str, Any]
                 "raised_at": _when(c.raised_at),
                 "acknowledged_at": _when(c.acknowledged_at),
                 "acknowledged_by": c.acknowledged_by,
+                "question_text": question_words(flow, c.question_id),
                 "alerted": list(c.alerted),
             }
             for c in transcript.concerns
@@ -96,28 +98,31 @@ def transcript_json(transcript: Transcript, flow: Flow | None) -> dict[str, Any]
     }
 
 
-def transcript_text(transcript: Transcript, flow: Flow | None) -> str:
-    """A readable record: each question in plain words and in the original, then the answer."""
+def transcript_text(
+    transcript: Transcript, flow: Flow | None, names: Mapping[int, str] | None = None
+) -> str:
+    """A readable record: each question in plain words and in the original, then the answer.
+    Staff are named and questions worded; no internal id stands for either."""
     interview = transcript.interview
+    view = build_view(transcript, flow, [], None, transcript.interview.updated_at, names=names)
     lines = [
         f"Interview {interview.id}: {plain(interview.display_name)}",
-        f"Flow: {interview.flow_id} (version {interview.flow_version}); "
-        f"service: {interview.service or '-'}; status: {interview.status}",
+        f"{view.flow_title}; home or service: {interview.service or '-'}; "
+        f"status: {interview.status}",
         f"Consent given: {_when(transcript.consented_at) or 'no'}",
     ]
     if interview.limited_circulation:
         lines.append("⚠ The person asked for their answers to be seen by fewer people.")
-    for concern in transcript.concerns:
+    if view.decision:
+        lines.append(f"Decision: {view.decision}.")
+    for concern in view.concern_views:
         acknowledged = (
-            f"acknowledged by {concern.acknowledged_by} at {_when(concern.acknowledged_at)}"
+            f"acknowledged by {concern.acknowledged_by} at {concern.acknowledged_at:%d %b %Y %H:%M}"
             if concern.acknowledged_at
             else "NOT YET ACKNOWLEDGED"
         )
-        lines.append(
-            f"⚠ Concern {concern.id} ({concern.reason}) at "
-            f"{concern.question_id or 'free text'}: {acknowledged}"
-        )
-    view = build_view(transcript, flow, [], None, transcript.interview.updated_at)
+        where = f"at “{concern.where}”" if concern.where else "in something they wrote"
+        lines.append(f"⚠ Concern {concern.id} ({concern.reason}) {where}: {acknowledged}")
     for section in view.sections:
         lines.append("")
         lines.append(f"== {section.title} ==")

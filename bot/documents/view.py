@@ -3,6 +3,7 @@ the answer and its changes, skipped questions, concerns and follow-up."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,8 +12,13 @@ from flows.prompts import answer_label
 from flows.text import Language, pick
 from storage.followup import Recommendation
 from storage.records import ConcernRecord, Transcript
+from storage.thanks import ThankYou
 
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg (Welsh)"}
+DECISIONS = {
+    "no_action": "Read; no action needed",
+    "recommendations": "Read; recommendations made",
+}
 
 
 @dataclass
@@ -36,6 +42,51 @@ class SectionView:
     questions: list[QuestionView]
 
 
+@dataclass(frozen=True)
+class ConcernView:
+    """A concern as staff read it: the question's words and the name of who took it on."""
+
+    id: int
+    raised_at: datetime
+    reason: str
+    where: str | None
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+
+
+def question_words(flow: Flow | None, question_id: str | None) -> str | None:
+    """A question's wording, for documents; never its internal id."""
+    if question_id is None:
+        return None
+    if flow is not None:
+        try:
+            return pick(flow.question(question_id).text, "en")
+        except KeyError:
+            pass
+    return "a question no longer in this flow"
+
+
+def concern_views(
+    concerns: list[ConcernRecord], flow: Flow | None, names: Mapping[int, str]
+) -> list[ConcernView]:
+    """The concerns with wording and names in place of ids."""
+    return [
+        ConcernView(
+            c.id,
+            c.raised_at,
+            "their answer" if c.reason == "answer" else "words that may mean risk",
+            question_words(flow, c.question_id),
+            c.acknowledged_at,
+            (
+                names.get(c.acknowledged_by, "a former member of staff")
+                if c.acknowledged_by
+                else None
+            ),
+        )
+        for c in concerns
+    ]
+
+
 @dataclass
 class TranscriptView:
     transcript: Transcript
@@ -46,6 +97,9 @@ class TranscriptView:
     thanked_at: datetime | None
     generated_at: datetime
     language: str = "English"
+    concern_views: list[ConcernView] = field(default_factory=list)
+    decision: str | None = None
+    messages_to_person: list[ThankYou] = field(default_factory=list)
 
 
 def build_view(
@@ -54,6 +108,9 @@ def build_view(
     recommendations: list[Recommendation],
     thanked_at: datetime | None,
     now: datetime,
+    *,
+    names: Mapping[int, str] | None = None,
+    messages_to_person: list[ThankYou] | None = None,
 ) -> TranscriptView:
     """Everything a reader needs, in the flow's order; questions never reached are left out."""
     sections: list[SectionView] = []
@@ -101,4 +158,7 @@ def build_view(
         thanked_at,
         now,
         LANGUAGE_NAMES[code],
+        concern_views(transcript.concerns, flow, names or {}),
+        DECISIONS.get(transcript.interview.decision or ""),
+        messages_to_person or [],
     )

@@ -11,6 +11,7 @@ from bot.core.invitations import InvitationRefused, create_invitation
 from bot.core.logs import log_event
 from bot.core.notices import stranger_text
 from bot.core.transcripts import read_transcript
+from bot.documents.view import question_words
 from bot.telegram.keyboards import (
     ack_keyboard,
     answer_press,
@@ -177,10 +178,11 @@ class StaffChat:
         message = update.effective_message
         assert message is not None
         for concern in concerns:
+            words = question_words(self.app.flows.get(concern.flow_id or ""), concern.question_id)
+            where = f"at the question “{words}”" if words else "in something they wrote"
             await message.reply_text(
                 f"⚠ Concern {concern.id}: interview {concern.interview_id} "
-                f"({concern.service or '-'}), raised {concern.raised_at:%d %b %H:%M}, "
-                f"at {concern.question_id or 'free text'}.",
+                f"({concern.service or '-'}), raised {concern.raised_at:%d %b %H:%M}, {where}.",
                 reply_markup=ack_keyboard(concern.id),
             )
 

@@ -56,7 +56,7 @@ def stacked_shares(tables: list[QuestionTable], title: str) -> str:
         cells = table.rows[OVERALL]
         left = 0.0
         for index, cell in enumerate(cells):
-            if cell.suppressed or cell.total == 0:
+            if cell.hidden or cell.total_hidden or cell.total == 0:
                 continue
             width = 100 * cell.count / cell.total
             column = table.columns[index]
@@ -85,14 +85,20 @@ def stacked_shares(tables: list[QuestionTable], title: str) -> str:
     return _png(figure)
 
 
+def chartable(table: QuestionTable) -> list[tuple[str, int]]:
+    """The answers a chart may draw: published, overall, and chosen by someone."""
+    if table.too_few:
+        return []
+    return [
+        (label, cell.count)
+        for label, cell in zip(table.columns, table.rows[OVERALL], strict=True)
+        if not cell.hidden and cell.count > 0
+    ]
+
+
 def ranked_bars(table: QuestionTable) -> str:
     """Answers to a choose-several question, most chosen first, overall."""
-    cells = table.rows[OVERALL]
-    pairs = [
-        (label, cell.count)
-        for label, cell in zip(table.columns, cells, strict=True)
-        if not cell.suppressed
-    ]
+    pairs = chartable(table)
     figure, axes = plt.subplots(figsize=(9, max(2.0, 0.35 * len(pairs) + 1)))
     axes.barh(range(len(pairs)), [count for _, count in pairs], color=COLOURS[4])
     axes.set_yticks(range(len(pairs)), [_short(label, 50) for label, _ in pairs], fontsize=8)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from bot.documents.report.charts import ranked_bars, stacked_shares
+from bot.documents.report.charts import chartable, ranked_bars, stacked_shares
 from bot.documents.report.figures import (
-    LANGUAGE_ROWS,
+    HIDDEN,
     OVERALL,
+    OVERALL_LABELS,
     SUPPRESS_BELOW,
     UPTAKE_LABELS,
-    UPTAKE_ROWS,
     Report,
+    uptake_rows,
 )
 from bot.documents.templating import render
 from flows.text import pick
 
 
 def _cell(count: int) -> str:
-    return f"<{SUPPRESS_BELOW}" if 0 < count < SUPPRESS_BELOW else str(count)
+    """A single count with nothing beside it to work it out from."""
+    return HIDDEN if 0 < count < SUPPRESS_BELOW else str(count)
 
 
 def _minutes(value: float | None) -> str:
@@ -29,11 +31,14 @@ def _minutes(value: float | None) -> str:
 
 def report_html(report: Report, with_charts: bool = True) -> str:
     """The printable report, charts embedded, so it can be emailed or printed as it is."""
+    overall = OVERALL_LABELS.get(report.flow.audience, OVERALL)
     if with_charts:
-        if report.yes_no:
-            report.charts["yes_no"] = stacked_shares(report.yes_no, "All homes and services")
+        drawable = [t for t in report.yes_no if chartable(t)]
+        if drawable:
+            report.charts["yes_no"] = stacked_shares(drawable, overall)
         for table in report.ranked:
-            report.charts[f"ranked_{table.question_id}"] = ranked_bars(table)
+            if chartable(table):
+                report.charts[f"ranked_{table.question_id}"] = ranked_bars(table)
     period = (
         " to ".join(d.strftime("%d %B %Y") for d in (report.start, report.end) if d) or "all time"
     )
@@ -48,9 +53,10 @@ def report_html(report: Report, with_charts: bool = True) -> str:
         title=pick(report.flow.title, "en"),
         period=period,
         groups_all=[OVERALL, *report.groups],
-        uptake_rows=[
-            row for row in UPTAKE_ROWS if row not in LANGUAGE_ROWS or "cy" in report.flow.languages
-        ],
+        uptake_rows=uptake_rows(report.flow),
+        label=lambda group: overall if group == OVERALL else group,
+        carers=report.flow.audience == "foster_carer",
+        hidden=HIDDEN,
         uptake_labels=UPTAKE_LABELS,
         cell=_cell,
         minutes=_minutes,
