@@ -65,7 +65,7 @@ bench: $(STAMP) .env
 	$(BIN)/python -m benchmarks.bot
 
 screenshots: $(STAMP) browser
-	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/bot/test_reports.py -k chromium
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/bot/documents/test_reports.py -k chromium
 
 soak: $(STAMP)
 	$(BIN)/python -m benchmarks.soak

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flows import events as ev
 from flows.inputs import Aside, Choice, Command, Control, Input, Text
-from flows.matching import match_button
+from flows.matching import match_button, normalise
 from flows.outputs import Button, Message
 from flows.state import Phase
 from flows.text import pick
@@ -20,6 +20,26 @@ from flows.workdays import add_working_days
 TALK = "_talk"
 MAX_NUMBER_LENGTH = 40
 WHEN_VALUES = ("talk_morning", "talk_afternoon", "talk_evening", "talk_any")
+
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "talk_chat": ("message", "chat", "text", "here", "neges", "yma"),
+    "talk_phone": ("phone", "call", "ring", "ffon", "ffonio", "galwad"),
+    "talk_known": ("have my number", "have it", "got it", "ganddyn"),
+    "talk_morning": ("morning", "bore"),
+    "talk_afternoon": ("afternoon", "prynhawn"),
+    "talk_evening": ("evening", "night", "noswaith", "nos"),
+    "talk_any": ("any", "anytime", "whenever", "unrhyw"),
+    "talk_cancel": ("not now", "cancel", "no thanks", "dim nawr"),
+}
+"""Words that choose a talk button when typed, for people who type rather than tap."""
+
+
+def _by_keyword(text: str, buttons: list[Button]) -> Button | None:
+    """The one button on screen whose keywords the text contains; None if none or several."""
+    words = f" {normalise(text)} "
+    hits = [b for b in buttons if any(f" {k} " in words for k in KEYWORDS.get(b.value, ()))]
+    return hits[0] if len(hits) == 1 else None
 
 
 class Talking(TurnBase):
@@ -42,12 +62,13 @@ class Talking(TurnBase):
             self._talk_value(inp.value)
             return True
         if isinstance(inp, Text):
-            if step == "number":
+            buttons = [b for row in self._talk_rows() for b in row]
+            typed = match_button(inp.text, buttons) or _by_keyword(inp.text, buttons)
+            if typed is None and step == "number":
                 self.state.talk_number = inp.text.strip()[:MAX_NUMBER_LENGTH]
                 self.state.talk_step = "when"
                 self._talk_prompt()
                 return True
-            typed = match_button(inp.text, [b for row in self._talk_rows() for b in row])
             if typed is None:
                 self.say("tap_button")
                 self._talk_prompt()

@@ -13,6 +13,7 @@ from storage.database import Database
 from storage.flow_versions import FlowVersions
 from storage.followup import FollowUp
 from storage.interviews import Interviews
+from storage.markers import Markers
 from storage.outbox import Outbox
 from storage.records import Actor
 from storage.reporting import Reporting
@@ -43,6 +44,7 @@ class Storage:
         self.tasks = Tasks(db, self.staff)
         self.thanks = ThankYous(db, self.interviews)
         self.readers = Readers(db, self.interviews, self.staff)
+        self.markers = Markers(db)
         self.reporting = Reporting(db, self.interviews)
         self.services = Services(db)
         self.flow_versions = FlowVersions(db)

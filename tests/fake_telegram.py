@@ -88,6 +88,8 @@ class FakeBotApi:
         self.update_ids = itertools.count(1)
         self.message_ids = itertools.count(1000)
         self.sent: dict[int, list[Sent]] = defaultdict(list)
+        # Documents sent, by chat: (file name, content, caption).
+        self.documents: dict[int, list[tuple[str, bytes, str]]] = defaultdict(list)
         self.calls: list[tuple[str, float]] = []
         self.commands: list[dict[str, str]] = []
         self.commands_by_language: dict[str, list[dict[str, str]]] = {}
@@ -296,10 +298,19 @@ class FakeBotApi:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         self.calls.append((method, time.monotonic()))
+        files: dict[str, bytes] = {}
         if request.content_type == "application/json":
             params = await request.json()
         else:
-            params = _decode({k: str(v) for k, v in (await request.post()).items()})
+            form = await request.post()
+            for name, value in form.items():
+                if isinstance(value, web.FileField):
+                    files[name] = value.file.read()
+                    files[f"{name}_filename"] = (value.filename or "").encode()
+            params = _decode(
+                {k: str(v) for k, v in form.items() if not isinstance(v, web.FileField)}
+            )
+            params.update(files)
         if request.match_info["token"] != TOKEN:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
@@ -377,6 +388,19 @@ class FakeBotApi:
         self.sent[chat_id].append(sent)
         self._chat_events[chat_id].set()
         return self._message_json(sent, chat_id)
+
+    async def api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        document = params.get("document", b"")
+        name = params.get("document_filename", b"").decode()
+        caption = str(params.get("caption", ""))
+        self.documents[chat_id].append((name, document, caption))
+        sent = Sent(chat_id, next(self.message_ids), caption, [])
+        self.sent[chat_id].append(sent)
+        self._chat_events[chat_id].set()
+        body = self._message_json(sent, chat_id)
+        body["document"] = {"file_id": f"doc{sent.message_id}", "file_unique_id": "u"}
+        return body
 
     async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

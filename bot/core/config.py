@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     read_within_working_days: int = Field(default=10, ge=1)
     """How long the reviewers have to read a finished interview and record a decision."""
     task_escalate_after_days: int = Field(default=3, ge=0)
+    yearly_report_on: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    """Month and day (MM-DD) on which each flow's report for the past year is sent."""
+    yearly_report_to: list[int] = Field(default_factory=list)
+    """The admins (Telegram user ids) the yearly report is sent to."""
     """How many days a task may be overdue before the admins are told."""
     duty_email: str | None = None
     smtp_host: str | None = None

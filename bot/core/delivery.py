@@ -23,6 +23,10 @@ class Delivery(Protocol):
         True if the channel accepted it."""
         ...
 
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> bool:
+        """Send a file (a report) now; True if the channel accepted it."""
+        ...
+
 
 class NoDelivery:
     """For processes with no channel to staff: messages stay queued for the bot to send."""
@@ -35,5 +39,9 @@ class NoDelivery:
         """Nothing is sent; the outbox keeps every message."""
 
     async def send_direct(self, chat_id: int, text: str) -> bool:
+        """Nothing can be sent: there is no channel to staff."""
+        return False
+
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> bool:
         """Nothing can be sent: there is no channel to staff."""
         return False

@@ -99,6 +99,7 @@ COMMANDS: dict[Language, list[tuple[str, str]]] = {
     "en": [
         ("help", "People who can help"),
         ("unsafe", "I need help now / I don't feel safe"),
+        ("talk", "Talk to a person"),
         ("skip", "Skip this question"),
         ("back", "Go back a question"),
         ("pause", "Take a break"),
@@ -107,6 +108,7 @@ COMMANDS: dict[Language, list[tuple[str, str]]] = {
     "cy": [
         ("help", "Pobl sy'n gallu helpu"),
         ("unsafe", "Mae angen help arna i nawr / Dydw i ddim yn teimlo'n ddiogel"),
+        ("talk", "Siarad â pherson"),
         ("skip", "Hepgor y cwestiwn hwn"),
         ("back", "Mynd yn ôl cwestiwn"),
         ("pause", "Cymryd seibiant"),

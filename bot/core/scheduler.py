@@ -14,6 +14,7 @@ from bot.core.context import AppContext
 from bot.core.delivery import Delivery
 from bot.core.failsafe import SafetyNet
 from bot.core.logs import log_error, log_event
+from bot.core.reports import YearlyReports
 from bot.core.tasks import TaskDesk
 from storage import Actor
 
@@ -65,6 +66,7 @@ class Scheduler:
             "outbox": self.sender.flush_all,
             "reminders": self.reminders,
             "follow_up": self.follow_up,
+            "yearly_report": self.yearly_report,
             "purge": self.purge_daily,
         }
 
@@ -102,6 +104,11 @@ class Scheduler:
         now = self.app.clock()
         await self.tasks.announce_new(now)
         await self.tasks.remind_overdue(now, self.quiet(now))
+
+    async def yearly_report(self) -> None:
+        """On the configured day, send each flow's report for the past year to the named
+        admins (see YearlyReports)."""
+        await YearlyReports(self.app, self.sender).send_due(self.app.clock())
 
     async def purge_daily(self) -> None:
         """Apply the retention period once a day."""

@@ -39,7 +39,7 @@ from bot.telegram.keyboards import app_language
 from bot.telegram.ordering import ChatOrderedProcessor, PriorityRateLimiter
 from bot.telegram.participants import Participants
 from bot.telegram.staff import StaffChat, StaffGate
-from bot.telegram.staff_followup import StaffFollowUp
+from bot.telegram.staff_followup import StaffFollowUp, StaffReports
 from storage.running import RunningLock
 
 TELEGRAM_CONNECTIONS = 16
@@ -51,7 +51,7 @@ TOKEN_HELP = (
     "EXIT_TELEGRAM_TOKEN is {problem}. Create a bot with @BotFather in Telegram "  # noqa: S105
     "(send /newbot), then put the token it gives you in EXIT_TELEGRAM_TOKEN."
 )
-CONTROLS = ["skip", "back", "pause", "stop", "help", "unsafe"]
+CONTROLS = ["skip", "back", "pause", "stop", "help", "unsafe", "talk"]
 
 
 @dataclass
@@ -161,6 +161,7 @@ def build_application(app: AppContext) -> BotParts:
         CommandHandler("message", only_staff(followup.on_message)),
         CommandHandler("readers", only_staff(followup.on_readers)),
         CommandHandler("noaction", only_staff(followup.on_no_action)),
+        CommandHandler("report", only_staff(StaffReports(app, gate).on_report)),
         CommandHandler(CONTROLS, people.on_control),
         MessageHandler(private & filters.TEXT, people.on_text),
         MessageHandler(

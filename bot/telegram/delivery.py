@@ -135,6 +135,15 @@ class OutboxSender:
             return False
         return True
 
+    async def send_document(self, chat_id: int, name: str, data: bytes, caption: str) -> bool:
+        """Send a file now; True if Telegram accepted it."""
+        try:
+            await self.bot.send_document(chat_id, data, filename=name, caption=caption)
+        except TelegramError as error:
+            log_event("document_send_failed", chat=person(chat_id), reason=type(error).__name__)
+            return False
+        return True
+
     def _back_off(self, chat_id: int) -> float:
         """Wait longer after each failure in a row, up to a minute."""
         failures = self._failures.get(chat_id, 0) + 1

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk, FollowUpRefused
+from bot.core.reports import monitoring_report, report_file_name
 from bot.core.tasks import NO_ACTION_PREFIX, OPEN_PREFIX, TaskDesk, staff_name
 from bot.core.transcripts import read_transcript
 from bot.telegram.keyboards import answer_press
@@ -252,3 +253,43 @@ class StaffFollowUp:
         original = getattr(query.message, "text", None)
         if original:
             await query.edit_message_text(f"{original}\n\n✔ Read; no action needed (recorded).")
+
+
+REPORT_USAGE = (
+    "To get the monitoring report as a file, send:\n/report FLOW FROM TO\n"
+    "for example: /report children-home 2025-04-01 2026-03-31\nFlows: {flows}"
+)
+
+
+class StaffReports:
+    """/report in the staff chat: the monitoring report for the reader's homes or services,
+    sent back as an HTML file. The read is audited like any other report."""
+
+    def __init__(self, app: AppContext, gate: StaffGate) -> None:
+        self.app = app
+        self.gate = gate
+
+    async def on_report(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember
+    ) -> None:
+        args = context.args or []
+        usage = REPORT_USAGE.format(flows=", ".join(self.app.flows))
+        try:
+            flow_id, start, end = args[0], date.fromisoformat(args[1]), date.fromisoformat(args[2])
+        except (IndexError, ValueError):
+            await self.gate.say(update, usage)
+            return
+        if flow_id not in self.app.flows or end < start:
+            await self.gate.say(update, usage)
+            return
+        await self.gate.say(update, "Making the report; it takes a moment.")
+        html = await monitoring_report(
+            self.app, flow_id, Actor.for_staff(member), start=start, end=end
+        )
+        message = update.effective_message
+        if message is not None:
+            await message.reply_document(
+                html.encode("utf-8"),
+                filename=report_file_name(flow_id, start, end),
+                caption=f"Monitoring report, {start:%d %B %Y} to {end:%d %B %Y}",
+            )

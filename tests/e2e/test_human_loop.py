@@ -5,8 +5,11 @@ young person's chat after the end."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from storage import Actor
-from tests.e2e.conftest import OPERATOR, RunningBot
+from tests.conftest import FakeClock
+from tests.e2e.conftest import OPERATOR, RunningBot, make_settings
 from tests.fake_telegram import FakeBotApi
 
 PERSON = 9301
@@ -225,3 +228,44 @@ async def test_thanks_that_cannot_be_delivered_become_a_task(
     assert "Forbidden" in task_notice.text
     (thanks,) = await bot.app.storage.thanks.for_interview(interview_id)
     assert thanks.state == "failed"
+
+
+async def test_report_in_the_staff_chat_comes_as_a_file_and_is_audited(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    await register(bot)
+    await finish_every_kind(bot, api)
+    api.message(OAK_REVIEWER, "/report every-kind 2026-01-01 2026-12-31")
+    await api.wait_for(lambda: bool(api.documents[OAK_REVIEWER]), timeout=30)
+    name, content, caption = api.documents[OAK_REVIEWER][0]
+    assert name == "report-every-kind-2026-01-01-to-2026-12-31.html"
+    assert b"monitoring report" in content and "01 January 2026" in caption
+    assert b"It was fine" not in content, "no one's own words in a report"
+    assert b"Fewer than 5 young people were offered an interview" in content
+    entries = await bot.app.storage.audit.entries()
+    assert any(e.action == "report" and e.actor == f"staff:{OAK_REVIEWER}" for e in entries)
+    api.message(ELM_REVIEWER, "/report every-kind nonsense")
+    await api.wait_for_text(ELM_REVIEWER, "/report FLOW FROM TO")
+
+
+async def test_the_yearly_report_reaches_the_named_admins_once(
+    tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
+) -> None:
+    settings = make_settings(
+        tmp_path,
+        api,
+        key,
+        yearly_report_on=clock().strftime("%m-%d"),
+        yearly_report_to=[ADMIN, OAK_REVIEWER],
+    )
+    running = await RunningBot(settings, clock).start()
+    try:
+        await register(running)
+        await api.wait_for(lambda: len(api.documents[ADMIN]) == len(running.app.flows), 30)
+        await api.wait_until_idle()
+        assert len(api.documents[ADMIN]) == len(running.app.flows), "once each, not again"
+        assert not api.documents[OAK_REVIEWER], "only admins are sent the whole report"
+        names = sorted(name for name, _, _ in api.documents[ADMIN])
+        assert names[0].startswith("report-children-home-2025-03-02-to-2026-03-01")
+    finally:
+        await running.stop()

@@ -181,3 +181,30 @@ def test_the_list_of_welsh_strings_is_up_to_date() -> None:
     assert written == made, "run: exit-interviews flows welsh --out docs/welsh-strings.md"
     for phrase in ("Hepgor", "Dweud mwy wrtha i", "Mae'n ddrwg gen i", "Rydych chi'n gadael"):
         assert phrase in written
+
+
+def test_tasks_from_the_command_line(env: dict[str, str]) -> None:
+    cli(env, "services", "add", "Oak House")
+    made = invite_by_cli(env, "A", "Oak House", "--json")
+    interview_id = json.loads(made.stdout)["interview_id"]
+    added = cli(
+        env, "followup", "add", interview_id, "--text", "x", "--to", "CSM", "--due", "2030-01-01"
+    )
+    assert "not registered with the bot" in added.stdout
+    listed = json.loads(cli(env, "tasks", "list", "--json").stdout)
+    (by_hand,) = [t for t in listed if t["kind"] == "send_by_hand"]
+    assert by_hand["interview"] == interview_id and "CSM" in by_hand["what"]
+    mine = cli(env, "tasks", "list", "--mine")
+    assert mine.returncode == 1 and "--as" in mine.stderr
+    closed = cli(env, "tasks", "close", by_hand["ref"], "--note", "Posted it")
+    assert closed.returncode == 0, closed.stderr
+    again = cli(env, "tasks", "close", by_hand["ref"], "--note", "twice")
+    assert again.returncode == 1 and "already closed" in again.stderr
+    template = cli(env, "followup", "thank", interview_id)
+    assert "What happens next" in template.stdout or "what will happen next" in template.stdout
+    unsent = cli(env, "followup", "thank", interview_id, "--text", "Thank you")
+    assert "cannot be reached" in unsent.stdout
+    remaining = json.loads(cli(env, "tasks", "list", "--json").stdout)
+    assert [t["kind"] for t in remaining] == ["thanks_undelivered"]
+    readers = cli(env, "interviews", "readers", interview_id, "--none")
+    assert readers.returncode == 0, readers.stderr

@@ -235,18 +235,19 @@ async def test_transcript_and_report_render_in_chromium(
     view = await interview_with_follow_up(
         storage, clock, "A.B. (synthetic)", "Made-up example: the night staff changed a lot."
     )
-    await make_interviews(storage, load_flows()["children-home"], 240, HOMES, START)
+    council = ["Oak House", "Elm House", "Ash House", "Yew House"]
+    await make_interviews(storage, load_flows()["children-home"], 12, council, START)
     documents = {
         "transcript": transcript_html(view),
-        "report": report_html(await report_for(storage, "children-home")),
+        "report-12-interviews": report_html(await report_for(storage, "children-home")),
     }
     for name, html in documents.items():
         page = tmp_path / f"{name}.html"
         page.write_text(html, encoding="utf-8")
-        shot = screenshot(chromium, page, tmp_path / f"{name}.png")
+        shot = screenshot(chromium, page, tmp_path / f"{name}.png", height=3200)
         assert shot.stat().st_size > 20_000, f"{name} rendered as a near-empty page"
         if os.environ.get("UPDATE_SCREENSHOTS") == "1":
-            docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+            docs = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
             docs.mkdir(parents=True, exist_ok=True)
             shutil.copy(shot, docs / f"{name}.png")
 
