@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -21,6 +22,7 @@ from bot.core.reach import REACH_CHECKS
 from bot.telegram.application import Webhook, run_until_signalled
 from bot.telegram.reach import telegram_reach
 from bot.terminal.channel import TerminalChannel
+from bot.web.run import beside_the_bot, serve_web
 from flows.text import pick
 
 
@@ -87,19 +89,45 @@ def run(
     secret_token: Annotated[
         str | None, typer.Option(help="Secret Telegram sends with each webhook call.")
     ] = None,
+    web_port: Annotated[
+        int | None, typer.Option(help="Also serve the web chat on this port, in this process.")
+    ] = None,
+    web_host: Annotated[str, typer.Option(help="Address the web chat listens on.")] = "127.0.0.1",
 ) -> None:
-    """Run the Telegram bot until SIGTERM or Ctrl-C."""
+    """Run the Telegram bot until SIGTERM or Ctrl-C, and the web chat beside it if asked."""
     config = settings()
     configure_logging(config.log_level)
     webhook = Webhook(webhook_url, listen, port, secret_token) if webhook_url else None
 
     async def work(context: AppContext) -> None:
-        await run_until_signalled(context, webhook)
+        beside = beside_the_bot(context, web_host, web_port) if web_port else None
+        await run_until_signalled(context, webhook, beside)
 
     try:
         run_with_context(work)
     except ConfigurationError as error:
         fail(str(error))
+
+
+@app.command()
+def web(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+) -> None:
+    """Serve the web chat alone, until SIGTERM or Ctrl-C: no Telegram token needed. Put it
+    behind a reverse proxy that terminates TLS, and set EXIT_WEB_URL to its address."""
+    config = settings()
+    configure_logging(config.log_level)
+
+    async def work(context: AppContext) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        out.print(f"Web chat on http://{host}:{port}/ (Ctrl-C to stop).", highlight=False)
+        await serve_web(context, stop, host, port)
+
+    run_with_context(work)
 
 
 REACH_CHECKS.append(telegram_reach)

@@ -13,7 +13,7 @@ from flows.state import InterviewState
 from flows.status import FINISHED_STATUSES
 from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
-from storage.errors import AccessDenied, InvitationError, NotFound
+from storage.errors import AccessDenied, InvitationError, NotFound, StorageError
 from storage.records import (
     Actor,
     InterviewRef,
@@ -115,6 +115,41 @@ class Interviews:
                 interview_id,
                 f"flow {flow_id}; service {service or '-'}",
             )
+        return NewInvitation(interview_id, token, expires_at)
+
+    async def reissue(
+        self, interview_id: str, expires_at: datetime, actor: Actor, at: datetime
+    ) -> NewInvitation:
+        """A new link for the same interview (the person changed phone or browser): every
+        earlier link stops working, the old chat or browser is let go, and the answers so
+        far are kept. Refused for an interview that is over."""
+        interview = await self.require_access(interview_id, actor, at, "reissue")
+        if interview.status in FINISHED:
+            raise StorageError(
+                f"Interview {interview_id} is over ({interview.status}), so a new link cannot "
+                "reopen it. If they want to take part again, invite them again."
+            )
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "UPDATE invitations SET used_at = COALESCE(used_at, ?), expires_at = ?, "
+                "used_by_chat = NULL WHERE interview_id = ?",
+                (iso(at), iso(at), interview_id),
+            )
+            await connection.execute(
+                "INSERT INTO invitations (token_hash, interview_id, expires_at) VALUES (?, ?, ?)",
+                (token_hash(token), interview_id, iso(expires_at)),
+            )
+            await connection.execute(
+                "UPDATE interviews SET chat_id = NULL, updated_at = ? WHERE id = ?",
+                (iso(at), interview_id),
+            )
+            await connection.execute(
+                "UPDATE web_sessions SET ended_at = COALESCE(ended_at, ?), last_page = NULL "
+                "WHERE interview_id = ?",
+                (iso(at), interview_id),
+            )
+            await write_audit(connection, actor, "invitation_reissued", at, interview_id)
         return NewInvitation(interview_id, token, expires_at)
 
     async def redeem(self, token: str, chat_id: int, at: datetime) -> str:

@@ -12,6 +12,7 @@ from storage.database import Database, iso
 from storage.group_commit import Statement
 from storage.records import OutgoingMessage
 from storage.thanks import thanks_undelivered
+from storage.web_sessions import WEB_CHATS_BELOW
 
 
 class Outbox:
@@ -65,11 +66,13 @@ class Outbox:
         )
 
     async def chats_waiting(self) -> list[int]:
-        """Telegram chats with undelivered messages (the terminal, chat 0, is not one)."""
+        """Telegram chats with undelivered messages (the terminal, chat 0, is not one, nor
+        is a web chat, whose messages wait for the browser to come and read them)."""
         rows = await self.db.fetch_all(
             "SELECT chat_id FROM outbox WHERE sent_at IS NULL AND payload IS NOT NULL "
-            "AND chat_id IS NOT NULL AND chat_id != 0 GROUP BY chat_id "
-            "ORDER BY MAX(priority) DESC, MIN(id)"
+            "AND chat_id IS NOT NULL AND chat_id != 0 AND chat_id >= ? GROUP BY chat_id "
+            "ORDER BY MAX(priority) DESC, MIN(id)",
+            (WEB_CHATS_BELOW,),
         )
         return [int(r[0]) for r in rows]
 

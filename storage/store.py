@@ -25,6 +25,7 @@ from storage.steps import Steps
 from storage.tasks import Tasks
 from storage.thanks import ThankYous
 from storage.transcripts import Transcripts
+from storage.web_sessions import WebSessions
 
 
 class Storage:
@@ -45,6 +46,7 @@ class Storage:
         self.thanks = ThankYous(db, self.interviews)
         self.readers = Readers(db, self.interviews, self.staff)
         self.markers = Markers(db)
+        self.web_sessions = WebSessions(db)
         self.reporting = Reporting(db, self.interviews)
         self.services = Services(db)
         self.flow_versions = FlowVersions(db)

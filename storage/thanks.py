@@ -16,6 +16,7 @@ from storage.database import Database, iso, parse_time
 from storage.interviews import Interviews
 from storage.records import Actor, OutgoingMessage
 from storage.tasks import NewTask, insert_task
+from storage.web_sessions import is_web_chat
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class ThankYous:
         interview = await self.interviews.require_access(interview_id, actor, at, "thank_you")
         payload = encode_message(Message(text, "ending"), track=True)
         chat_id = interview.chat_id if interview.status != "erased" else None
+        if is_web_chat(chat_id):
+            chat_id = None  # a browser is not there to be written to once the interview is over
         async with self.db.transaction() as connection:
             outbox_id: int | None = None
             task_ref: str | None = None

@@ -9,7 +9,7 @@ import typer
 
 from bot.cli.common import err, fail, invite_app, operator, out, run_with_context
 from bot.core.context import AppContext
-from bot.core.invitations import create_invitation
+from bot.core.invitations import CreatedInvitation, create_invitation, reissue_invitation
 
 
 @invite_app.command("create")
@@ -41,24 +41,53 @@ def invite_create(
             bot_username=context.settings.bot_username,
             days=expires_in,
         )
-        return {
-            "interview_id": created.invitation.interview_id,
-            "token": created.invitation.token,
-            "link": created.link,
-            "expires_at": created.invitation.expires_at.isoformat(),
-            "warnings": created.warnings,
-        }
+        return as_result(created)
 
-    result = run_with_context(work)
+    show(run_with_context(work), as_json, "created")
+
+
+def as_result(created: CreatedInvitation) -> dict[str, object]:
+    """An invitation as the command prints it (JSON, or words)."""
+    return {
+        "interview_id": created.invitation.interview_id,
+        "token": created.invitation.token,
+        "link": created.link,
+        "web_link": created.web_link,
+        "expires_at": created.invitation.expires_at.isoformat(),
+        "warnings": created.warnings,
+    }
+
+
+def show(result: dict[str, object], as_json: bool, what: str) -> None:
     if as_json:
         typer.echo(json.dumps(result))
         return
+    links = str(result["link"])
+    if result["web_link"]:
+        links += f"\nor, in a web browser (no app needed):\n{result['web_link']}"
     out.print(
-        f"Interview {result['interview_id']} created. Send this link to the person "
-        f"(it works once, until {str(result['expires_at'])[:10]}):\n{result['link']}",
+        f"Interview {result['interview_id']} {what}. Send the person this link "
+        f"(it works once, until {str(result['expires_at'])[:10]}):\n{links}",
         highlight=False,
         soft_wrap=True,
         markup=False,
     )
     for warning in result["warnings"]:  # type: ignore[attr-defined]
         err.print(f"⚠ {warning}", highlight=False, markup=False)
+
+
+@invite_app.command("reissue")
+def invite_reissue(
+    interview_id: str,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """A new link for the same interview (the person changed phone or browser). Every
+    earlier link stops working; the answers so far are kept."""
+
+    async def work(context: AppContext) -> dict[str, object]:
+        created = await reissue_invitation(
+            context, interview_id, operator(), context.settings.bot_username
+        )
+        return as_result(created)
+
+    show(run_with_context(work), as_json, "has a new link; the old one no longer works")

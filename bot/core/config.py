@@ -48,6 +48,14 @@ class Settings(BaseSettings):
     read_within_working_days: int = Field(default=10, ge=1)
     """How long the reviewers have to read a finished interview and record a decision."""
     task_escalate_after_days: int = Field(default=3, ge=0)
+    web_url: str | None = None
+    """The web chat's public address (https, behind a reverse proxy); links are made on it."""
+    web_idle_minutes: int = Field(default=30, ge=1)
+    """A web chat left this long is closed; the same link in the same browser reopens it."""
+    web_leave_url: str = "https://www.bbc.co.uk/weather"
+    """Where "Leave this page quickly" goes: a neutral site."""
+    web_inputs_per_minute: int = Field(default=60, ge=1)
+    """The most answers one browser may send a minute."""
     yearly_report_on: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     """Month and day (MM-DD) on which each flow's report for the past year is sent."""
     yearly_report_to: list[int] = Field(default_factory=list)

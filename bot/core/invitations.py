@@ -23,6 +23,7 @@ class CreatedInvitation:
     invitation: NewInvitation
     link: str
     warnings: list[str] = field(default_factory=list)
+    web_link: str | None = None
 
 
 async def create_invitation(
@@ -74,5 +75,37 @@ async def create_invitation(
             f"Nobody but admins covers {service}, so only admins will hear of a concern. Add "
             f"a reviewer with 'exit-interviews staff add USER_ID ... --service \"{service}\"'."
         )
-    link = f"https://t.me/{bot_username or '<your_bot>'}?start={invitation.token}"
-    return CreatedInvitation(invitation, link, warnings)
+    return CreatedInvitation(
+        invitation,
+        telegram_link(bot_username, invitation.token),
+        warnings,
+        web_link(app, invitation.token),
+    )
+
+
+def telegram_link(bot_username: str | None, token: str) -> str:
+    """The Telegram link that opens an invitation."""
+    return f"https://t.me/{bot_username or '<your_bot>'}?start={token}"
+
+
+def web_link(app: AppContext, token: str) -> str | None:
+    """The web chat link that opens an invitation, when the web chat has an address."""
+    base = app.settings.web_url
+    return f"{base.rstrip('/')}/i/{token}" if base else None
+
+
+async def reissue_invitation(
+    app: AppContext, interview_id: str, actor: Actor, bot_username: str | None
+) -> CreatedInvitation:
+    """A new link for the same interview (a new phone, a new browser); the old ones stop
+    working and the answers so far are kept."""
+    now = app.clock()
+    invitation = await app.storage.interviews.reissue(
+        interview_id, now + timedelta(days=app.settings.invitation_days), actor, now
+    )
+    return CreatedInvitation(
+        invitation,
+        telegram_link(bot_username, invitation.token),
+        [],
+        web_link(app, invitation.token),
+    )

@@ -87,6 +87,33 @@ NOTICES: dict[str, dict[Language, str]] = {
     "status_stopped": {"en": "stopped", "cy": "wedi stopio"},
     "status_declined": {"en": "declined", "cy": "wedi'i wrthod"},
     "status_expired": {"en": "expired", "cy": "wedi dod i ben"},
+    "web_title": {"en": "Exit interview", "cy": "Cyfweliad gadael"},
+    "web_type_answer": {"en": "Or type your answer", "cy": "Neu teipiwch eich ateb"},
+    "web_send": {"en": "Send", "cy": "Anfon"},
+    "web_leave": {"en": "Leave this page quickly", "cy": "Gadael y dudalen hon yn gyflym"},
+    "web_leave_hint": {
+        "en": "This takes you to another website at once. Your answers are saved.",
+        "cy": "Mae hyn yn mynd â chi i wefan arall ar unwaith. Mae eich atebion wedi'u cadw.",
+    },
+    "web_open_link": {
+        "en": "Please open the link you were sent. If it does not work, ask the person who "
+        "sent it for a new one.",
+        "cy": "Agorwch y ddolen a anfonwyd atoch chi. Os nad yw'n gweithio, gofynnwch i'r "
+        "person a'i hanfonodd am un newydd.",
+    },
+    "web_closed_idle": {
+        "en": "This page closed because it was not used for a while, to keep your answers "
+        "safe. Your answers are saved. Open your link again to carry on.",
+        "cy": "Caeodd y dudalen hon am nad oedd wedi'i defnyddio ers tro, i gadw eich atebion "
+        "yn ddiogel. Mae eich atebion wedi'u cadw. Agorwch eich dolen eto i barhau.",
+    },
+    "web_ended": {
+        "en": "This interview has ended. Thank you.",
+        "cy": "Mae'r cyfweliad hwn wedi dod i ben. Diolch.",
+    },
+    "web_hidden": {"en": "Paused.", "cy": "Wedi oedi."},
+    "web_carry_on": {"en": "Carry on", "cy": "Parhau"},
+    "web_left": {"en": "Leaving…", "cy": "Yn gadael…"},
     "something_went_wrong": {
         "en": "Sorry, something went wrong on our side. Your answers so far are saved. Please "
         "try again in a minute.",

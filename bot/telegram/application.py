@@ -24,6 +24,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core.after_reply import AfterReply, Beside
 from bot.core.concerns import ConcernAlerter
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
@@ -98,6 +99,7 @@ class BotParts:
     application: Application  # type: ignore[type-arg]
     sender: OutboxSender
     scheduler: Scheduler
+    after: AfterReply
 
 
 def build_application(app: AppContext) -> BotParts:
@@ -133,7 +135,8 @@ def build_application(app: AppContext) -> BotParts:
     sender.on_failed_alert = alerter.escalate
     net = SafetyNet(app.service, app.storage, app.journal, sender, alerter, app.clock)
     tasks = TaskDesk(app.storage, app.flows, sender, app.settings)
-    people = Participants(app, sender, alerter, TokenGuard(), net, tasks)
+    after = AfterReply(alerter, tasks, app.clock)
+    people = Participants(app, sender, after, TokenGuard(), net)
     gate = StaffGate(app)
     followup = StaffFollowUp(app, gate, FollowUpDesk(app, sender, tasks), tasks)
     staff = StaffChat(app, gate)
@@ -151,6 +154,7 @@ def build_application(app: AppContext) -> BotParts:
         CommandHandler("whoami", staff.on_whoami),
         CommandHandler("invite", staff.on_invite),
         CommandHandler("interviews", staff.on_interviews),
+        CommandHandler("reissue", staff.on_reissue),
         CommandHandler("transcript", staff.on_transcript),
         CommandHandler("concerns", staff.on_concerns),
         CommandHandler("recommend", only_staff(followup.on_recommend)),
@@ -171,7 +175,7 @@ def build_application(app: AppContext) -> BotParts:
     ]
     application.add_handlers(handlers)
     application.add_error_handler(_on_error)
-    return BotParts(application, sender, scheduler)
+    return BotParts(application, sender, scheduler, after)
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -207,18 +211,28 @@ def _schedule(application: Application, scheduler: Scheduler, interval: float) -
 
 
 async def serve(
-    app: AppContext, stop: asyncio.Event, webhook: Webhook | None = None, poll_timeout: int = 10
+    app: AppContext,
+    stop: asyncio.Event,
+    webhook: Webhook | None = None,
+    poll_timeout: int = 10,
+    beside: Beside | None = None,
 ) -> None:
-    """Run until `stop` is set: receive updates, send replies, run the scheduler. Holds
-    the database's running lock throughout, so a key rotation cannot happen under it."""
+    """Run until `stop` is set: receive updates, send replies, run the scheduler, and run
+    another channel beside them if given (the web chat). Holds the database's running
+    lock throughout, so a key rotation cannot happen under it."""
     with RunningLock(app.settings.database):
-        await _serve(app, stop, webhook, poll_timeout)
+        await _serve(app, stop, webhook, poll_timeout, beside)
 
 
 async def _serve(
-    app: AppContext, stop: asyncio.Event, webhook: Webhook | None, poll_timeout: int
+    app: AppContext,
+    stop: asyncio.Event,
+    webhook: Webhook | None,
+    poll_timeout: int,
+    beside: Beside | None,
 ) -> None:
     parts = build_application(app)
+    stop_beside = await beside(parts.after) if beside else None
     application = parts.application
     try:
         await application.initialize()
@@ -256,14 +270,18 @@ async def _serve(
         await application.updater.stop()
         await application.stop()
     finally:
+        if stop_beside is not None:
+            await stop_beside()
         await application.shutdown()
         log_event("bot_stopped")
 
 
-async def run_until_signalled(app: AppContext, webhook: Webhook | None = None) -> None:
+async def run_until_signalled(
+    app: AppContext, webhook: Webhook | None = None, beside: Beside | None = None
+) -> None:
     """`serve`, stopping cleanly on SIGTERM or SIGINT."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await serve(app, stop, webhook)
+    await serve(app, stop, webhook, beside=beside)

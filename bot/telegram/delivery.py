@@ -15,6 +15,7 @@ from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram, s
 from storage import Storage
 from storage.codec import has_staff_buttons, open_message, tracked
 from storage.records import OutgoingMessage
+from storage.web_sessions import is_web_chat
 
 FIRST_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 60.0
@@ -70,6 +71,8 @@ class OutboxSender:
             return True
 
     async def _flush_from_outbox(self, chat_id: int) -> bool:
+        if is_web_chat(chat_id):
+            return True  # the browser reads its messages when it next asks for the page
         while True:
             waiting = [
                 message

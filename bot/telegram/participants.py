@@ -13,13 +13,12 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.core.after_reply import AfterReply
 from bot.core.answer import Reply
-from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
 from bot.core.failsafe import SafeReply, SafetyNet
 from bot.core.logs import log_event, person
 from bot.core.notices import QuietPeriod, TokenGuard, notice, stranger_text
-from bot.core.tasks import TaskDesk
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.keyboards import answer_press, app_language, parse_answer
 from flows.inputs import Aside, Choice, Command, Control, Start, Text
@@ -44,10 +43,6 @@ def pressed_label(query: CallbackQuery) -> str | None:
     return None
 
 
-TASK_EVENTS = frozenset({"completed", "stopped", "talk_requested", "circulation_limited"})
-"""Events after which someone has a new task, to be told of at once."""
-
-
 class Participants:
     """Handlers for the person answering: /start with a token, text, buttons and controls."""
 
@@ -55,17 +50,15 @@ class Participants:
         self,
         app: AppContext,
         sender: OutboxSender,
-        alerter: ConcernAlerter,
+        after: AfterReply,
         guard: TokenGuard,
         net: SafetyNet,
-        tasks: TaskDesk | None = None,
     ) -> None:
         self.app = app
         self.sender = sender
-        self.alerter = alerter
+        self.after = after
         self.guard = guard
         self.net = net
-        self.tasks = tasks
         self.strangers = QuietPeriod(STRANGER_QUIET_SECONDS)
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -116,17 +109,9 @@ class Participants:
         if reply.duplicate:
             log_event("duplicate_update", interview=reply.interview_id)
             return
-        for event in reply.events:
-            if event.type != "waiting":
-                log_event(
-                    event.type,
-                    interview=reply.interview_id,
-                    question=getattr(event, "question", "-"),
-                )
-        await self.alerter.alert(reply.concern_ids)
+        await self.after.alert(reply)
         await self.sender.deliver(chat_id, reply.messages)
-        if self.tasks is not None and any(e.type in TASK_EVENTS for e in reply.events):
-            await self.tasks.announce_new(self.app.clock())
+        await self.after.announce(reply)
 
     async def _stranger(self, update: Update) -> None:
         """A stranger gets one kind reply with helplines, then silence for a while, so

@@ -7,7 +7,7 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.core.context import AppContext
-from bot.core.invitations import InvitationRefused, create_invitation
+from bot.core.invitations import InvitationRefused, create_invitation, reissue_invitation
 from bot.core.logs import log_event
 from bot.core.notices import stranger_text
 from bot.core.transcripts import read_transcript
@@ -120,12 +120,45 @@ class StaffChat:
             f"Interview {created.invitation.interview_id} created for {name}. Send them this "
             f"link. It works once, for {self.app.settings.invitation_days} days:",
             created.link,
+            *(
+                ["or, in a web browser (no app needed):", created.web_link]
+                if created.web_link
+                else []
+            ),
             *(f"⚠ {warning}" for warning in created.warnings),
         ]
         await self.gate.say(update, "\n".join(lines))
         log_event(
             "invitation_created", interview=created.invitation.interview_id, staff=member.user_id
         )
+
+    async def on_reissue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A new link for the same interview; the old one stops working."""
+        member = await self.gate.member(update)
+        if member is None or member.role == "reviewer":
+            await self.gate.refuse(update)
+            return
+        args = context.args or []
+        if not args:
+            await self.gate.say(update, "Send /reissue followed by the interview id.")
+            return
+        try:
+            created = await reissue_invitation(
+                self.app, args[0], Actor.for_staff(member), context.bot.username
+            )
+        except (AccessDenied, NotFound):
+            await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
+            return
+        except StorageError as error:
+            await self.gate.say(update, str(error))
+            return
+        lines = [
+            f"Interview {args[0]} has a new link; the old one no longer works. "
+            "Their answers so far are kept:",
+            created.link,
+            *(["or, in a web browser:", created.web_link] if created.web_link else []),
+        ]
+        await self.gate.say(update, "\n".join(lines))
 
     async def on_interviews(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = await self.gate.member(update)

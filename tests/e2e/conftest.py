@@ -16,6 +16,7 @@ from pydantic import SecretStr
 from bot.core.config import Settings
 from bot.core.context import AppContext, open_context
 from bot.telegram.application import serve
+from bot.web.run import beside_the_bot
 from flows.loader import DEFINITIONS, flow_files
 from storage import Actor
 from tests.conftest import FakeClock
@@ -64,9 +65,10 @@ def make_settings(tmp_path: Path, api: FakeBotApi, key: str, **overrides: object
 class RunningBot:
     """The whole application, started and stopped like the real process would be."""
 
-    def __init__(self, settings: Settings, clock: FakeClock) -> None:
+    def __init__(self, settings: Settings, clock: FakeClock, web_port: int | None = None) -> None:
         self.settings = settings
         self.clock = clock
+        self.web_port = web_port
         self.context: AppContext | None = None
         self._stack = AsyncExitStack()
         self._stop = asyncio.Event()
@@ -84,7 +86,10 @@ class RunningBot:
         )
         for home in HOMES:
             await self.context.storage.services.add(home, OPERATOR, self.clock())
-        self._task = asyncio.create_task(serve(self.context, self._stop, poll_timeout=1))
+        beside = beside_the_bot(self.context, "127.0.0.1", self.web_port) if self.web_port else None
+        self._task = asyncio.create_task(
+            serve(self.context, self._stop, poll_timeout=1, beside=beside)
+        )
         return self
 
     async def stop(self) -> None:

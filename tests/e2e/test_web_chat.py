@@ -1,0 +1,199 @@
+"""The web chat over real HTTP, beside the Telegram bot: the token becomes a cookie and
+leaves the address, a used link is refused in another browser, forms need their CSRF
+token, pages are never cached, and a disclosure reaches staff in Telegram."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from markupsafe import escape
+
+from tests.conftest import FakeClock
+from tests.e2e.conftest import OPERATOR, RunningBot, free_port, make_settings
+from tests.fake_telegram import FakeBotApi
+
+REVIEWER = 701
+
+
+class Browser:
+    """A browser without script: follows redirects, keeps cookies, submits forms."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        jar = aiohttp.CookieJar(unsafe=True)
+        self.session = aiohttp.ClientSession(cookie_jar=jar)
+        self.page = ""
+        self.url = ""
+        self.status = 0
+
+    async def get(self, path: str) -> str:
+        async with self.session.get(self.base + path) as response:
+            self.page, self.url, self.status = (
+                await response.text(),
+                str(response.url),
+                response.status,
+            )
+            self.headers = response.headers
+        return self.page
+
+    def csrf(self) -> str:
+        found = re.search(r'name="csrf" value="([^"]+)"', self.page)
+        assert found, "every form carries a CSRF token"
+        return found.group(1)
+
+    async def tap(self, label: str) -> str:
+        button = re.search(
+            r'<input type="hidden" name="prompt" value="(\d*)">(?:(?!</form>).)*?'
+            r'<button type="submit" name="value" value="([^"]+)">[^<]*'
+            + re.escape(str(escape(label))),
+            self.page,
+            re.S,
+        )
+        assert button, f"no button {label!r} on the page"
+        return await self.post(
+            "/answer", {"csrf": self.csrf(), "prompt": button.group(1), "value": button.group(2)}
+        )
+
+    async def type(self, text: str) -> str:
+        return await self.post("/answer", {"csrf": self.csrf(), "text": text})
+
+    async def post(self, path: str, data: dict[str, str]) -> str:
+        async with self.session.post(self.base + path, data=data) as response:
+            self.page, self.url, self.status = (
+                await response.text(),
+                str(response.url),
+                response.status,
+            )
+        return self.page
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+@pytest.fixture
+async def web_bot(
+    tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    port = free_port()
+    settings = make_settings(
+        tmp_path,
+        api,
+        key,
+        web_url=f"http://127.0.0.1:{port}",
+        web_leave_url=f"http://127.0.0.1:{port}/static/chat.css",
+    )
+    running = await RunningBot(settings, clock, web_port=port).start()
+    await running.app.storage.staff.add(
+        REVIEWER, "Ola Reviewer", "reviewer", ["Oak House"], OPERATOR, clock()
+    )
+    yield running
+    await running.stop()
+
+
+def base(bot: RunningBot) -> str:
+    assert bot.settings.web_url is not None
+    return bot.settings.web_url
+
+
+async def test_a_web_interview_with_the_token_leaving_the_address(
+    web_bot: RunningBot, api: FakeBotApi
+) -> None:
+    interview_id, token = await web_bot.invite()
+    browser = Browser(base(web_bot))
+    try:
+        await browser.get(f"/i/{token}")
+        assert browser.url.endswith("/chat") and token not in browser.url
+        assert "Do you want to start?" in browser.page
+        assert browser.headers["Cache-Control"] == "no-store"
+        assert "default-src 'none'" in browser.headers["Content-Security-Policy"]
+        assert 'lang="en"' in browser.page and "Leave this page quickly" in browser.page
+        await browser.tap("Yes, let's start")
+        assert "Did you feel safe?" in browser.page
+        await browser.tap("No")
+        assert "What made you feel unsafe?" in browser.page
+        alert = await api.wait_for_text(REVIEWER, "safeguarding concern")
+        assert interview_id in alert.text, "a disclosure on the web reaches staff in Telegram"
+        await browser.type("Someone at the home hurt me")
+        await browser.tap("Next")
+        assert "Who decided?" in browser.page
+        record = await web_bot.app.storage.transcripts.load(interview_id)
+        assert record.answers["q_follow_up"] == "Someone at the home hurt me"
+        await browser.get("/chat")
+        assert "Who decided?" in browser.page, "a reload shows the same question"
+    finally:
+        await browser.close()
+
+
+async def test_cookies_are_safe_and_a_used_link_is_refused_in_another_browser(
+    web_bot: RunningBot,
+) -> None:
+    _, token = await web_bot.invite()
+    first, second = Browser(base(web_bot)), Browser(base(web_bot))
+    try:
+        async with first.session.get(
+            base(web_bot) + f"/i/{token}", allow_redirects=False
+        ) as response:
+            assert response.status == 303 and response.headers["Location"] == "/chat"
+            cookie = response.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        await first.get("/chat")
+        assert "Do you want to start?" in first.page
+        await second.get(f"/i/{token}")
+        assert second.status == 410 and "this link does not work" in second.page
+        await first.get(f"/i/{token}")
+        assert "Do you want to start?" in first.page, "the same browser may open it again"
+        forged = await first.post("/answer", {"csrf": "wrong", "value": "yes"})
+        assert first.status == 403 and "does not work" in forged
+        await second.get("/chat")
+        assert "Do you want to start?" not in second.page
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_leaving_quickly_pauses_and_hides_the_chat_until_carry_on(
+    web_bot: RunningBot,
+) -> None:
+    interview_id, token = await web_bot.invite()
+    browser = Browser(base(web_bot))
+    try:
+        await browser.get(f"/i/{token}")
+        await browser.tap("Yes, let's start")
+        await browser.post("/leave", {"csrf": browser.csrf()})
+        assert browser.url.endswith("/left"), "the leaving page, with nothing of the chat"
+        assert 'http-equiv="refresh" content="0; url=' in browser.page
+        assert "/static/chat.css" in browser.page, "sent on to the neutral site"
+        await browser.get("/chat")
+        assert "Did you feel safe?" not in browser.page and "Carry on" in browser.page
+        assert (await web_bot.app.storage.interviews.get(interview_id)).status == "paused"
+        await browser.post("/show", {"csrf": browser.csrf()})
+        assert "Carry on" in browser.page or "Resume" in browser.page or "carry on" in browser.page
+    finally:
+        await browser.close()
+
+
+async def test_a_reissued_link_moves_the_interview_to_a_new_browser(
+    web_bot: RunningBot,
+) -> None:
+    interview_id, token = await web_bot.invite()
+    old, new = Browser(base(web_bot)), Browser(base(web_bot))
+    try:
+        await old.get(f"/i/{token}")
+        await old.tap("Yes, let's start")
+        await old.tap("Yes")
+        fresh = await web_bot.app.storage.interviews.reissue(
+            interview_id, web_bot.clock().replace(year=2027), OPERATOR, web_bot.clock()
+        )
+        await old.get("/chat")
+        assert "Who decided?" not in old.page, "the old browser is let go"
+        await new.get(f"/i/{fresh.token}")
+        assert "Who decided?" in new.page, "the answers so far are kept"
+        await old.get(f"/i/{token}")
+        assert old.status == 410
+    finally:
+        await old.close()
+        await new.close()
