@@ -51,8 +51,12 @@ typecheck: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	  && echo "Installing Debian's chromium with apt-get for the browser tests (running as root)..." \
-	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji) >/dev/null 2>&1; } \
 	  || echo "chromium could not be installed: the browser checks will be skipped"
+	@test -f tests/web/node_modules/axe-core/axe.min.js || { command -v npm >/dev/null 2>&1 \
+	  && echo "Installing axe-core from the npm registry for the accessibility checks..." \
+	  && npm ci --prefix tests/web --no-audit --no-fund --silent >/dev/null 2>&1; } \
+	  || echo "axe-core could not be installed (no npm, or no registry): the accessibility checks will be skipped"
 
 pytest: $(STAMP) browser
 	$(BIN)/pytest -q

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     """A web chat left this long is closed; the same link in the same browser reopens it."""
     web_leave_url: str = "https://www.bbc.co.uk/weather"
     """Where "Leave this page quickly" goes: a neutral site."""
-    web_inputs_per_minute: int = Field(default=60, ge=1)
+    web_inputs_per_minute: int = Field(default=120, ge=1)
     """The most answers one browser may send a minute."""
     yearly_report_on: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     """Month and day (MM-DD) on which each flow's report for the past year is sent."""

@@ -155,3 +155,29 @@ async def bot(
     running = await RunningBot(make_settings(tmp_path, api, key), clock).start()
     yield running
     await running.stop()
+
+
+WEB_REVIEWER = 701
+
+
+@pytest.fixture
+async def web_bot(
+    tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    """The bot with the web chat beside it, on a free port of 127.0.0.1; leaving quickly
+    goes to a page of its own (tests send nothing anywhere else)."""
+    port = free_port()
+    settings = make_settings(
+        tmp_path,
+        api,
+        key,
+        web_url=f"http://127.0.0.1:{port}",
+        web_leave_url=f"http://127.0.0.1:{port}/static/chat.css",
+        web_inputs_per_minute=10_000,
+    )
+    running = await RunningBot(settings, clock, web_port=port).start()
+    await running.app.storage.staff.add(
+        WEB_REVIEWER, "Ola Reviewer", "reviewer", ["Oak House"], OPERATOR, clock()
+    )
+    yield running
+    await running.stop()

@@ -5,18 +5,13 @@ token, pages are never cached, and a disclosure reaches staff in Telegram."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import aiohttp
-import pytest
 from markupsafe import escape
 
-from tests.conftest import FakeClock
-from tests.e2e.conftest import OPERATOR, RunningBot, free_port, make_settings
+from tests.e2e.conftest import OPERATOR, RunningBot
+from tests.e2e.conftest import WEB_REVIEWER as REVIEWER
 from tests.fake_telegram import FakeBotApi
-
-REVIEWER = 701
 
 
 class Browser:
@@ -72,26 +67,6 @@ class Browser:
 
     async def close(self) -> None:
         await self.session.close()
-
-
-@pytest.fixture
-async def web_bot(
-    tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
-) -> AsyncIterator[RunningBot]:
-    port = free_port()
-    settings = make_settings(
-        tmp_path,
-        api,
-        key,
-        web_url=f"http://127.0.0.1:{port}",
-        web_leave_url=f"http://127.0.0.1:{port}/static/chat.css",
-    )
-    running = await RunningBot(settings, clock, web_port=port).start()
-    await running.app.storage.staff.add(
-        REVIEWER, "Ola Reviewer", "reviewer", ["Oak House"], OPERATOR, clock()
-    )
-    yield running
-    await running.stop()
 
 
 def base(bot: RunningBot) -> str:
