@@ -141,7 +141,11 @@ class _Turn(Asking, Reviewing, Caring, Talking):
 
     def _introduce(self) -> None:
         """Who will read the answers comes first; the rest waits behind "Tell me more", so
-        the first button is reached after a few sentences, not four messages."""
+        the first button is reached after a few sentences, not four messages. An adult
+        helping is reminded first to let the person answer."""
+        if self.state.supported:
+            helper = self.flow.introduction.supported
+            self.tell(pick(helper, self.lang) if helper else say("supported_intro", self.lang))
         self.tell(pick(self.flow.introduction.readers, self.lang))
         self.state.phase = Phase.CONSENT
         self._present()

@@ -83,6 +83,8 @@ class Introduction(_Strict):
     messages: list[LocalText] = Field(min_length=1)
     readers: LocalText
     consent: LocalText
+    # Said first when an adult is helping the person (the social worker chose "worker").
+    supported: LocalText | None = None
 
 
 class Timing(_Strict):
@@ -113,6 +115,8 @@ class Flow(_Strict):
     version: str = ""
     contacts: list[Organisation] = Field(default_factory=list)
     talk_who: LocalText | None = None
+    # Easy read: faces on Yes / No / Not sure, and the engine's shortest words.
+    easy_read: bool = False
     thank_you: LocalText | None = None
     safeguarding: Detector | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)

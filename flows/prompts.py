@@ -193,7 +193,10 @@ class Prompter:
         rows: list[tuple[Button, ...]] = []
         if question.id in self.state.answers and not self.state.draft_text:
             rows.append((self._button("keep_answer", "_keep"),))
-        if question.kind == "yes_no" and question.neutral:
+        if question.kind == "yes_no" and self.flow.easy_read:
+            style = "_neutral_easy" if question.neutral else "_easy"
+            rows.append(tuple(self._button(v + style, v) for v in question.answer_values()))
+        elif question.kind == "yes_no" and question.neutral:
             rows.append(
                 tuple(Button(plain_word(v, self.lang), v) for v in question.answer_values())
             )
@@ -232,10 +235,11 @@ class Prompter:
         if given is not None:
             echoed = shortened(answer_label(question, given, self.lang), MAX_ECHO)
             lines.append(say("you_said", self.lang, answer=echoed))
+        easy = "_easy" if self.flow.easy_read else ""
         if question.kind == "text":
-            lines.append(say("type_answer", self.lang))
+            lines.append(say("type_answer" + easy, self.lang))
         elif question.kind == "multi":
-            lines.append(say("pick_many", self.lang))
+            lines.append(say("pick_many" + easy, self.lang))
         return Message(
             "\n\n".join(lines),
             "question",

@@ -61,6 +61,8 @@ class InterviewState(BaseModel):
     last_activity: datetime | None = None
     reminders_sent: int = 0
     limited_circulation: bool = False
+    # An adult is helping the person answer (decided by staff when inviting).
+    supported: bool = False
     talk_step: str | None = None
     talk_how: str | None = None
     talk_number: str | None = None

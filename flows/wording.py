@@ -102,6 +102,23 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
     "not_sure": {"en": "🤷 Not sure", "cy": "🤷 Ddim yn siŵr"},
     "next": {"en": "➡ Next", "cy": "➡ Nesaf"},
     "done": {"en": "✅ Done", "cy": "✅ Wedi gorffen"},
+    "yes_easy": {"en": "😀 Yes", "cy": "😀 Ie"},
+    "no_easy": {"en": "🙁 No", "cy": "🙁 Na"},
+    "not_sure_easy": {"en": "🤔 Not sure", "cy": "🤔 Ddim yn siŵr"},
+    "yes_neutral_easy": {"en": "✔ Yes", "cy": "✔ Ie"},
+    "no_neutral_easy": {"en": "✖ No", "cy": "✖ Na"},
+    "not_sure_neutral_easy": {"en": "🤔 Not sure", "cy": "🤔 Ddim yn siŵr"},
+    "type_answer_easy": {"en": "✏ Type here.", "cy": "✏ Teipiwch yma."},
+    "pick_many_easy": {
+        "en": "👆 Tap all that fit. Then tap Done.",
+        "cy": "👆 Tapiwch bob un. Yna tapiwch Wedi gorffen.",
+    },
+    "supported_intro": {
+        "en": "🤝 Hello to the adult helping. Please let them answer in their own words. "
+        "Do not answer for them.",
+        "cy": "🤝 Helo i'r oedolyn sy'n helpu. Gadewch iddyn nhw ateb yn eu geiriau eu hunain. "
+        "Peidiwch ag ateb drostyn nhw.",
+    },
     "resume": {"en": "▶ Carry on", "cy": "▶ Parhau"},
     "consent_yes": {"en": "👍 Yes, let's start", "cy": "👍 Ie, dewch i ni ddechrau"},
     "consent_later": {"en": "⏸ Not now", "cy": "⏸ Nid nawr"},

@@ -38,7 +38,7 @@ SUMMARY_COLUMNS = (
     "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id), "
     "i.assigned_reviewer, "
     "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id), "
-    "i.created_by, i.decision"
+    "i.created_by, i.decision, i.support"
 )
 
 
@@ -67,6 +67,7 @@ class Interviews:
             readers=parse_readers(r[15]),
             created_by=r[16],
             decision=r[17],
+            support=r[18],
         )
 
     async def invite(
@@ -80,16 +81,21 @@ class Interviews:
         expires_at: datetime,
         actor: Actor,
         at: datetime,
+        support: str = "none",
     ) -> NewInvitation:
-        """Create an interview and its single-use invitation; the token is returned once."""
+        """Create an interview and its single-use invitation; the token is returned once.
+        `support` is the social worker's decision: none, easy-read, or worker (an adult
+        helps, and the introduction speaks to them too)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
         interview_id = f"iv-{secrets.token_hex(5)}"
-        state = InterviewState(flow_id=flow_id, language=language or "en")
+        state = InterviewState(
+            flow_id=flow_id, language=language or "en", supported=support == "worker"
+        )
         async with self.db.transaction() as connection:
             await connection.execute(
                 "INSERT INTO interviews (id, flow_id, flow_version, display_name, service, "
-                "language, status, state, created_by, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?)",
+                "language, status, state, created_by, created_at, updated_at, support) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'invited', ?, ?, ?, ?, ?)",
                 (
                     interview_id,
                     flow_id,
@@ -101,6 +107,7 @@ class Interviews:
                     actor.label,
                     iso(at),
                     iso(at),
+                    support,
                 ),
             )
             await connection.execute(
@@ -113,7 +120,7 @@ class Interviews:
                 "invitation_created",
                 at,
                 interview_id,
-                f"flow {flow_id}; service {service or '-'}",
+                f"flow {flow_id}; service {service or '-'}; support {support}",
             )
         return NewInvitation(interview_id, token, expires_at)
 

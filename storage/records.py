@@ -116,6 +116,7 @@ class InterviewSummary:
     readers: tuple[int, ...] = ()
     created_by: str = ""
     decision: str | None = None
+    support: str = "none"
 
     @property
     def circulation(self) -> Circulation:

@@ -24,6 +24,14 @@ def invite_create(
     ] = None,
     language: Annotated[str | None, typer.Option(help="en or cy.")] = None,
     expires_in: Annotated[int, typer.Option(help="Days until the link stops working.")] = 28,
+    support: Annotated[
+        str,
+        typer.Option(
+            help="The social worker's decision: none; easy-read (the easy-read version, "
+            "for a young person with a learning disability); or worker (an adult helps, and "
+            "is reminded not to answer for them)."
+        ),
+    ] = "none",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create a single-use invitation and print its link. The link is shown only once."""
@@ -40,6 +48,7 @@ def invite_create(
             actor=operator(),
             bot_username=context.settings.bot_username,
             days=expires_in,
+            support=support,
         )
         return as_result(created)
 

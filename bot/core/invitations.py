@@ -16,6 +16,24 @@ class InvitationRefused(ValueError):
     """An invitation that cannot be made as asked; the message says what to change."""
 
 
+SUPPORT = ("none", "easy-read", "worker")
+"""How the social worker decided the person takes part."""
+
+
+def easy_read_of(app: AppContext, flow_id: str) -> str:
+    """The easy-read version of a flow: the flow itself if it is one, else FLOW-easy-read."""
+    flow = app.service.flow(flow_id)
+    if flow.easy_read:
+        return flow.id
+    version = f"{flow.id}-easy-read"
+    if version not in app.flows:
+        raise InvitationRefused(
+            f"There is no easy-read version of '{flow.id}'. Easy-read flows: "
+            f"{', '.join(f for f, v in app.flows.items() if v.easy_read) or 'none'}."
+        )
+    return version
+
+
 @dataclass(frozen=True)
 class CreatedInvitation:
     """A new invitation, its link, and anything staff should know about it."""
@@ -36,10 +54,15 @@ async def create_invitation(
     actor: Actor,
     bot_username: str | None,
     days: int | None = None,
+    support: str = "none",
 ) -> CreatedInvitation:
     """Check the flow, the language, the home or service and the inviter's right to it,
-    then create a single-use invitation. The token is in the result, once."""
-    flow = app.service.flow(flow_id)
+    then create a single-use invitation. The token is in the result, once. With support
+    "easy-read" the flow's easy-read version is used; with "worker" the introduction
+    speaks to the adult helping too."""
+    if support not in SUPPORT:
+        raise InvitationRefused(f"Support must be one of: {', '.join(SUPPORT)}.")
+    flow = app.service.flow(easy_read_of(app, flow_id) if support == "easy-read" else flow_id)
     if language is not None and language not in flow.languages:
         offered = ", ".join(LANGUAGE_NAMES.get(lang, lang) for lang in flow.languages)
         raise InvitationRefused(
@@ -68,6 +91,7 @@ async def create_invitation(
         expires_at=now + timedelta(days=lifetime),
         actor=actor,
         at=now,
+        support=support,
     )
     warnings = []
     if await app.storage.services.uncovered(service):

@@ -14,6 +14,11 @@ from storage.records import InterviewSummary, Transcript
 
 BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 QUOTE = "  │ "
+SUPPORT_WORDS = {
+    "none": "none",
+    "easy-read": "the easy-read version, chosen by the social worker",
+    "worker": "supported: an adult helped them answer, as the social worker decided",
+}
 
 
 def plain(text: str) -> str:
@@ -46,6 +51,7 @@ def interview_row(summary: InterviewSummary) -> dict[str, Any]:
         "updated_at": _when(summary.updated_at),
         "finished_at": _when(summary.finished_at),
         "limited_circulation": summary.limited_circulation,
+        "support": summary.support,
         "concerns": summary.concerns,
         "open_concerns": summary.open_concerns,
     }
@@ -113,6 +119,8 @@ def transcript_text(
     ]
     if interview.limited_circulation:
         lines.append("⚠ The person asked for their answers to be seen by fewer people.")
+    if interview.support != "none":
+        lines.append(f"Support: {SUPPORT_WORDS[interview.support]}.")
     if view.decision:
         lines.append(f"Decision: {view.decision}.")
     for concern in view.concern_views:

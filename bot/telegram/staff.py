@@ -22,9 +22,10 @@ from bot.telegram.keyboards import (
 from storage import AccessDenied, Actor, NotFound, StaffMember, StorageError
 
 INVITE_USAGE = (
-    "To invite someone, send:\n/invite FLOW; HOME OR SERVICE; NAME; LANGUAGE\n"
+    "To invite someone, send:\n/invite FLOW; HOME OR SERVICE; NAME; LANGUAGE; SUPPORT\n"
     "for example:\n/invite children-home; Oak House; A.B.\n"
-    "LANGUAGE is optional (en or cy). Flows: {flows}"
+    "LANGUAGE is optional (en or cy). SUPPORT is optional: none, easy-read (the easy-read "
+    "version) or worker (an adult helps). Flows: {flows}"
 )
 NO_SUCH_INTERVIEW = (
     "There is no interview {interview} that you can read. Send /interviews to see yours."
@@ -103,6 +104,7 @@ class StaffChat:
             return
         flow_id, service, name = parts[0], parts[1] or None, parts[2]
         language = parts[3] if len(parts) > 3 and parts[3] else None
+        support = parts[4] if len(parts) > 4 and parts[4] else "none"
         try:
             created = await create_invitation(
                 self.app,
@@ -112,6 +114,7 @@ class StaffChat:
                 language=language,
                 actor=Actor.for_staff(member),
                 bot_username=context.bot.username,
+                support=support,
             )
         except (InvitationRefused, StorageError) as error:
             await self.gate.say(update, str(error))

@@ -208,3 +208,19 @@ def test_tasks_from_the_command_line(env: dict[str, str]) -> None:
     assert [t["kind"] for t in remaining] == ["thanks_undelivered"]
     readers = cli(env, "interviews", "readers", interview_id, "--none")
     assert readers.returncode == 0, readers.stderr
+
+
+def test_invite_with_support_chooses_the_version_and_records_it(env: dict[str, str]) -> None:
+    cli(env, "services", "add", "Oak House")
+    easy = json.loads(
+        invite_by_cli(env, "A", "Oak House", "--support", "easy-read", "--json").stdout
+    )
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    (row,) = [r for r in listed if r["id"] == easy["interview_id"]]
+    assert row["flow"] == "children-home-easy-read"
+    helped = invite_by_cli(env, "B", "Oak House", "--support", "worker", "--json")
+    interview_id = json.loads(helped.stdout)["interview_id"]
+    shown = cli(env, "transcript", interview_id)
+    assert "Support: supported: an adult helped" in shown.stdout
+    wrong = invite_by_cli(env, "C", "Oak House", "--support", "sometimes")
+    assert wrong.returncode == 1 and "none, easy-read, worker" in wrong.stderr
