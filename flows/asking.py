@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import events as ev
+from flows.inputs import Voice
 from flows.model import Question
 from flows.outputs import Message
 from flows.prompts import answer_label
@@ -11,6 +12,7 @@ from flows.state import Phase
 from flows.text import pick
 from flows.turn import TurnBase
 from flows.visibility import visible
+from flows.voice import voice_marker
 from flows.wording import say
 
 MAX_TEXT_ANSWER = 20_000
@@ -58,6 +60,32 @@ class Asking(TurnBase):
         self.messages.append(
             Message(
                 say("got_text", self.lang),
+                "question",
+                (tuple(self._next_button()), *self.prompter.control_rows()),
+                self.state.prompt,
+            )
+        )
+
+    def _voice(self, inp: Voice) -> None:
+        """A voice note at a free-text question joins the answer being written; anywhere
+        else it is not kept, and the person is told what to do instead."""
+        question = (
+            self._current_question()
+            if self.state.phase is Phase.QUESTION and self.state.current and not self.state.finished
+            else None
+        )
+        if question is None or question.kind != "text" or self.state.talk_step is not None:
+            self.events.append(ev.VoiceRefused(voice_id=inp.voice_id))
+            self.say("voice_not_here")
+            if not self.state.finished and self.state.phase is not Phase.NEW:
+                self._present()
+            return
+        self.state.last_activity = self.at
+        self.state.draft_text.append(voice_marker(inp.voice_id, inp.seconds))
+        self.events.append(ev.VoiceTaken(question=question.id, voice_id=inp.voice_id))
+        self.messages.append(
+            Message(
+                say("voice_taken", self.lang),
                 "question",
                 (tuple(self._next_button()), *self.prompter.control_rows()),
                 self.state.prompt,

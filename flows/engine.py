@@ -20,6 +20,7 @@ from flows.inputs import (
     Start,
     Text,
     Timeout,
+    Voice,
     asks_for_help_now,
 )
 from flows.matching import match_button
@@ -57,6 +58,9 @@ class _Turn(Asking, Reviewing, Caring, Talking):
             self._unsafe()
             if not self.state.finished and self.state.phase is not Phase.NEW:
                 self._present()
+            return
+        if isinstance(inp, Voice):
+            self._voice(inp)
             return
         if self._talk_input(inp):
             return

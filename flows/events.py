@@ -120,6 +120,22 @@ class TalkRequested(BaseModel):
     after_end: bool = False
 
 
+class VoiceTaken(BaseModel):
+    """A voice note was taken as (part of) the answer to a free-text question. Nothing
+    checks audio for signs of risk, so a person must listen to it."""
+
+    type: Literal["voice_taken"] = "voice_taken"
+    question: str
+    voice_id: str
+
+
+class VoiceRefused(BaseModel):
+    """A voice note came where no free-text answer was asked for; it is not kept."""
+
+    type: Literal["voice_refused"] = "voice_refused"
+    voice_id: str
+
+
 Event = Annotated[
     Waiting
     | LanguageChosen
@@ -137,6 +153,8 @@ Event = Annotated[
     | ConcernRaised
     | HelpShown
     | CirculationLimited
-    | TalkRequested,
+    | TalkRequested
+    | VoiceTaken
+    | VoiceRefused,
     Field(discriminator="type"),
 ]

@@ -66,6 +66,16 @@ class Aside(BaseModel):
     source: Literal["edited", "caption"]
 
 
+class Voice(BaseModel):
+    """The person sent a voice note (or an audio file), already kept by storage as
+    `voice_id`; `seconds` is its length when the channel knows it."""
+
+    kind: Literal["voice"] = "voice"
+    at: datetime
+    voice_id: str
+    seconds: int | None = None
+
+
 class Timeout(BaseModel):
     """Time passed: the shell found a reminder or the closing time due for this interview."""
 
@@ -73,7 +83,9 @@ class Timeout(BaseModel):
     at: datetime
 
 
-Input = Annotated[Start | Text | Choice | Command | Aside | Timeout, Field(discriminator="kind")]
+Input = Annotated[
+    Start | Text | Choice | Command | Aside | Voice | Timeout, Field(discriminator="kind")
+]
 
 
 def asks_for_help_now(inp: Input) -> bool:

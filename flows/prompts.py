@@ -9,6 +9,7 @@ from flows.outputs import Button, Message
 from flows.state import InterviewState, Phase
 from flows.text import Language, pick
 from flows.visibility import visible
+from flows.voice import without_references
 from flows.wording import say
 
 MAX_MESSAGE = 3500
@@ -55,6 +56,8 @@ def answer_label(question: Question, value: str | list[str], language: Language)
         option = next((o for o in question.options if o.id == value), None)
         if option is not None:
             return pick(option.text, language)
+    if question.kind == "text":
+        return without_references(value)
     return value
 
 

@@ -22,6 +22,15 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
         "cy": "🚨 Mae angen help arna i nawr / Dw i ddim yn teimlo'n ddiogel",
     },
     "talk": {"en": "🙋 Talk to a person", "cy": "🙋 Siarad â pherson"},
+    "voice_taken": {
+        "en": "🎤 Thank you. A person will listen to it. You can send more, or tap Next.",
+        "cy": "🎤 Diolch. Bydd person yn gwrando arno. Gallwch anfon mwy, neu dapio Nesaf.",
+    },
+    "voice_not_here": {
+        "en": "🎤 I can only take a voice answer when I ask you to type. Please tap a button.",
+        "cy": "🎤 Dim ond pan fydda i'n gofyn i chi deipio y galla i gymryd ateb llais. "
+        "Tapiwch fotwm.",
+    },
     "talk_ask_how": {
         "en": "Someone can contact you. How would you like that?",
         "cy": "Gall rhywun gysylltu â chi. Sut hoffech chi hynny?",

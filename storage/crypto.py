@@ -94,11 +94,19 @@ class Cipher:
         return self._order[0]
 
     def encrypt(self, text: str) -> bytes:
-        nonce = self._nonces.take()
-        sealed = self._keys[self.key_id].encrypt(nonce, text.encode("utf-8"), FORMAT + self.key_id)
-        return FORMAT + self.key_id + nonce + sealed
+        return self.encrypt_bytes(text.encode("utf-8"))
 
     def decrypt(self, blob: bytes) -> str:
+        return self.decrypt_bytes(blob).decode("utf-8")
+
+    def encrypt_bytes(self, data: bytes) -> bytes:
+        """Seal raw bytes (audio) the same way as text."""
+        nonce = self._nonces.take()
+        sealed = self._keys[self.key_id].encrypt(nonce, data, FORMAT + self.key_id)
+        return FORMAT + self.key_id + nonce + sealed
+
+    def decrypt_bytes(self, blob: bytes) -> bytes:
+        """Open a sealed value as raw bytes; WrongKeyError if no key here sealed it."""
         if len(blob) < 1 + 4 + NONCE_BYTES + 16 or blob[:1] != FORMAT:
             raise WrongKeyError()
         key_id, nonce, sealed = blob[1:5], blob[5 : 5 + NONCE_BYTES], blob[5 + NONCE_BYTES :]
@@ -106,7 +114,7 @@ class Cipher:
         if aead is None:
             raise WrongKeyError()
         try:
-            return aead.decrypt(nonce, sealed, FORMAT + key_id).decode("utf-8")
+            return aead.decrypt(nonce, sealed, FORMAT + key_id)
         except InvalidTag as error:
             raise WrongKeyError() from error
 
@@ -115,4 +123,6 @@ class Cipher:
 
     def rotate(self, blob: bytes) -> bytes:
         """The same text, sealed again under the first (newest) key."""
-        return blob if self.sealed_with_current_key(blob) else self.encrypt(self.decrypt(blob))
+        if self.sealed_with_current_key(blob):
+            return blob
+        return self.encrypt_bytes(self.decrypt_bytes(blob))

@@ -337,3 +337,6 @@ class Interviews:
         """Remove everything the person said; what remains holds no content."""
         await connection.execute("DELETE FROM answers WHERE interview_id = ?", (interview_id,))
         await connection.execute("DELETE FROM transcript WHERE interview_id = ?", (interview_id,))
+        await connection.execute(
+            "DELETE FROM voice_answers WHERE interview_id = ?", (interview_id,)
+        )

@@ -21,6 +21,11 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("concerns", "id", "detail"),
     ("recommendations", "id", "body"),
     ("recommendation_responses", "id", "body"),
+    ("tasks", "id", "detail"),
+    ("tasks", "id", "close_note"),
+    ("thank_yous", "id", "body"),
+    ("web_sessions", "id", "last_page"),
+    ("voice_answers", "id", "body"),
 )
 
 

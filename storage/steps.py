@@ -32,6 +32,7 @@ INSERT_AUDIT = "INSERT INTO audit (at, actor, action, interview_id, detail) VALU
 DELETE_CONTENT = (
     "DELETE FROM answers WHERE interview_id = ?",
     "DELETE FROM transcript WHERE interview_id = ?",
+    "DELETE FROM voice_answers WHERE interview_id = ?",
 )
 
 
@@ -161,6 +162,25 @@ def _circulation_limited(draft: _Draft, event: ev.Event) -> None:
     )
 
 
+def _voice_taken(draft: _Draft, event: ev.Event) -> None:
+    """Nothing checks audio for signs of risk: the interviewer must listen, next working day."""
+    assert isinstance(event, ev.VoiceTaken)
+    at = parse_time(draft.at) or datetime.min
+    due = iso(add_working_days(at, 1))
+    _task_from_interview(
+        draft, "listen", INTERVIEWER_OF, "interviewer", {"voice": event.voice_id}, due
+    )
+
+
+def _voice_refused(draft: _Draft, event: ev.Event) -> None:
+    """A voice note that is not an answer is not kept."""
+    assert isinstance(event, ev.VoiceRefused)
+    draft.unit.add(
+        "DELETE FROM voice_answers WHERE id = ? AND interview_id = ?",
+        (event.voice_id, draft.interview_id),
+    )
+
+
 EventWriter = Callable[[_Draft, ev.Event], None]
 WRITERS: dict[type[ev.Event], EventWriter] = {
     ev.AnswerRecorded: _answer_recorded,
@@ -171,6 +191,8 @@ WRITERS: dict[type[ev.Event], EventWriter] = {
     ev.Stopped: _stopped,
     ev.TalkRequested: _talk_requested,
     ev.CirculationLimited: _circulation_limited,
+    ev.VoiceTaken: _voice_taken,
+    ev.VoiceRefused: _voice_refused,
 }
 
 

@@ -25,6 +25,7 @@ from storage.steps import Steps
 from storage.tasks import Tasks
 from storage.thanks import ThankYous
 from storage.transcripts import Transcripts
+from storage.voices import Voices
 from storage.web_sessions import WebSessions
 
 
@@ -47,6 +48,7 @@ class Storage:
         self.readers = Readers(db, self.interviews, self.staff)
         self.markers = Markers(db)
         self.web_sessions = WebSessions(db)
+        self.voices = Voices(db, self.interviews)
         self.reporting = Reporting(db, self.interviews)
         self.services = Services(db)
         self.flow_versions = FlowVersions(db)

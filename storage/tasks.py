@@ -23,7 +23,7 @@ from storage.records import Actor, Role, StaffMember
 from storage.staff import StaffDirectory
 
 TaskKind = Literal[
-    "read", "call_back", "agree_readers", "respond", "send_by_hand", "thanks_undelivered"
+    "read", "call_back", "agree_readers", "respond", "send_by_hand", "thanks_undelivered", "listen"
 ]
 TASK_KINDS: tuple[TaskKind, ...] = (
     "read",
@@ -32,6 +32,7 @@ TASK_KINDS: tuple[TaskKind, ...] = (
     "respond",
     "send_by_hand",
     "thanks_undelivered",
+    "listen",
 )
 
 _COLUMNS = (

@@ -88,6 +88,9 @@ class FakeBotApi:
         self.update_ids = itertools.count(1)
         self.message_ids = itertools.count(1000)
         self.sent: dict[int, list[Sent]] = defaultdict(list)
+        # Files people sent, by file id, and voice notes the bot sent, by chat.
+        self.files: dict[str, bytes] = {}
+        self.voices_sent: dict[int, list[bytes]] = defaultdict(list)
         # Documents sent, by chat: (file name, content, caption).
         self.documents: dict[int, list[tuple[str, bytes, str]]] = defaultdict(list)
         self.calls: list[tuple[str, float]] = []
@@ -112,9 +115,14 @@ class FakeBotApi:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
 
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
     async def start(self) -> FakeBotApi:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.*}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -159,6 +167,19 @@ class FakeBotApi:
                 }
             }
         )
+
+    def voice(self, chat_id: int, audio: bytes, duration: int, size: int | None = None) -> int:
+        """The person sends a voice note; its bytes are served as Telegram serves files."""
+        file_id = f"voice{next(self.message_ids)}"
+        self.files[file_id] = audio
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "duration": duration,
+            "mime_type": "audio/ogg",
+            "file_size": len(audio) if size is None else size,
+        }
+        return self.raw_message(chat_id, {"voice": voice})
 
     def raw_message(
         self, chat_id: int, extra: dict[str, Any], key: str = "message", chat_type: str = "private"
@@ -388,6 +409,31 @@ class FakeBotApi:
         self.sent[chat_id].append(sent)
         self._chat_events[chat_id].set()
         return self._message_json(sent, chat_id)
+
+    async def api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files.get(file_id, b"")),
+            "file_path": f"voice/{file_id}.oga",
+        }
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        file_id = request.match_info["path"].rsplit("/", 1)[-1].removesuffix(".oga")
+        if request.match_info["token"] != TOKEN or file_id not in self.files:
+            raise web.HTTPNotFound()
+        return web.Response(body=self.files[file_id])
+
+    async def api_sendVoice(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        self.voices_sent[chat_id].append(params.get("voice", b""))
+        sent = Sent(chat_id, next(self.message_ids), str(params.get("caption", "")), [])
+        self.sent[chat_id].append(sent)
+        self._chat_events[chat_id].set()
+        body = self._message_json(sent, chat_id)
+        body["voice"] = {"file_id": "sent", "file_unique_id": "s", "duration": 1}
+        return body
 
     async def api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

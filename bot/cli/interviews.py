@@ -135,3 +135,38 @@ def interviews_assign(interview_id: str, user_id: int, as_staff: AsStaff = None)
 
     run_with_context(work)
     out.print(f"Reviewer {user_id} assigned to {interview_id}.")
+
+
+@app.command()
+def voice(
+    interview_id: str,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to save the recordings in.")],
+    as_staff: AsStaff = None,
+) -> None:
+    """Save an interview's voice answers as audio files (each save is audited and counts as
+    listened to). The files hold what the person said: keep them as safe as transcripts."""
+
+    async def work(context: AppContext) -> list[Path]:
+        actor = await acting_as(context, as_staff)
+        await context.storage.interviews.require_access(
+            interview_id, actor, context.clock(), "voice_saved"
+        )
+        saved = []
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for number, found in enumerate(
+            await context.storage.voices.for_interview(interview_id), start=1
+        ):
+            audio = await context.storage.voices.listen(
+                found.id, actor, context.clock(), "voice_saved"
+            )
+            suffix = ".ogg" if found.mime == "audio/ogg" else ".audio"
+            target = out_dir / f"{interview_id}-voice-{number}{suffix}"
+            target.write_bytes(audio)
+            saved.append(target)
+        return saved
+
+    saved = run_with_context(work)
+    if not saved:
+        out.print(f"Interview {interview_id} has no voice answers.")
+    for path in saved:
+        out.print(f"Saved {path}", highlight=False, markup=False)

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     previous_data_keys: list[SecretStr] = Field(default_factory=list)
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
     bot_username: str | None = None
     telegram_max_rate: float = Field(default=30.0, gt=0)
     telegram_read_timeout: float = Field(default=10.0, gt=0)

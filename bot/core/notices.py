@@ -40,10 +40,21 @@ NOTICES: dict[str, dict[Language, str]] = {
         "ata i'n uniongyrchol.",
     },
     "voice": {
-        "en": "Sorry, I can't listen to voice messages yet. Please type your answer, or tap a "
-        "button.",
-        "cy": "Mae'n ddrwg gen i, alla i ddim gwrando ar negeseuon llais eto. Teipiwch eich "
-        "ateb, neu tapiwch fotwm.",
+        "en": "Sorry, I can only take a voice message as an answer during an interview, when "
+        "I ask you to type. If you were sent a link, please tap it again.",
+        "cy": "Mae'n ddrwg gen i, dim ond yn ystod cyfweliad, pan fydda i'n gofyn i chi "
+        "deipio, y galla i gymryd neges llais fel ateb. Os cawsoch chi ddolen, tapiwch hi eto.",
+    },
+    "voice_too_big": {
+        "en": "Sorry, that recording is too long for me to keep (more than 20 MB). Please send "
+        "a shorter one, or type your answer.",
+        "cy": "Mae'n ddrwg gen i, mae'r recordiad yna'n rhy hir i mi ei gadw (mwy nag 20 MB). "
+        "Anfonwch un byrrach, neu teipiwch eich ateb.",
+    },
+    "voice_failed": {
+        "en": "Sorry, I could not get that recording. Please send it again, or type your answer.",
+        "cy": "Mae'n ddrwg gen i, allwn i ddim cael y recordiad yna. Anfonwch e eto, neu "
+        "teipiwch eich ateb.",
     },
     "media": {
         "en": "Sorry, I can't open photos, stickers or files here. Please type your answer, or "
@@ -112,6 +123,11 @@ NOTICES: dict[str, dict[Language, str]] = {
         "cy": "Mae'r cyfweliad hwn wedi dod i ben. Diolch.",
     },
     "web_hidden": {"en": "Paused.", "cy": "Wedi oedi."},
+    "web_record": {
+        "en": "Or answer with a recording (a person will listen to it)",
+        "cy": "Neu atebwch gyda recordiad (bydd person yn gwrando arno)",
+    },
+    "web_send_recording": {"en": "Send the recording", "cy": "Anfon y recordiad"},
     "web_carry_on": {"en": "Carry on", "cy": "Parhau"},
     "web_left": {"en": "Leaving…", "cy": "Yn gadael…"},
     "something_went_wrong": {

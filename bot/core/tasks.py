@@ -188,6 +188,12 @@ class TaskDesk:
                 "who is not registered with the bot. Please send it to them yourself and "
                 f"ask them to reply to you.\n{done}"
             )
+        if task.kind == "listen":
+            return TaskWords(
+                f"🎤 A voice answer to listen to: {about}\nNothing checks audio for signs of "
+                f"risk, so a person must listen by {due}. Send /transcript "
+                f"{task.interview_id} and the bot sends the recording to you."
+            )
         if task.kind == "thanks_undelivered":
             return TaskWords(
                 f"✉ Your message could not be delivered in their chat "

@@ -4,15 +4,41 @@ checked against the reader's homes or services and audited in one place."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Literal
 
 from bot.core.context import AppContext
+from bot.core.tasks import staff_name
 from bot.documents.pages import transcript_html, transcript_markdown
 from bot.documents.transcript import transcript_json, transcript_text
 from bot.documents.view import build_view
 from storage import Actor
+from storage.voices import VoiceAnswer
 
 TranscriptFormat = Literal["text", "markdown", "html", "json"]
+
+
+def voice_words(voice: VoiceAnswer, names: Mapping[int, str]) -> str:
+    """One voice answer in words: how long, and whether someone has listened."""
+    length = f", {voice.seconds // 60}:{voice.seconds % 60:02d}" if voice.seconds else ""
+    if voice.listened_at is None:
+        heard = "NOT YET LISTENED TO (nothing checks audio for risk)"
+    else:
+        heard = (
+            f"listened to by {staff_name(voice.listened_by or '', names)} on "
+            f"{voice.listened_at:%d %b %Y}"
+        )
+    return f"🎤 voice answer{length}, {voice.created_at:%d %b %H:%M}: {heard}"
+
+
+def voice_lines(voices: list[VoiceAnswer], names: Mapping[int, str]) -> str:
+    """The voice answers after a text transcript."""
+    if not voices:
+        return ""
+    lines = ["", "== Voice answers (the recordings are sent with the transcript) =="]
+    return "\n".join([*lines, *(voice_words(v, names) for v in voices)])
+
+
 TRANSCRIPT_FORMATS: tuple[TranscriptFormat, ...] = ("text", "markdown", "html", "json")
 
 
@@ -27,8 +53,9 @@ async def read_transcript(
     if form == "json":
         return json.dumps(transcript_json(record, flow), ensure_ascii=False, indent=2)
     names = await app.storage.staff.names()
+    voices = await app.storage.voices.for_interview(interview_id)
     if form == "text":
-        return transcript_text(record, flow, names)
+        return transcript_text(record, flow, names) + voice_lines(voices, names)
     view = build_view(
         record,
         flow,
@@ -38,4 +65,5 @@ async def read_transcript(
         names=names,
         messages_to_person=await app.storage.thanks.for_interview(interview_id),
     )
+    view.voices = [voice_words(v, names) for v in voices]
     return transcript_html(view) if form == "html" else transcript_markdown(view)

@@ -100,6 +100,7 @@ class TranscriptView:
     concern_views: list[ConcernView] = field(default_factory=list)
     decision: str | None = None
     messages_to_person: list[ThankYou] = field(default_factory=list)
+    voices: list[str] = field(default_factory=list)
 
 
 def build_view(

@@ -113,6 +113,7 @@ def build_application(app: AppContext) -> BotParts:
         ApplicationBuilder()
         .token(checked_token(app))
         .base_url(app.settings.telegram_base_url)
+        .base_file_url(app.settings.telegram_base_file_url)
         .rate_limiter(limiter)
         .concurrent_updates(processor)
         .read_timeout(app.settings.telegram_read_timeout)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import timedelta
 from typing import Any, Literal
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -21,10 +22,12 @@ from bot.core.logs import log_event, person
 from bot.core.notices import QuietPeriod, TokenGuard, notice, stranger_text
 from bot.telegram.delivery import OutboxSender
 from bot.telegram.keyboards import answer_press, app_language, parse_answer
-from flows.inputs import Aside, Choice, Command, Control, Start, Text
+from flows.inputs import Aside, Choice, Command, Control, Start, Text, Voice
 from flows.text import Language
+from flows.voice import voice_marker
 from storage import InvitationError
 from storage.errors import StorageUnavailable
+from storage.voices import MAX_VOICE_BYTES
 
 TYPING_AFTER_SECONDS = 0.5
 STRANGER_QUIET_SECONDS = 600.0
@@ -41,6 +44,14 @@ def pressed_label(query: CallbackQuery) -> str | None:
             if button.callback_data == query.data:
                 return button.text
     return None
+
+
+def _seconds(duration: object) -> int | None:
+    """A recording's length in whole seconds, whichever way python-telegram-bot gives it
+    (a timedelta from version 22.2 with PTB_TIMEDELTA, else an int)."""
+    if isinstance(duration, timedelta):
+        return int(duration.total_seconds())
+    return int(duration) if isinstance(duration, int | float) else None
 
 
 class Participants:
@@ -232,8 +243,45 @@ class Participants:
         await self.app.storage.interviews.mark_update(update.update_id, self.app.clock())
 
     async def on_voice(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._mark(update)
-        await self.tell(update, "voice")
+        """A voice note (or audio file) at a free-text question is an answer: downloaded,
+        kept encrypted, and listened to by a person. Anywhere else, the engine says so."""
+        message = update.effective_message
+        chat = update.effective_chat
+        media = (message.voice or message.audio or message.video_note) if message else None
+        if message is None or chat is None or media is None:
+            return
+        ref = await self.app.storage.interviews.ref_for_chat(chat.id)
+        if ref is None or ref.finished:
+            await self._mark(update)
+            await self.tell(update, "voice")
+            return
+        if (media.file_size or 0) > MAX_VOICE_BYTES:
+            await self._mark(update)
+            await self.tell(update, "voice_too_big")
+            return
+        try:
+            telegram_file = await media.get_file()
+            audio = bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            log_event("voice_download_failed", chat=person(chat.id), reason=type(error).__name__)
+            await self._mark(update)
+            await self.tell(update, "voice_failed")
+            return
+        if len(audio) > MAX_VOICE_BYTES:
+            await self._mark(update)
+            await self.tell(update, "voice_too_big")
+            return
+        seconds = _seconds(getattr(media, "duration", None))
+        mime = getattr(media, "mime_type", None) or "audio/ogg"
+        voice_id = await self.app.storage.voices.keep(
+            ref.id, audio, seconds, mime, self.app.clock()
+        )
+        await self._to_interview(
+            update,
+            context,
+            Voice(at=self.app.clock(), voice_id=voice_id, seconds=seconds),
+            voice_marker(voice_id, seconds),
+        )
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message

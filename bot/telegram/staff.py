@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
@@ -201,6 +203,22 @@ class StaffChat:
             await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
             return
         await self.gate.say(update, text)
+        await self._send_voices(update, args[0], Actor.for_staff(member))
+
+    async def _send_voices(self, update: Update, interview_id: str, actor: Actor) -> None:
+        """The recordings of an interview's voice answers, into the reader's own chat;
+        each one sent is audited and counts as listened to."""
+        message = update.effective_message
+        if message is None:
+            return
+        for voice in await self.app.storage.voices.for_interview(interview_id):
+            audio = await self.app.storage.voices.listen(voice.id, actor, self.app.clock())
+            caption = f"🎤 Voice answer from interview {interview_id}"
+            if voice.mime == "audio/ogg":
+                length = timedelta(seconds=voice.seconds) if voice.seconds else None
+                await message.reply_voice(audio, duration=length, caption=caption)
+            else:
+                await message.reply_document(audio, filename=f"{voice.id}.audio", caption=caption)
 
     async def on_concerns(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = await self.gate.member(update)

@@ -47,6 +47,8 @@ def words(language: Language) -> dict[str, str]:
         "web_carry_on",
         "web_hidden",
         "web_left",
+        "web_record",
+        "web_send_recording",
     )
     return {key.removeprefix("web_"): notice(key, language) for key in keys}
 

@@ -27,11 +27,13 @@ from bot.core.context import AppContext
 from bot.core.logs import log_event
 from bot.core.notices import TokenGuard, notice
 from bot.web.pages import PageChrome, chat_page, decode_page, encode_page, left_page, notice_page
-from flows.inputs import Choice, Command, Control, Input, Text
+from flows.inputs import Choice, Command, Control, Input, Text, Voice
 from flows.outputs import Message
 from flows.text import Language
+from flows.voice import voice_marker
 from storage import InvitationError
 from storage.codec import decode_message
+from storage.voices import MAX_VOICE_BYTES
 from storage.web_sessions import WebSession, new_web_chat_id
 
 COOKIE = "ei_session"
@@ -249,6 +251,45 @@ class WebChat:
             return Command(at=now, control=Control(typed[1:])), typed
         return Text(at=now, text=text[:MAX_TEXT]), text[:MAX_TEXT]
 
+    async def voice(self, request: web.Request) -> web.StreamResponse:
+        """An audio file uploaded at a free-text question is a voice answer, as on Telegram."""
+        found = await self._session(request)
+        if found is None or found[1].ended_at is not None:
+            raise web.HTTPSeeOther("/chat")
+        session = found[1]
+        form = await request.post()
+        if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+            return self._page(
+                notice_page(self._chrome("en", None), notice("forged_button", "en")), 403
+            )
+        upload = form.get("audio")
+        language = await self._language(session.chat_id)
+        if not isinstance(upload, web.FileField) or not upload.content_type.startswith("audio/"):
+            return self._page(
+                notice_page(self._chrome(language, session), notice("media", language)), 415
+            )
+        audio = upload.file.read(MAX_VOICE_BYTES + 1)
+        if len(audio) > MAX_VOICE_BYTES:
+            return self._page(
+                notice_page(self._chrome(language, session), notice("voice_too_big", language)), 413
+            )
+        if not self.limiter.allow(session.chat_id, time.monotonic()):
+            return self._page(
+                notice_page(self._chrome(language, session), notice("slow_down", language)), 429
+            )
+        now = self.app.clock()
+        voice_id = await self.app.storage.voices.keep(
+            session.interview_id, audio, None, upload.content_type, now
+        )
+        reply = await self.app.service.answer_in_chat(
+            session.chat_id,
+            Voice(at=now, voice_id=voice_id, seconds=None),
+            incoming=voice_marker(voice_id, None),
+        )
+        if reply is not None:
+            await self.after.handle(reply)
+        raise web.HTTPSeeOther("/chat")
+
     async def leave(self, request: web.Request) -> web.StreamResponse:
         """Leave quickly: the interview is paused and the page hidden behind "Carry on",
         then on to the neutral site."""
@@ -296,7 +337,9 @@ def _label(shown: list[Message], value: str) -> str | None:
 def make_web_app(app: AppContext, after: AfterReply) -> web.Application:
     """The web chat as an aiohttp application."""
     chat = WebChat(app, after)
-    application = web.Application(middlewares=[safe_headers], client_max_size=64 * 1024)
+    application = web.Application(
+        middlewares=[safe_headers], client_max_size=MAX_VOICE_BYTES + 64 * 1024
+    )
     application.add_routes(
         [
             web.get("/", chat.home),
@@ -304,6 +347,7 @@ def make_web_app(app: AppContext, after: AfterReply) -> web.Application:
             web.get("/chat", chat.chat),
             web.post("/answer", chat.answer),
             web.post("/leave", chat.leave),
+            web.post("/voice", chat.voice),
             web.get("/left", chat.left),
             web.post("/show", chat.show),
             web.static("/static", STATIC, show_index=False),

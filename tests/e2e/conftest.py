@@ -52,6 +52,7 @@ def make_settings(tmp_path: Path, api: FakeBotApi, key: str, **overrides: object
         "data_key": SecretStr(key),
         "telegram_token": SecretStr(TOKEN),
         "telegram_base_url": api.base_url,
+        "telegram_base_file_url": api.base_file_url,
         "bot_username": "exit_interviews_test_bot",
         "flows_dir": flows_dir,
         "scheduler_interval_seconds": 0.1,

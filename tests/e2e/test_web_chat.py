@@ -172,3 +172,29 @@ async def test_a_reissued_link_moves_the_interview_to_a_new_browser(
     finally:
         await old.close()
         await new.close()
+
+
+async def test_an_audio_upload_at_a_typed_question_is_a_voice_answer(
+    web_bot: RunningBot,
+) -> None:
+    interview_id, token = await web_bot.invite()
+    browser = Browser(base(web_bot))
+    try:
+        await browser.get(f"/i/{token}")
+        await browser.tap("Yes, let's start")
+        await browser.tap("No")
+        form = aiohttp.FormData()
+        form.add_field("csrf", browser.csrf())
+        form.add_field("audio", b"RIFF fake wav", filename="a.wav", content_type="audio/wav")
+        async with browser.session.post(base(web_bot) + "/voice", data=form) as response:
+            page = await response.text()
+        assert "A person will listen to it" in page
+        (kept,) = await web_bot.app.storage.voices.for_interview(interview_id)
+        assert kept.mime == "audio/wav" and kept.size == len(b"RIFF fake wav")
+        form = aiohttp.FormData()
+        form.add_field("csrf", browser.csrf())
+        form.add_field("audio", b"%PDF", filename="x.pdf", content_type="application/pdf")
+        async with browser.session.post(base(web_bot) + "/voice", data=form) as response:
+            assert response.status == 415
+    finally:
+        await browser.close()
