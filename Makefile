@@ -67,9 +67,11 @@ bench: $(STAMP) .env
 	$(BIN)/python -m benchmarks.engine
 	$(BIN)/python -m benchmarks.storage
 	$(BIN)/python -m benchmarks.bot
+	$(BIN)/python -m benchmarks.web
 
 screenshots: $(STAMP) browser
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/bot/documents/test_reports.py -k chromium
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/e2e/test_web_browser.py -k "whole or second"
 
 soak: $(STAMP)
 	$(BIN)/python -m benchmarks.soak

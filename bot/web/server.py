@@ -40,6 +40,7 @@ COOKIE = "ei_session"
 STATIC = Path(__file__).parent / "static"
 MAX_TEXT = 4000
 CONTROLS = frozenset(c.value for c in Control)
+AFTER_THE_END = timedelta(minutes=10)
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -178,9 +179,9 @@ class WebChat:
         secret, session = found
         language = await self._language(session.chat_id)
         chrome = self._chrome(language, session)
-        if self._idle(session):
+        if self._idle(session) or await self._over(session):
             await self.app.storage.web_sessions.end(secret, self.app.clock())
-            return self._page(notice_page(chrome, notice("web_closed_idle", language)))
+            return await self._gone((secret, session))
         if session.hidden:
             return self._page(notice_page(chrome, notice("web_hidden", language), carry_on=True))
         waiting = await self.app.storage.outbox.unsent_for_chat(session.chat_id)
@@ -193,6 +194,13 @@ class WebChat:
             messages = decode_page(session.last_page)
             await self.app.storage.web_sessions.seen(secret, self.app.clock())
         return self._page(chat_page(chrome, messages))
+
+    async def _over(self, session: WebSession) -> bool:
+        """The interview ended a while ago: the session ends too, so nothing of it is left
+        open in the browser (a little time is left for "Talk to a person" after the end)."""
+        interview = await self.app.storage.interviews.get(session.interview_id)
+        ended = interview.finished_at
+        return ended is not None and self.app.clock() - ended > AFTER_THE_END
 
     async def _gone(self, found: tuple[str, WebSession] | None) -> web.StreamResponse:
         if found is None:

@@ -198,3 +198,19 @@ async def test_an_audio_upload_at_a_typed_question_is_a_voice_answer(
             assert response.status == 415
     finally:
         await browser.close()
+
+
+async def test_the_session_ends_a_while_after_the_interview_does(web_bot: RunningBot) -> None:
+    _, token = await web_bot.invite()
+    browser = Browser(base(web_bot))
+    try:
+        await browser.get(f"/i/{token}")
+        await browser.tap("No, thank you")
+        assert "That is OK" in browser.page
+        web_bot.clock.advance(minutes=11)
+        await browser.get("/chat")
+        assert "This interview has ended" in browser.page and "That is OK" not in browser.page
+        await browser.get(f"/i/{token}")
+        assert browser.status == 410, "the link does not reopen an interview that is over"
+    finally:
+        await browser.close()
