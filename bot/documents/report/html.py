@@ -54,6 +54,11 @@ def report_html(report: Report, with_charts: bool = True) -> str:
         period=period,
         groups_all=[OVERALL, *report.groups],
         uptake_rows=uptake_rows(report.flow),
+        uptake_groups=[
+            g
+            for g in [OVERALL, *report.groups]
+            if g == OVERALL or not all(cell.hidden for cell in report.uptake[g].values())
+        ],
         label=lambda group: overall if group == OVERALL else group,
         carers=report.flow.audience == "foster_carer",
         hidden=HIDDEN,
