@@ -57,9 +57,13 @@ class Asking(TurnBase):
             )
             return
         self.state.draft_text.append(text)
+        self._ask_for_more("got_text")
+
+    def _ask_for_more(self, key: str) -> None:
+        """After part of a written (or spoken) answer: send more, or tap Next."""
         self.messages.append(
             Message(
-                say("got_text", self.lang),
+                say(key, self.lang),
                 "question",
                 (tuple(self._next_button()), *self.prompter.control_rows()),
                 self.state.prompt,
@@ -83,14 +87,7 @@ class Asking(TurnBase):
         self.state.last_activity = self.at
         self.state.draft_text.append(voice_marker(inp.voice_id, inp.seconds))
         self.events.append(ev.VoiceTaken(question=question.id, voice_id=inp.voice_id))
-        self.messages.append(
-            Message(
-                say("voice_taken", self.lang),
-                "question",
-                (tuple(self._next_button()), *self.prompter.control_rows()),
-                self.state.prompt,
-            )
-        )
+        self._ask_for_more("voice_taken")
 
     def _toggle(self, question: Question, value: str) -> None:
         if value == "_done":

@@ -163,6 +163,14 @@ class TranscriptLine:
     text: str
 
 
+def delivery_state(delivered_at: datetime | None, failed_at: datetime | None) -> str:
+    """What became of a message someone must know arrived: delivered, failed, or waiting
+    (queued, not yet accepted by the channel)."""
+    if delivered_at is not None:
+        return "delivered"
+    return "failed" if failed_at is not None else "waiting"
+
+
 @dataclass(frozen=True)
 class AlertDelivery:
     """One alert about a concern to one member of staff, and whether it reached them."""
@@ -177,9 +185,7 @@ class AlertDelivery:
     @property
     def state(self) -> str:
         """delivered, failed, or waiting (queued, not yet accepted)."""
-        if self.delivered_at is not None:
-            return "delivered"
-        return "failed" if self.failed_at is not None else "waiting"
+        return delivery_state(self.delivered_at, self.failed_at)
 
 
 @dataclass(frozen=True)

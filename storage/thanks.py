@@ -14,7 +14,7 @@ from storage.audit import write_audit
 from storage.codec import encode_message
 from storage.database import Database, iso, parse_time
 from storage.interviews import Interviews
-from storage.records import Actor, OutgoingMessage
+from storage.records import Actor, OutgoingMessage, delivery_state
 from storage.tasks import NewTask, insert_task
 from storage.web_sessions import is_web_chat
 
@@ -35,9 +35,7 @@ class ThankYou:
     @property
     def state(self) -> str:
         """delivered, failed, or waiting (queued, not yet accepted)."""
-        if self.delivered_at is not None:
-            return "delivered"
-        return "failed" if self.failed_at is not None else "waiting"
+        return delivery_state(self.delivered_at, self.failed_at)
 
 
 @dataclass(frozen=True)

@@ -260,3 +260,16 @@ class ConcernAlerter:
 def _all_failed(concern: ConcernRecord) -> bool:
     telegram = [d for d in concern.deliveries if d.channel == "telegram"]
     return bool(telegram) and all(d.state == "failed" for d in telegram)
+
+
+def alerter_for(
+    storage: Storage,
+    flows: Mapping[str, Flow],
+    sender: Delivery,
+    clock: Clock,
+    settings: Settings,
+) -> ConcernAlerter:
+    """The alerter every channel uses: through `sender`, with the duty e-mail behind it."""
+    return ConcernAlerter(
+        storage, flows, sender, clock, settings, DutyMailer.from_settings(settings)
+    )

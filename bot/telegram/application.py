@@ -25,13 +25,12 @@ from telegram.ext import (
 )
 
 from bot.core.after_reply import AfterReply, Beside
-from bot.core.concerns import ConcernAlerter
+from bot.core.concerns import alerter_for
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
 from bot.core.failsafe import SafetyNet
 from bot.core.followup import FollowUpDesk
 from bot.core.logs import log_event
-from bot.core.mail import DutyMailer
 from bot.core.notices import COMMANDS, TokenGuard, notice
 from bot.core.scheduler import Job, Scheduler, run_guarded
 from bot.core.tasks import NO_ACTION_PREFIX, OPEN_PREFIX, TaskDesk
@@ -125,14 +124,7 @@ def build_application(app: AppContext) -> BotParts:
     processor.bot = application.bot
     sender = OutboxSender(application.bot, app.storage, app.clock)
     sender.priority_chats = limiter.priority_chats
-    alerter = ConcernAlerter(
-        app.storage,
-        app.flows,
-        sender,
-        app.clock,
-        app.settings,
-        DutyMailer.from_settings(app.settings),
-    )
+    alerter = alerter_for(app.storage, app.flows, sender, app.clock, app.settings)
     sender.on_failed_alert = alerter.escalate
     net = SafetyNet(app.service, app.storage, app.journal, sender, alerter, app.clock)
     tasks = TaskDesk(app.storage, app.flows, sender, app.settings)

@@ -9,10 +9,9 @@ import asyncio
 import contextlib
 
 from bot.core.after_reply import AfterReply, Beside, Stopper
-from bot.core.concerns import ConcernAlerter
+from bot.core.concerns import alerter_for
 from bot.core.context import AppContext
 from bot.core.delivery import NoDelivery
-from bot.core.mail import DutyMailer
 from bot.core.scheduler import Scheduler
 from bot.core.tasks import TaskDesk
 from bot.web.server import start_web
@@ -31,14 +30,7 @@ def beside_the_bot(app: AppContext, host: str, port: int) -> Beside:
 async def serve_web(app: AppContext, stop: asyncio.Event, host: str, port: int) -> None:
     """Serve the web chat until `stop` is set, running the scheduler's jobs meanwhile."""
     sender = NoDelivery()
-    alerter = ConcernAlerter(
-        app.storage,
-        app.flows,
-        sender,
-        app.clock,
-        app.settings,
-        DutyMailer.from_settings(app.settings),
-    )
+    alerter = alerter_for(app.storage, app.flows, sender, app.clock, app.settings)
     tasks = TaskDesk(app.storage, app.flows, sender, app.settings)
     runner = await start_web(app, AfterReply(alerter, tasks, app.clock), host, port)
     scheduler = Scheduler(app, sender, alerter, None, tasks)

@@ -10,6 +10,7 @@ from pathlib import Path
 from storage import Actor
 from tests.conftest import FakeClock
 from tests.e2e.conftest import OPERATOR, RunningBot, make_settings
+from tests.e2e.test_interview import consent_with, open_and_consent
 from tests.fake_telegram import FakeBotApi
 
 PERSON = 9301
@@ -42,11 +43,7 @@ async def interviewer() -> Actor:
 
 async def finish_every_kind(bot: RunningBot, api: FakeBotApi, chat: int = PERSON) -> str:
     """Open an every-kind interview made by the interviewer and send it, skipping through."""
-    interview_id, token = await bot.invite(actor=await interviewer())
-    api.message(chat, f"/start {token}")
-    await api.wait_for_text(chat, "Do you want to start?")
-    api.tap(chat, "Yes, let's start")
-    await api.wait_for_text(chat, "Did you feel safe?")
+    interview_id = await open_and_consent(bot, api, chat, actor=await interviewer())
     api.tap(chat, "Yes")
     await api.wait_for_text(chat, "Who decided?")
     api.tap(chat, "I did")
@@ -130,10 +127,7 @@ async def test_a_fewer_people_interview_cannot_be_read_by_another_reviewer_of_th
     await register(bot)
     interview_id, token = await bot.invite("children-home", actor=await interviewer())
     await bot.app.storage.readers.assign_reviewer(interview_id, OAK_REVIEWER, OPERATOR, bot.clock())
-    api.message(PERSON, f"/start {token}")
-    await api.wait_for_text(PERSON, "Do you want to start?")
-    api.tap(PERSON, "Yes")
-    await api.wait_for_text(PERSON, "fewer people to see your answers")
+    await consent_with(api, PERSON, token, "fewer people to see your answers")
     api.tap(PERSON, "Yes")
     await api.wait_for_text(PERSON, "Only a few people will see your answers")
     agree = await api.wait_for_text(ADMIN, "Asked for fewer people to see their answers")

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import RunningBot
+from storage import Actor
+from tests.e2e.conftest import OPERATOR, RunningBot
 from tests.fake_telegram import FakeBotApi
 
 CHAT = 9001
 
 
 async def open_and_consent(
-    bot: RunningBot, api: FakeBotApi, chat: int = CHAT, flow_id: str = "every-kind"
+    bot: RunningBot,
+    api: FakeBotApi,
+    chat: int = CHAT,
+    flow_id: str = "every-kind",
+    actor: Actor = OPERATOR,
 ) -> str:
-    interview_id, token = await bot.invite(flow_id)
+    """Invite someone (as `actor`), open the link in `chat` and say yes."""
+    interview_id, token = await bot.invite(flow_id, actor=actor)
+    await consent_with(api, chat, token, "Did you feel safe?")
+    return interview_id
+
+
+async def consent_with(api: FakeBotApi, chat: int, token: str, first_question: str) -> None:
+    """Open an invitation in a chat, say yes, and wait for the first question."""
     api.message(chat, f"/start {token}")
     await api.wait_for_text(chat, "Do you want to start?")
-    api.tap(chat, "Yes, let's start")
-    await api.wait_for_text(chat, "Did you feel safe?")
-    return interview_id
+    api.tap(chat, "Yes")
+    await api.wait_for_text(chat, first_question)
 
 
 async def test_a_whole_interview_with_buttons_and_free_text(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser import FLAGS
 from tests.e2e.conftest import WEB_REVIEWER, RunningBot
 from tests.fake_telegram import FakeBotApi
 
@@ -20,15 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -42,7 +34,8 @@ async def browser() -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=chromium, args=FLAGS)
+        flags = [flag for flag in FLAGS if flag != "--headless"]
+        launched = await playwright.chromium.launch(executable_path=chromium, args=flags)
         yield launched
         await launched.close()
 

@@ -65,6 +65,14 @@ class Browser:
             )
         return self.page
 
+    async def upload(self, data: bytes, content_type: str) -> tuple[int, str]:
+        """Submit a recording (or any file) with the form for recorded answers."""
+        form = aiohttp.FormData()
+        form.add_field("csrf", self.csrf())
+        form.add_field("audio", data, filename="recording", content_type=content_type)
+        async with self.session.post(self.base + "/voice", data=form) as response:
+            return response.status, await response.text()
+
     async def close(self) -> None:
         await self.session.close()
 
@@ -183,19 +191,12 @@ async def test_an_audio_upload_at_a_typed_question_is_a_voice_answer(
         await browser.get(f"/i/{token}")
         await browser.tap("Yes, let's start")
         await browser.tap("No")
-        form = aiohttp.FormData()
-        form.add_field("csrf", browser.csrf())
-        form.add_field("audio", b"RIFF fake wav", filename="a.wav", content_type="audio/wav")
-        async with browser.session.post(base(web_bot) + "/voice", data=form) as response:
-            page = await response.text()
+        status, page = await browser.upload(b"RIFF fake wav", "audio/wav")
         assert "A person will listen to it" in page
         (kept,) = await web_bot.app.storage.voices.for_interview(interview_id)
         assert kept.mime == "audio/wav" and kept.size == len(b"RIFF fake wav")
-        form = aiohttp.FormData()
-        form.add_field("csrf", browser.csrf())
-        form.add_field("audio", b"%PDF", filename="x.pdf", content_type="application/pdf")
-        async with browser.session.post(base(web_bot) + "/voice", data=form) as response:
-            assert response.status == 415
+        status, _ = await browser.upload(b"%PDF", "application/pdf")
+        assert status == 415
     finally:
         await browser.close()
 
