@@ -14,6 +14,7 @@ import json
 import random
 import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +109,9 @@ class FakeBotApi:
         self.faults_served: list[str] = []
         self._chat_events: dict[int, asyncio.Event] = defaultdict(asyncio.Event)
         self.blocked: set[int] = set()
+        # A running bot's own "nothing left to do", and the calls being answered right now.
+        self.settled: Callable[[], Awaitable[bool]] | None = None
+        self.in_flight = 0
         self.webhook: dict[str, Any] = {}
         """Chats whose person has blocked the bot: sending to them gets 403 Forbidden."""
 
@@ -256,9 +260,20 @@ class FakeBotApi:
                 await asyncio.wait_for(event.wait(), timeout=remaining)
 
     async def wait_until_idle(self, timeout: float = 10.0) -> None:
-        """Until the bot has fetched every queued update and stopped sending for a moment."""
+        """Until the bot has fetched every queued update and handled it, with nothing left
+        to send. A running bot tells this server how to ask it (`settled`); without one,
+        until no call has come for a moment."""
         await self.wait_for(lambda: self.delivered_offset >= len(self.updates), timeout)
         deadline = time.monotonic() + timeout
+        if self.settled is not None:
+            while time.monotonic() < deadline:
+                calls = len(self.calls)
+                if self.in_flight == 0 and await self.settled():
+                    await asyncio.sleep(0)
+                    if len(self.calls) == calls and self.in_flight == 0 and await self.settled():
+                        return
+                await asyncio.sleep(0.01)
+            return
         quiet_since = len(self.calls)
         while time.monotonic() < deadline:
             await asyncio.sleep(0.15)
@@ -317,6 +332,15 @@ class FakeBotApi:
         raise ConnectionResetError("dropped by the fake server")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer a call; calls other than the long poll count as in flight meanwhile."""
+        counted = request.match_info["method"] != "getUpdates"
+        self.in_flight += counted
+        try:
+            return await self._answer(request)
+        finally:
+            self.in_flight -= counted
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         self.calls.append((method, time.monotonic()))
         files: dict[str, bytes] = {}
@@ -412,6 +436,13 @@ class FakeBotApi:
 
     async def api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
         file_id = str(params["file_id"])
+        if file_id not in self.files:
+            raise web.HTTPBadRequest(
+                text=json.dumps(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+                ),
+                content_type="application/json",
+            )
         return {
             "file_id": file_id,
             "file_unique_id": file_id,

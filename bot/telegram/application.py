@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -209,12 +210,14 @@ async def serve(
     webhook: Webhook | None = None,
     poll_timeout: int = 10,
     beside: Beside | None = None,
+    built: Callable[[BotParts], None] | None = None,
 ) -> None:
     """Run until `stop` is set: receive updates, send replies, run the scheduler, and run
-    another channel beside them if given (the web chat). Holds the database's running
-    lock throughout, so a key rotation cannot happen under it."""
+    another channel beside them if given (the web chat). `built` is shown the parts once
+    made (tests ask them when all is done). Holds the database's running lock throughout,
+    so a key rotation cannot happen under it."""
     with RunningLock(app.settings.database):
-        await _serve(app, stop, webhook, poll_timeout, beside)
+        await _serve(app, stop, webhook, poll_timeout, beside, built)
 
 
 async def _serve(
@@ -223,8 +226,11 @@ async def _serve(
     webhook: Webhook | None,
     poll_timeout: int,
     beside: Beside | None,
+    built: Callable[[BotParts], None] | None = None,
 ) -> None:
     parts = build_application(app)
+    if built is not None:
+        built(parts)
     stop_beside = await beside(parts.after) if beside else None
     application = parts.application
     try:

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from bot.core.config import Settings
 from bot.core.context import AppContext, open_context
-from bot.telegram.application import serve
+from bot.telegram.application import BotParts, serve
 from bot.web.run import beside_the_bot
 from flows.loader import DEFINITIONS, flow_files
 from storage import Actor
@@ -74,6 +74,7 @@ class RunningBot:
         self._stack = AsyncExitStack()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.parts: BotParts | None = None
 
     @property
     def app(self) -> AppContext:
@@ -89,9 +90,32 @@ class RunningBot:
             await self.context.storage.services.add(home, OPERATOR, self.clock())
         beside = beside_the_bot(self.context, "127.0.0.1", self.web_port) if self.web_port else None
         self._task = asyncio.create_task(
-            serve(self.context, self._stop, poll_timeout=1, beside=beside)
+            serve(self.context, self._stop, poll_timeout=1, beside=beside, built=self._built)
         )
         return self
+
+    def _built(self, parts: BotParts) -> None:
+        self.parts = parts
+
+    def watch(self, api: FakeBotApi) -> RunningBot:
+        """Let the fake server ask this bot whether it has done everything it was given."""
+        api.settled = self.settled
+        return self
+
+    async def settled(self) -> bool:
+        """Every update taken has been handled and every reply to Telegram has gone."""
+        if self.parts is None or self.context is None:
+            return False
+        application = self.parts.application
+        updater = application.updater
+        if not application.running or updater is None or not updater.running:
+            return False
+        processor = application.update_processor
+        if not application.update_queue.empty() or processor.current_concurrent_updates:
+            return False
+        if getattr(processor, "busy", False):
+            return False
+        return not await self.context.storage.outbox.chats_waiting()
 
     async def stop(self) -> None:
         self._stop.set()
@@ -153,7 +177,7 @@ async def outbox_drained(app: AppContext, seconds: float = 5.0) -> bool:
 async def bot(
     tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:
-    running = await RunningBot(make_settings(tmp_path, api, key), clock).start()
+    running = (await RunningBot(make_settings(tmp_path, api, key), clock).start()).watch(api)
     yield running
     await running.stop()
 
@@ -176,7 +200,7 @@ async def web_bot(
         web_leave_url=f"http://127.0.0.1:{port}/static/chat.css",
         web_inputs_per_minute=10_000,
     )
-    running = await RunningBot(settings, clock, web_port=port).start()
+    running = (await RunningBot(settings, clock, web_port=port).start()).watch(api)
     await running.app.storage.staff.add(
         WEB_REVIEWER, "Ola Reviewer", "reviewer", ["Oak House"], OPERATOR, clock()
     )
