@@ -67,6 +67,8 @@ class TaskDesk:
         self.flows = flows
         self.sender = sender
         self.settings = settings
+        self._announcing = False
+        self._asked_again = False
 
     async def read_tasks_for_finished(self, now: datetime) -> int:
         """A read task for every interview that has finished without one; how many."""
@@ -88,7 +90,24 @@ class TaskDesk:
 
     async def announce_new(self, now: datetime) -> None:
         """Tell owners of every task not yet announced (finished interviews first made
-        into read tasks). Each task on its own: one failing never stops the others."""
+        into read tasks). Asked again while it runs (many people finishing at once), it
+        runs once more afterwards instead of alongside, so the work is not done hundreds of
+        times over."""
+        if self._announcing:
+            self._asked_again = True
+            return
+        self._announcing = True
+        try:
+            while True:
+                self._asked_again = False
+                await self._announce(now)
+                if not self._asked_again:
+                    return
+        finally:
+            self._announcing = False
+
+    async def _announce(self, now: datetime) -> None:
+        """Each task on its own: one failing never stops the others."""
         await self.read_tasks_for_finished(now)
         for task in await self.storage.tasks.unannounced():
             try:
