@@ -261,25 +261,19 @@ class FakeBotApi:
 
     async def wait_until_idle(self, timeout: float = 10.0) -> None:
         """Until the bot has fetched every queued update and handled it, with nothing left
-        to send. A running bot tells this server how to ask it (`settled`); without one,
-        until no call has come for a moment."""
+        to send: the running bot says so (`settled`, set by RunningBot.watch), and no call
+        is being answered. Never a quiet moment taken for done."""
+        assert self.settled is not None, "no running bot to ask: watch(api) it, or wait for a reply"
         await self.wait_for(lambda: self.delivered_offset >= len(self.updates), timeout)
         deadline = time.monotonic() + timeout
-        if self.settled is not None:
-            while time.monotonic() < deadline:
-                calls = len(self.calls)
-                if self.in_flight == 0 and await self.settled():
-                    await asyncio.sleep(0)
-                    if len(self.calls) == calls and self.in_flight == 0 and await self.settled():
-                        return
-                await asyncio.sleep(0.01)
-            return
-        quiet_since = len(self.calls)
         while time.monotonic() < deadline:
-            await asyncio.sleep(0.15)
-            if len(self.calls) == quiet_since:
-                return
-            quiet_since = len(self.calls)
+            calls = len(self.calls)
+            if self.in_flight == 0 and await self.settled():
+                await asyncio.sleep(0)
+                if len(self.calls) == calls and self.in_flight == 0 and await self.settled():
+                    return
+            await asyncio.sleep(0.01)
+        raise AssertionError("the bot was still busy after the timeout")
 
     # The Bot API ------------------------------------------------------------------------
 

@@ -252,7 +252,7 @@ async def test_the_yearly_report_reaches_the_named_admins_once(
         yearly_report_on=clock().strftime("%m-%d"),
         yearly_report_to=[ADMIN, OAK_REVIEWER],
     )
-    running = await RunningBot(settings, clock).start()
+    running = (await RunningBot(settings, clock).start()).watch(api)
     try:
         await register(running)
         await api.wait_for(lambda: len(api.documents[ADMIN]) == len(running.app.flows), 30)

@@ -98,7 +98,7 @@ async def lockable_bot(
     tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:
     settings = make_settings(tmp_path, api, key, busy_timeout_ms=200, replay_interval_seconds=0.2)
-    running = await RunningBot(settings, clock).start()
+    running = (await RunningBot(settings, clock).start()).watch(api)
     yield running
     await running.stop()
 
@@ -225,7 +225,7 @@ async def test_an_alert_to_staff_who_blocked_the_bot_is_escalated_and_shown_unde
             smtp_port=port,
             smtp_starttls=False,
         )
-        bot = await RunningBot(settings, clock).start()
+        bot = (await RunningBot(settings, clock).start()).watch(api)
         try:
             await bot.app.storage.staff.add(
                 OAK_STAFF, "Oak Reviewer", "reviewer", ["Oak House"], OPERATOR, clock()

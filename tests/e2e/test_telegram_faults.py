@@ -52,9 +52,11 @@ async def test_faults_lose_nothing_and_repeat_nothing(
     tmp_path: Path, api: FakeBotApi, key: str, clock: FakeClock
 ) -> None:
     """A timed-out call here is one the server dropped after the client gave up (after 1 s)."""
-    bot = await RunningBot(
-        make_settings(tmp_path, api, key, telegram_read_timeout=1.0), clock
-    ).start()
+    bot = (
+        await RunningBot(
+            make_settings(tmp_path, api, key, telegram_read_timeout=1.0), clock
+        ).start()
+    ).watch(api)
     try:
         await _faults_lose_nothing(bot, api)
     finally:

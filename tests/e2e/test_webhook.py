@@ -95,7 +95,7 @@ async def test_item_1_a_webhook_without_a_secret_refuses_forged_updates(
         forged = message(ATTACKER, ADMIN, "/interviews")
         assert await post(port, "telegram", forged, None) == 403
         assert await post(port, "telegram", forged, secret) == 200
-        await api.wait_until_idle()
+        await api.wait_for(lambda: bool(api.texts(ATTACKER)))
     texts = api.texts(ATTACKER)
     assert texts and not any("Recent interviews" in text for text in texts)
     assert ADMIN not in api.sent
