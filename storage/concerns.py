@@ -18,8 +18,10 @@ _COLUMNS = (
     "c.id, c.interview_id, c.severity, c.detail, c.raised_at, c.acknowledged_at, "
     "c.acknowledged_by, i.service, c.escalated_at, c.last_alerted_at, i.flow_id, "
     "i.limited_circulation, i.assigned_reviewer, "
-    "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id)"
+    "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id) "
+    "AS readers"
 )
+"""The columns `Concerns._records` reads, by name."""
 
 
 def concern_detail(
@@ -69,7 +71,7 @@ class Concerns:
         )
         if not rows:
             return []
-        ids = [int(r[0]) for r in rows]
+        ids = [int(r["id"]) for r in rows]
         deliveries: dict[int, list[AlertDelivery]] = {concern_id: [] for concern_id in ids}
         placeholders = ",".join("?" * len(ids))
         for a in await self.db.fetch_all(
@@ -77,38 +79,43 @@ class Concerns:
             f"FROM concern_alerts WHERE concern_id IN ({placeholders}) ORDER BY id",
             ids,
         ):
-            deliveries[int(a[0])].append(
+            deliveries[int(a["concern_id"])].append(
                 AlertDelivery(
-                    int(a[1]),
-                    parse_time(a[2]) or datetime.min,
-                    parse_time(a[3]),
-                    parse_time(a[4]),
-                    a[5],
-                    a[6],
+                    int(a["user_id"]),
+                    parse_time(a["sent_at"]) or datetime.min,
+                    parse_time(a["delivered_at"]),
+                    parse_time(a["failed_at"]),
+                    a["failure"],
+                    a["channel"],
                 )
             )
         records = []
         for r in rows:
-            detail = json.loads(self.db.open_text(r[3]))
+            detail = json.loads(self.db.open_text(r["detail"]))
             records.append(
                 ConcernRecord(
-                    id=int(r[0]),
-                    interview_id=r[1],
+                    id=int(r["id"]),
+                    interview_id=r["interview_id"],
                     question_id=detail.get("question"),
                     reason=detail.get("reason", "words"),
                     category=detail.get("category", "feeling_unsafe"),
-                    severity=r[2],
+                    severity=r["severity"],
                     answer=detail.get("answer"),
-                    raised_at=parse_time(r[4]) or datetime.min,
-                    acknowledged_at=parse_time(r[5]),
-                    acknowledged_by=r[6],
-                    service=r[7],
+                    raised_at=parse_time(r["raised_at"]) or datetime.min,
+                    acknowledged_at=parse_time(r["acknowledged_at"]),
+                    acknowledged_by=r["acknowledged_by"],
+                    service=r["service"],
                     after_end=bool(detail.get("after_end")),
-                    deliveries=tuple(deliveries[int(r[0])]),
-                    escalated_at=parse_time(r[8]),
-                    last_alerted_at=parse_time(r[9]),
-                    flow_id=r[10],
-                    circulation=Circulation(r[7], bool(r[11]), r[12], parse_readers(r[13])),
+                    deliveries=tuple(deliveries[int(r["id"])]),
+                    escalated_at=parse_time(r["escalated_at"]),
+                    last_alerted_at=parse_time(r["last_alerted_at"]),
+                    flow_id=r["flow_id"],
+                    circulation=Circulation(
+                        r["service"],
+                        bool(r["limited_circulation"]),
+                        r["assigned_reviewer"],
+                        parse_readers(r["readers"]),
+                    ),
                 )
             )
         return records

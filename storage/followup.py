@@ -283,26 +283,35 @@ class FollowUp:
         found = []
         for r in rows:
             responses = tuple(
-                Response(self.db.open_text(x[0]), x[1], parse_time(x[2]) or datetime.min)
+                Response(
+                    self.db.open_text(x["body"]),
+                    x["responded_by"],
+                    parse_time(x["responded_at"]) or datetime.min,
+                )
                 for x in await self.db.fetch_all(
                     "SELECT body, responded_by, responded_at FROM recommendation_responses "
                     "WHERE recommendation_id = ? ORDER BY id",
-                    (r[0],),
+                    (r["id"],),
                 )
             )
             found.append(
                 Recommendation(
-                    id=int(r[0]),
-                    ref=str(r[8]),
-                    interview_id=r[1],
-                    text=self.db.open_text(r[2]),
-                    addressed_to=r[3],
-                    due_on=date.fromisoformat(r[4]),
-                    created_by=r[5],
-                    created_at=parse_time(r[6]) or datetime.min,
+                    id=int(r["id"]),
+                    ref=str(r["ref"]),
+                    interview_id=r["interview_id"],
+                    text=self.db.open_text(r["body"]),
+                    addressed_to=r["addressed_to"],
+                    due_on=date.fromisoformat(r["due_on"]),
+                    created_by=r["created_by"],
+                    created_at=parse_time(r["created_at"]) or datetime.min,
                     responses=responses,
-                    service=r[7],
-                    addressee=Addressee(r[3], r[9], r[10], r[11]),
+                    service=r["service"],
+                    addressee=Addressee(
+                        r["addressed_to"],
+                        r["addressee_user_id"],
+                        r["addressee_role"],
+                        r["addressee_service"],
+                    ),
                 )
             )
         return found

@@ -34,12 +34,14 @@ def token_hash(token: str) -> str:
 SUMMARY_COLUMNS = (
     "i.id, i.flow_id, i.flow_version, i.display_name, i.service, i.language, i.status, "
     "i.created_at, i.updated_at, i.finished_at, i.limited_circulation, i.chat_id, "
-    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id AND c.acknowledged_at IS NULL), "
-    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id), "
+    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id "
+    "AND c.acknowledged_at IS NULL) AS open_concerns, "
+    "(SELECT COUNT(*) FROM concerns c WHERE c.interview_id = i.id) AS concerns, "
     "i.assigned_reviewer, "
-    "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id), "
-    "i.created_by, i.decision, i.support"
+    "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id) "
+    "AS readers, i.created_by, i.decision, i.support"
 )
+"""The columns `Interviews.summary` reads, by name."""
 
 
 class Interviews:
@@ -49,25 +51,25 @@ class Interviews:
     def summary(self, r: sqlite3.Row) -> InterviewSummary:
         """An interviews row (selected with SUMMARY_COLUMNS) as a record."""
         return InterviewSummary(
-            id=r[0],
-            flow_id=r[1],
-            flow_version=r[2],
-            display_name=self.db.open_text(r[3]),
-            service=r[4],
-            language=r[5],
-            status=r[6],
-            created_at=parse_time(r[7]) or datetime.min,
-            updated_at=parse_time(r[8]) or datetime.min,
-            finished_at=parse_time(r[9]),
-            limited_circulation=bool(r[10]),
-            chat_id=r[11],
-            open_concerns=int(r[12]),
-            concerns=int(r[13]),
-            assigned_reviewer=r[14],
-            readers=parse_readers(r[15]),
-            created_by=r[16],
-            decision=r[17],
-            support=r[18],
+            id=r["id"],
+            flow_id=r["flow_id"],
+            flow_version=r["flow_version"],
+            display_name=self.db.open_text(r["display_name"]),
+            service=r["service"],
+            language=r["language"],
+            status=r["status"],
+            created_at=parse_time(r["created_at"]) or datetime.min,
+            updated_at=parse_time(r["updated_at"]) or datetime.min,
+            finished_at=parse_time(r["finished_at"]),
+            limited_circulation=bool(r["limited_circulation"]),
+            chat_id=r["chat_id"],
+            open_concerns=int(r["open_concerns"]),
+            concerns=int(r["concerns"]),
+            assigned_reviewer=r["assigned_reviewer"],
+            readers=parse_readers(r["readers"]),
+            created_by=r["created_by"],
+            decision=r["decision"],
+            support=r["support"],
         )
 
     async def invite(
