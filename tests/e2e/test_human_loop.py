@@ -263,3 +263,23 @@ async def test_the_yearly_report_reaches_the_named_admins_once(
         assert names[0].startswith("report-children-home-2025-03-02-to-2026-03-01")
     finally:
         await running.stop()
+
+
+async def test_a_concern_in_a_fewer_people_interview_reaches_only_those_who_may_read_it(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    """A young person who asked for fewer readers may be worried about someone at the home:
+    the alert goes at once to the admins and the assigned reviewer, not to every reviewer."""
+    await register(bot)
+    interview_id, token = await bot.invite("children-home", actor=await interviewer())
+    await bot.app.storage.readers.assign_reviewer(interview_id, OAK_REVIEWER, OPERATOR, bot.clock())
+    await consent_with(api, PERSON, token, "fewer people to see your answers")
+    api.tap(PERSON, "Yes")
+    await api.wait_for_text(PERSON, "Were you happy living here?")
+    api.message(PERSON, "a member of staff hits me at night")
+    await api.wait_for_text(ADMIN, "safeguarding concern")
+    await api.wait_for_text(OAK_REVIEWER, "safeguarding concern")
+    await api.wait_until_idle()
+    assert not any("safeguarding concern" in t for t in api.texts(OAK_SECOND_REVIEWER))
+    assert not any("safeguarding concern" in t for t in api.texts(OAK_INTERVIEWER))
+    assert any("999" in t or "safe" in t for t in api.texts(PERSON))
