@@ -49,6 +49,8 @@ class _Turn(Asking, Reviewing, Caring, Talking):
     """One step: the parts put together, and the dispatch between them."""
 
     def handle(self, inp: Input) -> None:
+        if isinstance(inp, Start) and inp.web:
+            self.state.web = True
         if isinstance(inp, Timeout):
             self._timeout()
             return

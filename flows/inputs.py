@@ -29,6 +29,8 @@ class Start(BaseModel):
     kind: Literal["start"] = "start"
     at: datetime
     language: Language | None = None
+    # Opened in a web browser, which the bot cannot write to later (no "message here").
+    web: bool = False
 
 
 class Text(BaseModel):

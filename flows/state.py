@@ -63,6 +63,8 @@ class InterviewState(BaseModel):
     limited_circulation: bool = False
     # An adult is helping the person answer (decided by staff when inviting).
     supported: bool = False
+    # Taken in a web browser: staff cannot write to it later, so contact is by phone.
+    web: bool = False
     talk_step: str | None = None
     talk_how: str | None = None
     talk_number: str | None = None

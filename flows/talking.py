@@ -92,7 +92,9 @@ class Talking(TurnBase):
             self.state.talk_step = None
             self.say("talk_not_now")
             self._back_from_talk()
-        elif step == "how" and value in {"talk_chat", "talk_phone"}:
+        elif (step == "how" and value == "talk_phone") or (
+            step == "how" and value == "talk_chat" and not self.state.web
+        ):
             self.state.talk_how = value.removeprefix("talk_")
             self.state.talk_step = "number" if value == "talk_phone" else "when"
             self._talk_prompt()
@@ -138,6 +140,8 @@ class Talking(TurnBase):
     def _talk_rows(self) -> tuple[tuple[Button, ...], ...]:
         step = self.state.talk_step
         cancel = (Button(say("talk_cancel", self.lang), "talk_cancel"),)
+        if step == "how" and self.state.web:
+            return ((Button(say("talk_phone", self.lang), "talk_phone"),), cancel)
         if step == "how":
             return (
                 (Button(say("talk_chat", self.lang), "talk_chat"),),

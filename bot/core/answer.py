@@ -22,6 +22,7 @@ from flows.loader import flow_from_text
 from flows.safeguarding import default_detector
 from storage import Storage
 from storage.records import InterviewRef, OutgoingMessage
+from storage.web_sessions import is_web_chat
 
 RETRY_LATER = timedelta(hours=1)
 
@@ -130,7 +131,7 @@ class InterviewService:
             if isinstance(inp, Start) and state.phase.value == "new" and inp.language is None:
                 summary = await self.storage.interviews.get(interview_id)
                 if summary.language in flow.languages and len(flow.languages) > 1:
-                    inp = Start(at=inp.at, language=summary.language)
+                    inp = Start(at=inp.at, language=summary.language, web=inp.web)
             return await self._apply(interview_id, flow, state, inp, incoming, update_id, chat_id)
 
     async def _apply(
@@ -173,7 +174,11 @@ class InterviewService:
         now = self.clock()
         interview_id = await self.storage.interviews.redeem(token, chat_id, now)
         return await self.handle(
-            interview_id, Start(at=now), incoming="/start", update_id=update_id, chat_id=chat_id
+            interview_id,
+            Start(at=now, web=is_web_chat(chat_id)),
+            incoming="/start",
+            update_id=update_id,
+            chat_id=chat_id,
         )
 
     async def fire_due(self, now: datetime) -> list[Reply]:

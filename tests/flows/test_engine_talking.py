@@ -84,3 +84,20 @@ def test_carers_are_told_the_independent_worker_will_contact_them_in_welsh_too()
         talk.tap("talk_chat")
         talk.tap("talk_any")
         assert any(words in t for t in talk.texts()), language
+
+
+def test_in_a_web_browser_only_a_phone_call_is_offered() -> None:
+    """Staff cannot write to a browser later, so "a message here" is never promised there."""
+    from flows.inputs import Start
+
+    talk = Conversation(every_kind())
+    talk.send(Start(at=talk.tick(), web=True))
+    talk.tap("yes")
+    talk.tap("_talk")
+    assert "talk_chat" not in talk.buttons() and "talk_phone" in talk.buttons()
+    talk.tap("talk_chat")
+    assert talk.state.talk_how is None, "a forged 'message here' is not taken"
+    talk.tap("talk_phone")
+    talk.tap("talk_known")
+    talk.tap("talk_any")
+    assert requested(talk).how == "phone"
