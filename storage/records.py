@@ -47,6 +47,12 @@ class StaffMember:
             return True
         return service is not None and service in self.services
 
+    def holds(self, role: Role, service: str | None) -> bool:
+        """Whether this member has the role at that home or service (admins: anywhere)."""
+        return self.role == role and (
+            role == "admin" or (service is not None and service in self.services)
+        )
+
     def may_read(self, circulation: Circulation) -> bool:
         """Whether this person may read an interview with this circulation."""
         if not circulation.limited:
@@ -58,6 +64,13 @@ class StaffMember:
             or self.user_id == circulation.assigned_reviewer
             or self.user_id in circulation.readers
         )
+
+
+def staff_id_of(label: str) -> int | None:
+    """The member of staff an actor label names ("staff:123" as Actor.for_staff writes
+    it), or None for anyone else (the command line, the bot, the person)."""
+    kind, _, rest = label.partition(":")
+    return int(rest) if kind == "staff" and rest.isdigit() else None
 
 
 @dataclass(frozen=True)

@@ -110,12 +110,7 @@ class StaffDirectory:
 
     async def with_role(self, role: Role, service: str | None) -> list[StaffMember]:
         """The current staff with this role at a home or service (admins: everywhere)."""
-        return [
-            m
-            for m in await self.all()
-            if m.role == role
-            and (role == "admin" or (service is not None and service in m.services))
-        ]
+        return [m for m in await self.all() if m.holds(role, service)]
 
     async def names(self) -> dict[int, str]:
         """Every member of staff's name by user id, past members included, so documents

@@ -19,7 +19,7 @@ from flows.status import status_of
 from flows.workdays import add_working_days
 from storage.codec import encode_message, encode_value
 from storage.concerns import concern_detail
-from storage.database import Database, iso, parse_time
+from storage.database import Database, iso
 from storage.group_commit import Statement, UnitOfWork
 from storage.records import OutgoingMessage
 from storage.tasks import new_task_ref
@@ -51,6 +51,7 @@ class _Draft:
     db: Database
     interview_id: str
     at: str
+    moment: datetime
     unit: UnitOfWork = field(default_factory=UnitOfWork)
     concern_rows: list[int] = field(default_factory=list)
     content_deleted: bool = False
@@ -151,8 +152,7 @@ def _circulation_limited(draft: _Draft, event: ev.Event) -> None:
     agree who may read them. Changing the answer back to No closes that task."""
     assert isinstance(event, ev.CirculationLimited)
     if event.limited:
-        at = parse_time(draft.at) or datetime.min
-        due = add_working_days(at, AGREE_READERS_WITHIN_WORKING_DAYS)
+        due = add_working_days(draft.moment, AGREE_READERS_WITHIN_WORKING_DAYS)
         _task_from_interview(draft, "agree_readers", "NULL", "admin", {}, iso(due))
         return
     draft.unit.add(
@@ -165,8 +165,7 @@ def _circulation_limited(draft: _Draft, event: ev.Event) -> None:
 def _voice_taken(draft: _Draft, event: ev.Event) -> None:
     """Nothing checks audio for signs of risk: the interviewer must listen, next working day."""
     assert isinstance(event, ev.VoiceTaken)
-    at = parse_time(draft.at) or datetime.min
-    due = iso(add_working_days(at, 1))
+    due = iso(add_working_days(draft.moment, 1))
     _task_from_interview(
         draft, "listen", INTERVIEWER_OF, "interviewer", {"voice": event.voice_id}, due
     )
@@ -213,7 +212,7 @@ class Steps:
         chat_id: int | None = None,
     ) -> SavedStep | None:
         """Commit one input's whole effect at once; None if this update was handled before."""
-        draft = _Draft(self.db, interview_id, iso(at))
+        draft = _Draft(self.db, interview_id, iso(at), at)
         if update_id is not None:
             draft.unit.guard = Statement(
                 "INSERT OR IGNORE INTO processed_updates (update_id, handled_at) VALUES (?, ?)",

@@ -179,32 +179,29 @@ class Tasks:
     async def for_interview(self, interview_id: str) -> list[Task]:
         return await self._load("interview_id = ?", (interview_id,))
 
-    async def for_recommendation(self, recommendation_id: int) -> list[Task]:
-        return await self._load("recommendation_id = ?", (recommendation_id,))
+    async def overdue(self, now: datetime) -> list[Task]:
+        """Open tasks past their due time, soonest due first."""
+        return await self._load("closed_at IS NULL AND due_at < ?", (iso(now),))
 
     async def unannounced(self) -> list[Task]:
         """Open tasks whose owners have not been told of them yet."""
         return await self._load("closed_at IS NULL AND announced_at IS NULL", ())
 
     async def owners(self, task: Task) -> list[StaffMember]:
-        """Who must do it: its named owner while registered; else whoever holds its role at
-        its home or service; else the admins. Never nobody while an admin is registered."""
-        if task.owner_user_id is not None:
-            member = await self.staff.get(task.owner_user_id)
-            if member is not None:
-                return [member]
-        if task.owner_role is not None:
-            holders = await self.staff.with_role(task.owner_role, task.service)
-            if holders:
-                return holders
-        return await self.staff.with_role("admin", None)
+        """Who must do it (see `owners_among`), from the staff registered now."""
+        return owners_among(task, await self.staff.all())
 
     async def is_owner(self, task: Task, member: StaffMember) -> bool:
         return any(o.user_id == member.user_id for o in await self.owners(task))
 
     async def mine(self, member: StaffMember) -> list[Task]:
-        """Open tasks this member of staff owns."""
-        return [t for t in await self.open_tasks() if await self.is_owner(t, member)]
+        """Open tasks this member of staff owns (the staff list read once for all)."""
+        staff = await self.staff.all()
+        return [
+            t
+            for t in await self.open_tasks()
+            if any(o.user_id == member.user_id for o in owners_among(t, staff))
+        ]
 
     async def claim(self, task_id: int, column: str, now: datetime, every_seconds: int) -> bool:
         """Take the right to announce, remind or escalate a task now (see
@@ -224,13 +221,6 @@ class Tasks:
             raise NotFound(f"Task {task.ref} was already closed. See 'exit-interviews tasks list'.")
         return await self.get(ref)
 
-    async def close_kind(
-        self, interview_id: str, kind: TaskKind, note: str, actor: Actor, at: datetime
-    ) -> None:
-        """Close an interview's open tasks of one kind, when what they ask has been done."""
-        async with self.db.transaction() as connection:
-            await close_where(connection, self.db, note, actor.label, at, interview_id, kind)
-
     async def finished_without_read_task(self) -> list[str]:
         """Interviews that ended with answers to read and have no read task yet."""
         rows = await self.db.fetch_all(
@@ -240,6 +230,19 @@ class Tasks:
             "WHERE t.interview_id = i.id AND t.kind = 'read') ORDER BY i.finished_at"
         )
         return [str(r["id"]) for r in rows]
+
+
+def owners_among(task: Task, staff: Sequence[StaffMember]) -> list[StaffMember]:
+    """Who must do a task: its named owner while registered; else whoever holds its role at
+    its home or service; else the admins. Never nobody while an admin is registered."""
+    named = [m for m in staff if m.user_id == task.owner_user_id]
+    if named:
+        return named
+    if task.owner_role is not None:
+        holders = [m for m in staff if m.holds(task.owner_role, task.service)]
+        if holders:
+            return holders
+    return [m for m in staff if m.role == "admin"]
 
 
 async def close_task(

@@ -14,7 +14,7 @@ from storage.audit import write_audit
 from storage.codec import encode_message
 from storage.database import Database, iso, parse_time
 from storage.interviews import Interviews
-from storage.records import Actor, OutgoingMessage, delivery_state
+from storage.records import Actor, OutgoingMessage, delivery_state, staff_id_of
 from storage.tasks import NewTask, insert_task
 from storage.web_sessions import is_web_chat
 
@@ -78,13 +78,12 @@ async def _undelivered_task(
         "SELECT service FROM interviews WHERE id = ?", (interview_id,)
     ) as cursor:
         row = await cursor.fetchone()
-    owner = int(written_by.partition(":")[2]) if written_by.startswith("staff:") else None
     task = NewTask(
         "thanks_undelivered",
         at,
         interview_id,
         row[0] if row else None,
-        owner,
+        staff_id_of(written_by),
         "admin",
         detail={"reason": reason},
     )

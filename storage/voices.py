@@ -12,6 +12,7 @@ from storage.database import Database, iso, parse_time
 from storage.errors import NotFound
 from storage.interviews import Interviews
 from storage.records import Actor
+from storage.tasks import close_where
 
 MAX_VOICE_BYTES = 20 * 1024 * 1024
 """Telegram hands bots files up to 20 MB; the web chat takes no more."""
@@ -106,9 +107,7 @@ class Voices:
             ) as cursor:
                 unheard = (await cursor.fetchone() or (0,))[0]
             if unheard == 0:
-                await connection.execute(
-                    "UPDATE tasks SET closed_at = ?, closed_by = ?, close_note = ? "
-                    "WHERE interview_id = ? AND kind = 'listen' AND closed_at IS NULL",
-                    (iso(at), actor.label, self.db.seal("listened"), interview_id),
+                await close_where(
+                    connection, self.db, "listened", actor.label, at, interview_id, "listen"
                 )
         return audio

@@ -13,6 +13,7 @@ from bot.cli.followup import desk
 from bot.core.context import AppContext
 from bot.core.delivery import NoDelivery
 from bot.core.tasks import TaskDesk
+from storage.tasks import owners_among
 
 
 @tasks_app.command("list")
@@ -31,9 +32,10 @@ def tasks_list(
         now = context.clock()
         words = TaskDesk(context.storage, context.flows, NoDelivery(), context.settings)
         readable = {i.id for i in await context.storage.interviews.find(actor)}
+        staff = await context.storage.staff.all()
         rows = []
         for task in await context.storage.tasks.open_tasks():
-            owners = await context.storage.tasks.owners(task)
+            owners = owners_among(task, staff)
             owns = actor.staff is not None and any(o.user_id == actor.staff.user_id for o in owners)
             if mine and not owns:
                 continue

@@ -16,7 +16,7 @@ from flows.text import pick
 from storage import Actor
 from storage.codec import encode_message
 from storage.followup import Addressee, Recommendation, Recommended
-from storage.records import ROLES, Role
+from storage.records import ROLES, Role, staff_id_of
 from storage.tasks import Task
 from storage.thanks import ThankYouQueued
 
@@ -58,8 +58,10 @@ async def resolve_addressee(app: AppContext, to: str) -> Addressee:
 
 @dataclass(frozen=True)
 class Responded:
+    """A response recorded, and the name of whoever was sent it (None: nobody could be)."""
+
     recommendation: Recommendation
-    told: list[int]
+    told: str | None
 
 
 class FollowUpDesk:
@@ -91,23 +93,21 @@ class FollowUpDesk:
             raise FollowUpRefused("Say what action, if any, will be taken.")
         now = self.app.clock()
         recommendation = await self.app.storage.followup.respond(ref, text.strip(), actor, now)
+        user_id = staff_id_of(recommendation.created_by)
+        writer = await self.app.storage.staff.get(user_id) if user_id is not None else None
+        if writer is None:
+            return Responded(recommendation, None)
         names = await self.app.storage.staff.names()
-        writer = recommendation.created_by
-        told: list[int] = []
-        if writer.startswith("staff:") and writer[6:].isdigit():
-            user_id = int(writer[6:])
-            if await self.app.storage.staff.get(user_id) is not None:
-                message = (
-                    f"📬 {staff_name(actor.label, names)} responded to your recommendation "
-                    f"{recommendation.ref} (interview {recommendation.interview_id}):\n"
-                    f"“{text.strip()}”\nYou recommended: “{recommendation.text}”"
-                )
-                await self.app.storage.outbox.add(
-                    user_id, encode_message(Message(message, "info")), now
-                )
-                await self.sender.flush_chat(user_id)
-                told.append(user_id)
-        return Responded(recommendation, told)
+        message = (
+            f"📬 {staff_name(actor.label, names)} responded to your recommendation "
+            f"{recommendation.ref} (interview {recommendation.interview_id}):\n"
+            f"“{text.strip()}”\nYou recommended: “{recommendation.text}”"
+        )
+        await self.app.storage.outbox.add(
+            writer.user_id, encode_message(Message(message, "info")), now
+        )
+        await self.sender.flush_chat(writer.user_id)
+        return Responded(recommendation, writer.name)
 
     async def no_action(self, interview_id: str, note: str, actor: Actor) -> None:
         """Record that an interview was read and needs no action."""

@@ -23,7 +23,7 @@ from flows.text import pick
 from flows.workdays import add_working_days
 from storage import Storage
 from storage.codec import encode_message
-from storage.records import InterviewSummary, Role, StaffMember
+from storage.records import InterviewSummary, Role, StaffMember, staff_id_of
 from storage.tasks import NewTask, Task
 
 DAY_SECONDS = 24 * 3600
@@ -126,9 +126,7 @@ class TaskDesk:
         if quiet:
             return
         escalate_after = timedelta(days=self.settings.task_escalate_after_days)
-        for task in await self.storage.tasks.open_tasks():
-            if not task.overdue(now):
-                continue
+        for task in await self.storage.tasks.overdue(now):
             try:
                 await self._remind(task, now)
                 if now - task.due_at >= escalate_after:
@@ -266,9 +264,10 @@ class TaskDesk:
 
 def staff_name(label: str, names: Mapping[int, str]) -> str:
     """An actor label ("staff:123", "operator:alex") in words a person recognises."""
+    user_id = staff_id_of(label)
+    if user_id is not None:
+        return names.get(user_id, "a former member of staff")
     kind, _, rest = label.partition(":")
-    if kind == "staff" and rest.isdigit():
-        return names.get(int(rest), "a former member of staff")
     if kind == "operator":
         return f"{rest} (command line)" if rest else "the command line"
     return {"person": "the person", "bot": "the bot", "scheduler": "the bot"}.get(label, label)

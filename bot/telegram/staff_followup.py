@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk, FollowUpRefused
 from bot.core.reports import monitoring_report, report_file_name
-from bot.core.tasks import NO_ACTION_PREFIX, OPEN_PREFIX, TaskDesk, staff_name
+from bot.core.tasks import NO_ACTION_PREFIX, OPEN_PREFIX, TaskDesk
 from bot.core.transcripts import read_transcript
 from bot.telegram.keyboards import answer_press
 from bot.telegram.staff import NO_SUCH_INTERVIEW, StaffGate
@@ -153,12 +153,7 @@ class StaffFollowUp:
         except (AccessDenied, NotFound):
             await self.gate.say(update, NO_SUCH_RECOMMENDATION.format(ref=ref))
             return
-        names = await self.app.storage.staff.names()
-        told = (
-            f" {staff_name(done.recommendation.created_by, names)} has been sent it."
-            if done.told
-            else ""
-        )
+        told = f" {done.told} has been sent it." if done.told else ""
         await self.gate.say(update, f"Response to recommendation {ref} recorded.{told}")
 
     async def on_thank(

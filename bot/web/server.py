@@ -26,6 +26,7 @@ from bot.core.after_reply import AfterReply
 from bot.core.context import AppContext
 from bot.core.logs import log_event
 from bot.core.notices import TokenGuard, notice
+from bot.core.numbers import whole_number
 from bot.web.pages import PageChrome, chat_page, decode_page, encode_page, left_page, notice_page
 from flows.inputs import Choice, Command, Control, Input, Text, Voice
 from flows.outputs import Message
@@ -129,6 +130,12 @@ class WebChat:
             COOKIE, secret, httponly=True, samesite="Strict", secure=self.secure, path="/"
         )
 
+    def _forged(self, form: Mapping[str, object], session: WebSession) -> web.Response | None:
+        """The refusal for a form without this session's CSRF token; None if it has it."""
+        if hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+            return None
+        return self._page(notice_page(self._chrome("en", None), notice("forged_button", "en")), 403)
+
     def _idle(self, session: WebSession) -> bool:
         limit = timedelta(minutes=self.app.settings.web_idle_minutes)
         return self.app.clock() - session.last_seen > limit
@@ -177,11 +184,14 @@ class WebChat:
         if found is None or found[1].ended_at is not None:
             return await self._gone(found)
         secret, session = found
-        language = await self._language(session.chat_id)
+        interview = await self.app.storage.interviews.get(session.interview_id)
+        language: Language = "cy" if interview.language == "cy" else "en"
         chrome = self._chrome(language, session)
-        if self._idle(session) or await self._over(session):
+        ended = interview.finished_at
+        if self._idle(session) or (ended is not None and self.app.clock() - ended > AFTER_THE_END):
             await self.app.storage.web_sessions.end(secret, self.app.clock())
-            return await self._gone((secret, session))
+            key = "web_ended" if ended is not None else "web_closed_idle"
+            return self._page(notice_page(self._chrome(language, None), notice(key, language)))
         if session.hidden:
             return self._page(notice_page(chrome, notice("web_hidden", language), carry_on=True))
         waiting = await self.app.storage.outbox.unsent_for_chat(session.chat_id)
@@ -195,21 +205,14 @@ class WebChat:
             await self.app.storage.web_sessions.seen(secret, self.app.clock())
         return self._page(chat_page(chrome, messages))
 
-    async def _over(self, session: WebSession) -> bool:
-        """The interview ended a while ago: the session ends too, so nothing of it is left
-        open in the browser (a little time is left for "Talk to a person" after the end)."""
-        interview = await self.app.storage.interviews.get(session.interview_id)
-        ended = interview.finished_at
-        return ended is not None and self.app.clock() - ended > AFTER_THE_END
-
     async def _gone(self, found: tuple[str, WebSession] | None) -> web.StreamResponse:
         if found is None:
             return self._page(
                 notice_page(self._chrome("en", None), notice("web_open_link", "en")), 403
             )
-        language = await self._language(found[1].chat_id)
-        ref = await self.app.storage.interviews.ref_for_chat(found[1].chat_id)
-        key = "web_ended" if ref is not None and ref.finished else "web_closed_idle"
+        interview = await self.app.storage.interviews.get(found[1].interview_id)
+        language: Language = "cy" if interview.language == "cy" else "en"
+        key = "web_ended" if interview.finished_at is not None else "web_closed_idle"
         return self._page(notice_page(self._chrome(language, None), notice(key, language)))
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
@@ -219,10 +222,9 @@ class WebChat:
             raise web.HTTPSeeOther("/chat")
         secret, session = found
         form = await request.post()
-        if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
-            return self._page(
-                notice_page(self._chrome("en", None), notice("forged_button", "en")), 403
-            )
+        forged = self._forged(form, session)
+        if forged is not None:
+            return forged
         if self._idle(session) or session.hidden:
             raise web.HTTPSeeOther("/chat")
         if not self.limiter.allow(session.chat_id, time.monotonic()):
@@ -246,9 +248,7 @@ class WebChat:
         value = form.get("value")
         if isinstance(value, str) and value:
             prompt_text = form.get("prompt")
-            prompt = (
-                int(prompt_text) if isinstance(prompt_text, str) and prompt_text.isdigit() else None
-            )
+            prompt = whole_number(prompt_text) if isinstance(prompt_text, str) else None
             label = _label(shown, value) or value[:64]
             return Choice(at=now, value=value[:64], prompt=prompt), label
         text = form.get("text")
@@ -266,10 +266,9 @@ class WebChat:
             raise web.HTTPSeeOther("/chat")
         session = found[1]
         form = await request.post()
-        if not hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
-            return self._page(
-                notice_page(self._chrome("en", None), notice("forged_button", "en")), 403
-            )
+        forged = self._forged(form, session)
+        if forged is not None:
+            return forged
         upload = form.get("audio")
         language = await self._language(session.chat_id)
         if not isinstance(upload, web.FileField) or not upload.content_type.startswith("audio/"):
@@ -305,7 +304,7 @@ class WebChat:
         if found is not None and found[1].ended_at is None:
             secret, session = found
             form = await request.post()
-            if hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
+            if self._forged(form, session) is None:
                 reply = await self.app.service.answer_in_chat(
                     session.chat_id,
                     Command(at=self.app.clock(), control=Control.PAUSE),
@@ -324,7 +323,7 @@ class WebChat:
         found = await self._session(request)
         if found is not None:
             form = await request.post()
-            if hmac.compare_digest(str(form.get("csrf", "")), found[1].csrf):
+            if self._forged(form, found[1]) is None:
                 await self.app.storage.web_sessions.seen(found[0], self.app.clock(), hidden=False)
         raise web.HTTPSeeOther("/chat")
 

@@ -248,7 +248,7 @@ def _protect_table(table: QuestionTable, adds_up: bool) -> None:
         for column, cell in zip(columns, cells, strict=True):
             values[(group, column)] = cell.count
         if table.totals[group].count < SUPPRESS_BELOW:
-            forced.update(k for k in values if k[0] == group)  # type: ignore[index]
+            forced.update((group, key) for key in (TOTAL, *columns))
     sums = grid_sums(table.rows, columns, OVERALL, TOTAL if adds_up else None)
     if not adds_up:
         sums.append(Sum((OVERALL, TOTAL), tuple((g, TOTAL) for g in table.rows if g != OVERALL)))
