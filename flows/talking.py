@@ -19,7 +19,6 @@ from flows.workdays import add_working_days
 
 TALK = "_talk"
 MAX_NUMBER_LENGTH = 40
-WHEN_VALUES = ("talk_morning", "talk_afternoon", "talk_evening", "talk_any")
 
 
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -87,24 +86,22 @@ class Talking(TurnBase):
         return isinstance(inp, Choice) and inp.value == TALK
 
     def _talk_value(self, value: str) -> None:
-        step = self.state.talk_step
-        if value == "talk_cancel":
+        """Only the buttons on the prompt shown count (on the web chat, no "message here")."""
+        if value not in {b.value for row in self._talk_rows() for b in row}:
+            self._talk_prompt()
+        elif value == "talk_cancel":
             self.state.talk_step = None
             self.say("talk_not_now")
             self._back_from_talk()
-        elif (step == "how" and value == "talk_phone") or (
-            step == "how" and value == "talk_chat" and not self.state.web
-        ):
+        elif self.state.talk_step == "how":
             self.state.talk_how = value.removeprefix("talk_")
             self.state.talk_step = "number" if value == "talk_phone" else "when"
             self._talk_prompt()
-        elif step == "number" and value == "talk_known":
+        elif self.state.talk_step == "number":
             self.state.talk_step = "when"
             self._talk_prompt()
-        elif step == "when" and value in WHEN_VALUES:
-            self._talk_requested(value.removeprefix("talk_"))
         else:
-            self._talk_prompt()
+            self._talk_requested(value.removeprefix("talk_"))
 
     def _talk_requested(self, when: str) -> None:
         how = self.state.talk_how or "chat"
