@@ -12,15 +12,15 @@ from bot.core.tasks import staff_name
 from bot.documents.pages import transcript_html, transcript_markdown
 from bot.documents.transcript import transcript_json, transcript_text
 from bot.documents.view import build_view
+from flows.voice import voice_words
 from storage import Actor
 from storage.voices import VoiceAnswer
 
 TranscriptFormat = Literal["text", "markdown", "html", "json"]
 
 
-def voice_words(voice: VoiceAnswer, names: Mapping[int, str]) -> str:
+def voice_line(voice: VoiceAnswer, names: Mapping[int, str]) -> str:
     """One voice answer in words: how long, and whether someone has listened."""
-    length = f", {voice.seconds // 60}:{voice.seconds % 60:02d}" if voice.seconds else ""
     if voice.listened_at is None:
         heard = "NOT YET LISTENED TO (nothing checks audio for risk)"
     else:
@@ -28,7 +28,7 @@ def voice_words(voice: VoiceAnswer, names: Mapping[int, str]) -> str:
             f"listened to by {staff_name(voice.listened_by or '', names)} on "
             f"{voice.listened_at:%d %b %Y}"
         )
-    return f"🎤 voice answer{length}, {voice.created_at:%d %b %H:%M}: {heard}"
+    return f"{voice_words(voice.seconds)}, {voice.created_at:%d %b %H:%M}: {heard}"
 
 
 def voice_lines(voices: list[VoiceAnswer], names: Mapping[int, str]) -> str:
@@ -36,7 +36,7 @@ def voice_lines(voices: list[VoiceAnswer], names: Mapping[int, str]) -> str:
     if not voices:
         return ""
     lines = ["", "== Voice answers (the recordings are sent with the transcript) =="]
-    return "\n".join([*lines, *(voice_words(v, names) for v in voices)])
+    return "\n".join([*lines, *(voice_line(v, names) for v in voices)])
 
 
 TRANSCRIPT_FORMATS: tuple[TranscriptFormat, ...] = ("text", "markdown", "html", "json")
@@ -65,5 +65,5 @@ async def read_transcript(
         names=names,
         messages_to_person=await app.storage.thanks.for_interview(interview_id),
     )
-    view.voices = [voice_words(v, names) for v in voices]
+    view.voices = [voice_line(v, names) for v in voices]
     return transcript_html(view) if form == "html" else transcript_markdown(view)
