@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from storage.audit import write_audit
+from storage.audit import AuditLog, write_audit
 from storage.database import Database, iso
 from storage.errors import AccessDenied, UnknownStaffError
 from storage.interviews import Interviews
@@ -25,14 +25,8 @@ class Readers:
         if actor.operator or (actor.staff is not None and actor.staff.role == "admin"):
             await self.interviews.get(interview_id)
             return
-        await self.db_audit(actor, "access_refused", at, interview_id, "readers")
+        await AuditLog(self.db).record(actor, "access_refused", at, interview_id, "readers")
         raise AccessDenied("Only an admin can decide who may read an interview.")
-
-    async def db_audit(
-        self, actor: Actor, action: str, at: datetime, interview_id: str, detail: str
-    ) -> None:
-        async with self.db.transaction() as connection:
-            await write_audit(connection, actor, action, at, interview_id, detail)
 
     async def _require_staff(self, user_ids: Sequence[int]) -> None:
         for user_id in user_ids:

@@ -11,7 +11,7 @@ from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
 from storage.errors import NotFound
 from storage.interviews import Interviews
-from storage.records import Actor, Role, StaffMember
+from storage.records import Actor, InterviewSummary, Role, StaffMember
 from storage.refs import new_ref
 from storage.tasks import NewTask, close_where, insert_task
 
@@ -82,8 +82,11 @@ class FollowUp:
         self.db = db
         self.interviews = interviews
 
-    async def _check(self, interview_id: str, actor: Actor, at: datetime, action: str) -> None:
-        await self.interviews.require_access(interview_id, actor, at, action)
+    async def _check(
+        self, interview_id: str, actor: Actor, at: datetime, action: str
+    ) -> InterviewSummary:
+        """The interview, if this person may act on it (a refusal is audited)."""
+        return await self.interviews.require_access(interview_id, actor, at, action)
 
     async def recommend(
         self,
@@ -98,7 +101,7 @@ class FollowUp:
         or, if nobody registered is addressed, sending it by hand, owed by whoever wrote
         it. Recording one is the reviewing officer's decision on the interview, so its
         read task is closed."""
-        interview = await self._check_interview(interview_id, actor, at)
+        service = (await self._check(interview_id, actor, at, "follow_up")).service
         ref = new_ref()
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
@@ -123,7 +126,7 @@ class FollowUp:
                     "respond",
                     due,
                     interview_id,
-                    addressee.service or interview,
+                    addressee.service or service,
                     addressee.user_id,
                     addressee.role,
                     cursor.lastrowid,
@@ -133,7 +136,7 @@ class FollowUp:
                     "send_by_hand",
                     at,
                     interview_id,
-                    interview,
+                    service,
                     actor.user_id,
                     "admin",
                     cursor.lastrowid,
@@ -155,7 +158,7 @@ class FollowUp:
         self, interview_id: str, note: str, actor: Actor, at: datetime
     ) -> None:
         """Record that the interview was read and needs no action; closes its read task."""
-        await self._check_interview(interview_id, actor, at)
+        await self._check(interview_id, actor, at, "follow_up")
         async with self.db.transaction() as connection:
             await self._decided(connection, interview_id, "no_action", actor, at, note)
 
@@ -183,10 +186,6 @@ class FollowUp:
             "read",
         )
         await write_audit(connection, actor, "decision_recorded", at, interview_id, decision)
-
-    async def _check_interview(self, interview_id: str, actor: Actor, at: datetime) -> str | None:
-        """The interview's home or service, if this person may act on it."""
-        return (await self.interviews.require_access(interview_id, actor, at, "follow_up")).service
 
     async def respond(self, ref: str, text: str, actor: Actor, at: datetime) -> Recommendation:
         """Record what action, if any, will be undertaken, against a recommendation's
