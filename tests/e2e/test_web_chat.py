@@ -5,8 +5,10 @@ token, pages are never cached, and a disclosure reaches staff in Telegram."""
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
+import pytest
 from markupsafe import escape
 
 from tests.e2e.conftest import OPERATOR, RunningBot
@@ -82,136 +84,133 @@ def base(bot: RunningBot) -> str:
     return bot.settings.web_url
 
 
+Opener = Callable[[], Browser]
+
+
+@pytest.fixture
+async def opened(web_bot: RunningBot) -> AsyncIterator[Opener]:
+    """New browsers on the web chat, each closed when the test ends."""
+    made: list[Browser] = []
+
+    def open_one() -> Browser:
+        made.append(Browser(base(web_bot)))
+        return made[-1]
+
+    yield open_one
+    for browser in made:
+        await browser.close()
+
+
 async def test_a_web_interview_with_the_token_leaving_the_address(
-    web_bot: RunningBot, api: FakeBotApi
+    web_bot: RunningBot, api: FakeBotApi, opened: Opener
 ) -> None:
     interview_id, token = await web_bot.invite()
-    browser = Browser(base(web_bot))
-    try:
-        await browser.get(f"/i/{token}")
-        assert browser.url.endswith("/chat") and token not in browser.url
-        assert "Do you want to start?" in browser.page
-        assert browser.headers["Cache-Control"] == "no-store"
-        assert "default-src 'none'" in browser.headers["Content-Security-Policy"]
-        assert 'lang="en"' in browser.page and "Leave this page quickly" in browser.page
-        await browser.tap("Yes, let's start")
-        assert "Did you feel safe?" in browser.page
-        await browser.tap("No")
-        assert "What made you feel unsafe?" in browser.page
-        alert = await api.wait_for_text(REVIEWER, "safeguarding concern")
-        assert interview_id in alert.text, "a disclosure on the web reaches staff in Telegram"
-        await browser.type("Someone at the home hurt me")
-        await browser.tap("Next")
-        assert "Who decided?" in browser.page
-        record = await web_bot.app.storage.transcripts.load(interview_id)
-        assert record.answers["q_follow_up"] == "Someone at the home hurt me"
-        await browser.get("/chat")
-        assert "Who decided?" in browser.page, "a reload shows the same question"
-    finally:
-        await browser.close()
+    browser = opened()
+    await browser.get(f"/i/{token}")
+    assert browser.url.endswith("/chat") and token not in browser.url
+    assert "Do you want to start?" in browser.page
+    assert browser.headers["Cache-Control"] == "no-store"
+    assert "default-src 'none'" in browser.headers["Content-Security-Policy"]
+    assert 'lang="en"' in browser.page and "Leave this page quickly" in browser.page
+    await browser.tap("Yes, let's start")
+    assert "Did you feel safe?" in browser.page
+    await browser.tap("No")
+    assert "What made you feel unsafe?" in browser.page
+    alert = await api.wait_for_text(REVIEWER, "safeguarding concern")
+    assert interview_id in alert.text, "a disclosure on the web reaches staff in Telegram"
+    await browser.type("Someone at the home hurt me")
+    await browser.tap("Next")
+    assert "Who decided?" in browser.page
+    record = await web_bot.app.storage.transcripts.load(interview_id)
+    assert record.answers["q_follow_up"] == "Someone at the home hurt me"
+    await browser.get("/chat")
+    assert "Who decided?" in browser.page, "a reload shows the same question"
 
 
 async def test_cookies_are_safe_and_a_used_link_is_refused_in_another_browser(
-    web_bot: RunningBot,
+    web_bot: RunningBot, opened: Opener
 ) -> None:
     _, token = await web_bot.invite()
-    first, second = Browser(base(web_bot)), Browser(base(web_bot))
-    try:
-        async with first.session.get(
-            base(web_bot) + f"/i/{token}", allow_redirects=False
-        ) as response:
-            assert response.status == 303 and response.headers["Location"] == "/chat"
-            cookie = response.headers["Set-Cookie"]
-        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
-        await first.get("/chat")
-        assert "Do you want to start?" in first.page
-        await second.get(f"/i/{token}")
-        assert second.status == 410 and "this link does not work" in second.page
-        await first.get(f"/i/{token}")
-        assert "Do you want to start?" in first.page, "the same browser may open it again"
-        forged = await first.post("/answer", {"csrf": "wrong", "value": "yes"})
-        assert first.status == 403 and "does not work" in forged
-        await second.get("/chat")
-        assert "Do you want to start?" not in second.page
-    finally:
-        await first.close()
-        await second.close()
+    first, second = opened(), opened()
+    async with first.session.get(base(web_bot) + f"/i/{token}", allow_redirects=False) as response:
+        assert response.status == 303 and response.headers["Location"] == "/chat"
+        cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    await first.get("/chat")
+    assert "Do you want to start?" in first.page
+    await second.get(f"/i/{token}")
+    assert second.status == 410 and "this link does not work" in second.page
+    await first.get(f"/i/{token}")
+    assert "Do you want to start?" in first.page, "the same browser may open it again"
+    forged = await first.post("/answer", {"csrf": "wrong", "value": "yes"})
+    assert first.status == 403 and "does not work" in forged
+    await second.get("/chat")
+    assert "Do you want to start?" not in second.page
 
 
 async def test_leaving_quickly_pauses_and_hides_the_chat_until_carry_on(
-    web_bot: RunningBot,
+    web_bot: RunningBot, opened: Opener
 ) -> None:
     interview_id, token = await web_bot.invite()
-    browser = Browser(base(web_bot))
-    try:
-        await browser.get(f"/i/{token}")
-        await browser.tap("Yes, let's start")
-        await browser.post("/leave", {"csrf": browser.csrf()})
-        assert browser.url.endswith("/left"), "the leaving page, with nothing of the chat"
-        assert 'http-equiv="refresh" content="0; url=' in browser.page
-        assert "/static/chat.css" in browser.page, "sent on to the neutral site"
-        await browser.get("/chat")
-        assert "Did you feel safe?" not in browser.page and "Carry on" in browser.page
-        assert (await web_bot.app.storage.interviews.get(interview_id)).status == "paused"
-        await browser.post("/show", {"csrf": browser.csrf()})
-        assert "Carry on" in browser.page or "Resume" in browser.page or "carry on" in browser.page
-    finally:
-        await browser.close()
+    browser = opened()
+    await browser.get(f"/i/{token}")
+    await browser.tap("Yes, let's start")
+    await browser.post("/leave", {"csrf": browser.csrf()})
+    assert browser.url.endswith("/left"), "the leaving page, with nothing of the chat"
+    assert 'http-equiv="refresh" content="0; url=' in browser.page
+    assert "/static/chat.css" in browser.page, "sent on to the neutral site"
+    await browser.get("/chat")
+    assert "Did you feel safe?" not in browser.page and "Carry on" in browser.page
+    assert (await web_bot.app.storage.interviews.get(interview_id)).status == "paused"
+    await browser.post("/show", {"csrf": browser.csrf()})
+    assert "Carry on" in browser.page or "Resume" in browser.page or "carry on" in browser.page
 
 
 async def test_a_reissued_link_moves_the_interview_to_a_new_browser(
-    web_bot: RunningBot,
+    web_bot: RunningBot, opened: Opener
 ) -> None:
     interview_id, token = await web_bot.invite()
-    old, new = Browser(base(web_bot)), Browser(base(web_bot))
-    try:
-        await old.get(f"/i/{token}")
-        await old.tap("Yes, let's start")
-        await old.tap("Yes")
-        fresh = await web_bot.app.storage.interviews.reissue(
-            interview_id, web_bot.clock().replace(year=2027), OPERATOR, web_bot.clock()
-        )
-        await old.get("/chat")
-        assert "Who decided?" not in old.page, "the old browser is let go"
-        await new.get(f"/i/{fresh.token}")
-        assert "Who decided?" in new.page, "the answers so far are kept"
-        await old.get(f"/i/{token}")
-        assert old.status == 410
-    finally:
-        await old.close()
-        await new.close()
+    old, new = opened(), opened()
+    await old.get(f"/i/{token}")
+    await old.tap("Yes, let's start")
+    await old.tap("Yes")
+    fresh = await web_bot.app.storage.interviews.reissue(
+        interview_id, web_bot.clock().replace(year=2027), OPERATOR, web_bot.clock()
+    )
+    await old.get("/chat")
+    assert "Who decided?" not in old.page, "the old browser is let go"
+    await new.get(f"/i/{fresh.token}")
+    assert "Who decided?" in new.page, "the answers so far are kept"
+    await old.get(f"/i/{token}")
+    assert old.status == 410
 
 
 async def test_an_audio_upload_at_a_typed_question_is_a_voice_answer(
-    web_bot: RunningBot,
+    web_bot: RunningBot, opened: Opener
 ) -> None:
     interview_id, token = await web_bot.invite()
-    browser = Browser(base(web_bot))
-    try:
-        await browser.get(f"/i/{token}")
-        await browser.tap("Yes, let's start")
-        await browser.tap("No")
-        status, page = await browser.upload(b"RIFF fake wav", "audio/wav")
-        assert "A person will listen to it" in page
-        (kept,) = await web_bot.app.storage.voices.for_interview(interview_id)
-        assert kept.mime == "audio/wav" and kept.size == len(b"RIFF fake wav")
-        status, _ = await browser.upload(b"%PDF", "application/pdf")
-        assert status == 415
-    finally:
-        await browser.close()
+    browser = opened()
+    await browser.get(f"/i/{token}")
+    await browser.tap("Yes, let's start")
+    await browser.tap("No")
+    status, page = await browser.upload(b"RIFF fake wav", "audio/wav")
+    assert "A person will listen to it" in page
+    (kept,) = await web_bot.app.storage.voices.for_interview(interview_id)
+    assert kept.mime == "audio/wav" and kept.size == len(b"RIFF fake wav")
+    status, _ = await browser.upload(b"%PDF", "application/pdf")
+    assert status == 415
 
 
-async def test_the_session_ends_a_while_after_the_interview_does(web_bot: RunningBot) -> None:
+async def test_the_session_ends_a_while_after_the_interview_does(
+    web_bot: RunningBot, opened: Opener
+) -> None:
     _, token = await web_bot.invite()
-    browser = Browser(base(web_bot))
-    try:
-        await browser.get(f"/i/{token}")
-        await browser.tap("No, thank you")
-        assert "That is OK" in browser.page
-        web_bot.clock.advance(minutes=11)
-        await browser.get("/chat")
-        assert "This interview has ended" in browser.page and "That is OK" not in browser.page
-        await browser.get(f"/i/{token}")
-        assert browser.status == 410, "the link does not reopen an interview that is over"
-    finally:
-        await browser.close()
+    browser = opened()
+    await browser.get(f"/i/{token}")
+    await browser.tap("No, thank you")
+    assert "That is OK" in browser.page
+    web_bot.clock.advance(minutes=11)
+    await browser.get("/chat")
+    assert "This interview has ended" in browser.page and "That is OK" not in browser.page
+    await browser.get(f"/i/{token}")
+    assert browser.status == 410, "the link does not reopen an interview that is over"
