@@ -11,7 +11,9 @@ from bot.core.concerns import ConcernAlerter
 from bot.core.logs import log_event
 from bot.core.tasks import TaskDesk
 
-TASK_EVENTS = frozenset({"completed", "stopped", "talk_requested", "circulation_limited"})
+TASK_EVENTS = frozenset(
+    {"completed", "stopped", "talk_requested", "circulation_limited", "voice_taken"}
+)
 """Events after which someone has a new task, to be told of at once."""
 
 
