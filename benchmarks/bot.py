@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,9 +67,34 @@ async def start_process(args: list[str], env: dict[str, str]) -> asyncio.subproc
     )
 
 
-async def stop_process(process: asyncio.subprocess.Process, used: list[float]) -> None:
-    """Stop the bot, noting the CPU it spent in `used`."""
-    used.append(cpu_seconds(process.pid))
+@dataclass
+class Window:
+    """The stretch of a run under load: from the bot's first poll for updates (its start-up,
+    imports and the benchmark's own set-up left out, for both bots alike) until the last
+    reply, with the CPU the bot process spent in it and the inputs it answered."""
+
+    inputs: int = 0
+    started: float = 0.0
+    cpu_at_start: float = 0.0
+    seconds: float = 0.0
+    cpu: float = 0.0
+
+    async def open(self, api: FakeBotApi, process: asyncio.subprocess.Process) -> None:
+        """Wait until the bot is polling, then start the clock and the CPU count."""
+        while not any(method == "getUpdates" for method, _ in api.calls):
+            if process.returncode is not None:
+                raise RuntimeError("the bot stopped before it began polling")
+            await asyncio.sleep(0.01)
+        self.cpu_at_start = cpu_seconds(process.pid)
+        self.started = time.perf_counter()
+
+    def close(self, process: asyncio.subprocess.Process) -> None:
+        self.seconds = time.perf_counter() - self.started
+        self.cpu = cpu_seconds(process.pid) - self.cpu_at_start
+
+
+async def stop_process(process: asyncio.subprocess.Process) -> None:
+    """Stop the bot."""
     process.send_signal(signal.SIGTERM)
     try:
         await asyncio.wait_for(process.wait(), timeout=20)
@@ -82,7 +108,7 @@ async def our_bot(
     people: int,
     rounds: int,
     folder: Path,
-    used: list[float],
+    window: Window,
     think_seconds: float = 0.0,
 ) -> list[float]:
     """Latencies of `people` answering at once; each waits `think_seconds` before a tap."""
@@ -105,6 +131,8 @@ async def our_bot(
         },
     )
     latencies: list[float] = []
+    await window.open(api, process)
+    window.inputs = people * (rounds + 2)
 
     async def person(n: int) -> None:
         chat = 50_000 + n
@@ -123,12 +151,13 @@ async def our_bot(
 
     try:
         await asyncio.gather(*(person(n) for n in range(people)))
+        window.close(process)
     finally:
-        await stop_process(process, used)
+        await stop_process(process)
     return latencies
 
 
-async def echo_bot(api: FakeBotApi, people: int, rounds: int, used: list[float]) -> list[float]:
+async def echo_bot(api: FakeBotApi, people: int, rounds: int, window: Window) -> list[float]:
     process = await start_process(
         ["-m", "benchmarks.echo_bot"],
         {
@@ -138,6 +167,8 @@ async def echo_bot(api: FakeBotApi, people: int, rounds: int, used: list[float])
         },
     )
     latencies: list[float] = []
+    await window.open(api, process)
+    window.inputs = people * (rounds + 1)
 
     async def person(n: int) -> None:
         chat = 90_000 + n
@@ -151,36 +182,31 @@ async def echo_bot(api: FakeBotApi, people: int, rounds: int, used: list[float])
 
     try:
         await asyncio.gather(*(person(n) for n in range(people)))
+        window.close(process)
     finally:
-        await stop_process(process, used)
+        await stop_process(process)
     return latencies
 
 
-def summary(latencies: list[float], elapsed: float) -> str:
+def summary(latencies: list[float], window: Window) -> str:
     return (
-        f"{len(latencies) / elapsed:,.0f} replies/s; latency median "
+        f"{window.inputs / window.seconds:,.0f} replies/s; latency median "
         f"{statistics.median(latencies) * 1e3:.0f} ms, p99 {percentile(latencies, 0.99) * 1e3:.0f} ms"
     )
-
-
-async def fresh_server() -> FakeBotApi:
-    """Each bot gets its own fake server, so none starts with another's unread updates."""
-    return await FakeBotApi().start()
 
 
 CALLS: dict[str, Counter[str]] = {}
 """Bot API calls each run made, by method (getUpdates aside), to count calls per reply."""
 
 
-async def measure(
-    run: Callable[[FakeBotApi], Awaitable[list[float]]], name: str = ""
-) -> tuple[list[float], float]:
-    api = await fresh_server()
+async def measure(run: Callable[[FakeBotApi], Awaitable[list[float]]], name: str) -> list[float]:
+    """Run one bot against a fresh fake server (so none starts with another's unread
+    updates), noting the calls it made."""
+    api = await FakeBotApi().start()
     try:
-        start = time.perf_counter()
         latencies = await run(api)
         CALLS[name] = Counter(method for method, _ in api.calls if method != "getUpdates")
-        return latencies, time.perf_counter() - start
+        return latencies
     finally:
         await api.stop()
 
@@ -195,6 +221,10 @@ def median_ms(latencies: list[float]) -> str:
     return f"{statistics.median(latencies) * 1e3:.1f} ms"
 
 
+def cpu_ms(window: Window) -> float:
+    return window.cpu / window.inputs * 1e3
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=200)
@@ -203,24 +233,22 @@ async def main() -> None:
     people, rounds = options.people, options.rounds
     if pinned():
         os.sched_setaffinity(0, {LOAD_CORE})
-    ours_cpu: list[float] = []
-    bare_cpu: list[float] = []
-    alone_cpu: list[float] = []
+    ours_window, bare_window, alone_window = Window(), Window(), Window()
     with tempfile.TemporaryDirectory() as folder:
-        ours, ours_time = await measure(
-            lambda api: our_bot(api, people, rounds, Path(folder), ours_cpu), "ours"
+        ours = await measure(
+            lambda api: our_bot(api, people, rounds, Path(folder), ours_window), "ours"
         )
-    bare, bare_time = await measure(lambda api: echo_bot(api, people, rounds, bare_cpu), "echo")
+    bare = await measure(lambda api: echo_bot(api, people, rounds, bare_window), "echo")
     with tempfile.TemporaryDirectory() as folder:
-        alone, _ = await measure(
-            lambda api: our_bot(api, 1, 30, Path(folder), alone_cpu, think_seconds=0.6)
+        alone = await measure(
+            lambda api: our_bot(api, 1, 30, Path(folder), alone_window, think_seconds=0.6),
+            "alone",
         )
-    ours_rate, bare_rate = len(ours) / ours_time, len(bare) / bare_time
-    ours_per_reply = ours_cpu[0] / len(ours) * 1e3
-    bare_per_reply = bare_cpu[0] / len(bare) * 1e3
+    ours_rate = ours_window.inputs / ours_window.seconds
+    bare_rate = bare_window.inputs / bare_window.seconds
     rows = [
-        ("exit-interviews (process, durable commits)", summary(ours, ours_time)),
-        ("bare echo bot, no rate limiter", summary(bare, bare_time)),
+        ("exit-interviews (process, durable commits)", summary(ours, ours_window)),
+        ("bare echo bot, no rate limiter", summary(bare, bare_window)),
         ("throughput ratio, ours / echo (target >= 0.5)", f"{ours_rate / bare_rate:.2f}"),
         (
             "p99 latency ratio, ours / echo (target <= 2)",
@@ -228,15 +256,15 @@ async def main() -> None:
         ),
         (
             "bot CPU per reply, ours / echo (target <= 2)",
-            f"{ours_per_reply:.1f} ms / {bare_per_reply:.1f} ms = "
-            f"{ours_per_reply / bare_per_reply:.2f}",
+            f"{cpu_ms(ours_window):.1f} ms / {cpu_ms(bare_window):.1f} ms = "
+            f"{cpu_ms(ours_window) / cpu_ms(bare_window):.2f}",
         ),
         (
             "one person alone, tapping every 0.6 s: median press to next question",
-            median_ms(alone),
+            f"{median_ms(alone)} (CPU {cpu_ms(alone_window):.1f} ms per reply)",
         ),
-        ("Bot API calls per reply, ours", per_reply("ours", people * (rounds + 2))),
-        ("Bot API calls per reply, echo", per_reply("echo", people * (rounds + 1))),
+        ("Bot API calls per reply, ours", per_reply("ours", ours_window.inputs)),
+        ("Bot API calls per reply, echo", per_reply("echo", bare_window.inputs)),
         ("bots pinned to their own core", "yes" if pinned() else "no (no taskset)"),
     ]
     report(f"Bot under load: {people} people answering at once, {rounds} answers each", rows)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import aiohttp
 
-from benchmarks.bot import LOAD_CORE, percentile, pinned, start_process, stop_process
+from benchmarks.bot import LOAD_CORE, cpu_seconds, percentile, pinned, start_process, stop_process
 from benchmarks.common import invite_many, report
 from flows import load_flows
 from storage import Cipher, Storage, new_key
@@ -82,7 +82,6 @@ async def main() -> None:
         await storage.close()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        used: list[float] = []
         process = await start_process(
             ["-m", "bot", "web", "--port", str(port)],
             {
@@ -95,13 +94,15 @@ async def main() -> None:
         latencies: list[float] = []
         try:
             await wait_until_up(base)
+            cpu_at_start = cpu_seconds(process.pid)
             started = time.perf_counter()
             await asyncio.gather(
                 *(person(base, token, options.rounds, latencies) for token in tokens)
             )
             elapsed = time.perf_counter() - started
+            cpu = cpu_seconds(process.pid) - cpu_at_start
         finally:
-            await stop_process(process, used)
+            await stop_process(process)
     rows = [
         (
             "answers a second (each a POST, a redirect and the next page)",
@@ -109,7 +110,7 @@ async def main() -> None:
         ),
         ("latency median", f"{percentile(latencies, 0.5) * 1e3:.0f} ms"),
         ("latency p99", f"{percentile(latencies, 0.99) * 1e3:.0f} ms"),
-        ("server CPU per answer", f"{used[0] / len(latencies) * 1e3:.1f} ms"),
+        ("server CPU per answer", f"{cpu / len(latencies) * 1e3:.1f} ms"),
         ("server pinned to its own core", "yes" if pinned() else "no (no taskset)"),
     ]
     report(
