@@ -160,7 +160,9 @@ async def our_bot(
     return latencies
 
 
-async def echo_bot(api: FakeBotApi, people: int, rounds: int, window: Window) -> list[float]:
+async def echo_bot(
+    api: FakeBotApi, people: int, rounds: int, window: Window, think_seconds: float = 0.0
+) -> list[float]:
     process = await start_process(
         ["-m", "benchmarks.echo_bot"],
         {
@@ -176,6 +178,7 @@ async def echo_bot(api: FakeBotApi, people: int, rounds: int, window: Window) ->
     async def person(n: int) -> None:
         chat = 90_000 + n
         for round_number in range(rounds + 1):
+            await asyncio.sleep(think_seconds if round_number else 0.0)
             seen = len(api.sent[chat])
             started = time.perf_counter()
             api.message(chat, f"echo {round_number}")
@@ -236,7 +239,7 @@ async def main() -> None:
     people, rounds = options.people, options.rounds
     if pinned():
         os.sched_setaffinity(0, {LOAD_CORE})
-    ours_window, bare_window, alone_window = Window(), Window(), Window()
+    ours_window, bare_window, alone_window, echo_alone_window = (Window() for _ in range(4))
     with tempfile.TemporaryDirectory() as folder:
         ours = await measure(
             lambda api: our_bot(api, people, rounds, Path(folder), ours_window), "ours"
@@ -247,6 +250,9 @@ async def main() -> None:
             lambda api: our_bot(api, 1, 30, Path(folder), alone_window, think_seconds=0.6),
             "alone",
         )
+    echo_alone = await measure(
+        lambda api: echo_bot(api, 1, 30, echo_alone_window, think_seconds=0.6), "echo alone"
+    )
     ours_rate = ours_window.inputs / ours_window.seconds
     bare_rate = bare_window.inputs / bare_window.seconds
     rows = [
@@ -265,6 +271,10 @@ async def main() -> None:
         (
             "one person alone, tapping every 0.6 s: median press to next question",
             f"{median_ms(alone)} (CPU {cpu_ms(alone_window):.1f} ms per reply)",
+        ),
+        (
+            "the echo bot alone, the same way: median message to echo",
+            f"{median_ms(echo_alone)} (CPU {cpu_ms(echo_alone_window):.1f} ms per reply)",
         ),
         ("Bot API calls per reply, ours", per_reply("ours", ours_window.inputs)),
         ("Bot API calls per reply, echo", per_reply("echo", bare_window.inputs)),

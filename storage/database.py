@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
@@ -142,20 +142,35 @@ class Database:
                 await self.connection.execute("ROLLBACK")
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        try:
-            async with self.connection.execute(sql, tuple(params)) as cursor:
-                row = await cursor.fetchone()
-        except sqlite3.Error as error:
-            raise StorageUnavailable(_problem(error)) from error
-        return row
+        """The first row of a query, if any, read in one trip to the database's thread."""
+        arguments = tuple(params)
+
+        def read(raw: sqlite3.Connection) -> sqlite3.Row | None:
+            with contextlib.closing(raw.execute(sql, arguments)) as cursor:
+                return cast("sqlite3.Row | None", cursor.fetchone())
+
+        return cast("sqlite3.Row | None", await self._on_thread(read))
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Every row of a query, read in one trip to the database's thread."""
+        arguments = tuple(params)
+
+        def read(raw: sqlite3.Connection) -> list[sqlite3.Row]:
+            with contextlib.closing(raw.execute(sql, arguments)) as cursor:
+                return cursor.fetchall()
+
+        return cast("list[sqlite3.Row]", await self._on_thread(read))
+
+    async def _on_thread(self, read: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run `read` on aiosqlite's own thread as one call: a query through aiosqlite's
+        cursor takes three trips there and back (execute, fetch, close), and each trip
+        waits for a busy event loop to notice it has ended."""
+        connection = self.connection
+        run = connection._execute
         try:
-            async with self.connection.execute(sql, tuple(params)) as cursor:
-                rows = await cursor.fetchall()
+            return await run(lambda: read(connection._conn))  # type: ignore[no-untyped-call]
         except sqlite3.Error as error:
             raise StorageUnavailable(_problem(error)) from error
-        return list(rows)
 
     async def claim_once_per(
         self,

@@ -39,14 +39,14 @@ from bot.telegram.delivery import OutboxSender
 from bot.telegram.keyboards import app_language
 from bot.telegram.ordering import ChatOrderedProcessor, PriorityRateLimiter
 from bot.telegram.participants import Participants
+from bot.telegram.request import AiohttpRequest
 from bot.telegram.staff import StaffChat, StaffGate
 from bot.telegram.staff_followup import StaffFollowUp, StaffReports
 from storage.running import RunningLock
 
 TELEGRAM_CONNECTIONS = 16
-"""Connections kept open to the Bot API. The HTTP client looks over every pooled connection
-on each request, so a pool of hundreds (the library's default) costs more CPU under load
-than it saves; 16 measured best (BENCHMARKS.md)."""
+"""Calls to the Bot API in flight at once, each on its own kept-alive connection; the rest
+wait their turn in `AiohttpRequest`'s queue, urgent ones first (BENCHMARKS.md)."""
 TOKEN_SHAPE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 TOKEN_HELP = (
     "EXIT_TELEGRAM_TOKEN is {problem}. Create a bot with @BotFather in Telegram "  # noqa: S105
@@ -109,6 +109,12 @@ def build_application(app: AppContext) -> BotParts:
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     limiter = PriorityRateLimiter(overall_max_rate=app.settings.telegram_max_rate)
     processor = ChatOrderedProcessor()
+    request = AiohttpRequest(
+        TELEGRAM_CONNECTIONS,
+        read_timeout=app.settings.telegram_read_timeout,
+        pool_timeout=10.0,
+        urgent=limiter.is_urgent,
+    )
     application = (
         ApplicationBuilder()
         .token(checked_token(app))
@@ -116,10 +122,8 @@ def build_application(app: AppContext) -> BotParts:
         .base_file_url(app.settings.telegram_base_file_url)
         .rate_limiter(limiter)
         .concurrent_updates(processor)
-        .read_timeout(app.settings.telegram_read_timeout)
-        .connection_pool_size(TELEGRAM_CONNECTIONS)
-        .pool_timeout(10.0)
-        .get_updates_pool_timeout(10.0)
+        .request(request)
+        .get_updates_request(AiohttpRequest(1, pool_timeout=10.0))
         .build()
     )
     processor.bot = application.bot

@@ -21,6 +21,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.error import RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.request import RequestData
 
 from bot.core.logs import log_event, person
 from bot.core.notices import notice
@@ -174,6 +175,13 @@ class PriorityRateLimiter(AIORateLimiter):
     def __init__(self, overall_max_rate: float, max_retries: int = 5) -> None:
         super().__init__(overall_max_rate=overall_max_rate, max_retries=max_retries)
         self.priority_chats: set[int] = set()
+
+    def is_urgent(self, request: RequestData | None) -> bool:
+        """Whether a call is to a chat marked urgent, so it goes first wherever calls queue."""
+        if request is None or not self.priority_chats:
+            return False
+        chat_id = request.parameters.get("chat_id")
+        return isinstance(chat_id, int | str) and _as_int(chat_id) in self.priority_chats
 
     async def process_request(
         self,
