@@ -48,7 +48,16 @@ class AuditLog:
             sql += " WHERE interview_id = ?"
             params = (interview_id,)
         rows = await self.db.fetch_all(sql + " ORDER BY id", params)
-        return [AuditEntry(parse_time(r[0]) or datetime.min, r[1], r[2], r[3], r[4]) for r in rows]
+        return [
+            AuditEntry(
+                parse_time(r["at"]) or datetime.min,
+                r["actor"],
+                r["action"],
+                r["interview_id"],
+                r["detail"],
+            )
+            for r in rows
+        ]
 
     async def record(
         self,

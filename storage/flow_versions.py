@@ -31,8 +31,8 @@ class FlowVersions:
     async def in_use(self) -> list[tuple[str, str, int]]:
         """(flow id, version, interviews not finished) for every version still running."""
         rows = await self.db.fetch_all(
-            "SELECT flow_id, flow_version, COUNT(*) FROM interviews WHERE status NOT IN "
+            "SELECT flow_id, flow_version, COUNT(*) AS running FROM interviews WHERE status NOT IN "
             "('completed', 'stopped', 'declined', 'expired', 'erased') "
             "GROUP BY flow_id, flow_version ORDER BY flow_id"
         )
-        return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+        return [(str(r["flow_id"]), str(r["flow_version"]), int(r["running"])) for r in rows]

@@ -205,7 +205,14 @@ class Interviews:
 
     @staticmethod
     def _ref(row: sqlite3.Row) -> InterviewRef:
-        return InterviewRef(row[0], row[1], row[2], row[3] or "en", row[4] in FINISHED, row[5])
+        return InterviewRef(
+            row["id"],
+            row["flow_id"],
+            row["service"],
+            row["language"] or "en",
+            row["status"] in FINISHED,
+            row["flow_version"],
+        )
 
     async def load_for_chat(self, chat_id: int) -> tuple[InterviewRef, InterviewState] | None:
         """The interview a chat is taking and its engine state, in one read."""
@@ -213,9 +220,9 @@ class Interviews:
         if row is None:
             return None
         ref = self._ref(row)
-        if row[6] is None:
+        if row["state"] is None:
             raise NotFound(f"No interview {ref.id}. See 'exit-interviews interviews list'.")
-        return ref, InterviewState.model_validate_json(self.db.open_text(row[6]))
+        return ref, InterviewState.model_validate_json(self.db.open_text(row["state"]))
 
     async def ref_for_chat(self, chat_id: int) -> InterviewRef | None:
         """The interview a chat is taking, without opening anything sealed (so it works when
@@ -244,9 +251,10 @@ class Interviews:
         row = await self.db.fetch_one(
             "SELECT state, flow_version FROM interviews WHERE id = ?", (interview_id,)
         )
-        if row is None or row[0] is None:
+        if row is None or row["state"] is None:
             raise NotFound(f"No interview {interview_id}. See 'exit-interviews interviews list'.")
-        return InterviewState.model_validate_json(self.db.open_text(row[0])), str(row[1])
+        state = InterviewState.model_validate_json(self.db.open_text(row["state"]))
+        return state, str(row["flow_version"])
 
     async def state(self, interview_id: str) -> InterviewState:
         """The engine state saved after the last input."""

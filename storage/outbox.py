@@ -6,6 +6,7 @@ once sent its row is deleted, since the transcript already holds the text.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from storage.database import Database, iso
@@ -48,7 +49,7 @@ class Outbox:
             (limit,),
         )
         return self._still_unsent(
-            [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows],
+            [self._message(r) for r in rows],
             pending_before,
         )
 
@@ -61,8 +62,13 @@ class Outbox:
             (chat_id, limit),
         )
         return self._still_unsent(
-            [OutgoingMessage(int(r[0]), r[1], r[2], self.db.open_text(r[3])) for r in rows],
+            [self._message(r) for r in rows],
             pending_before,
+        )
+
+    def _message(self, row: sqlite3.Row) -> OutgoingMessage:
+        return OutgoingMessage(
+            int(row["id"]), row["interview_id"], row["chat_id"], self.db.open_text(row["payload"])
         )
 
     async def chats_waiting(self) -> list[int]:

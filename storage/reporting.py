@@ -133,9 +133,14 @@ class Reporting:
             "JOIN interviews i ON i.id = c.interview_id ORDER BY c.id"
         )
         return [
-            ConcernTiming(r[0], r[1], parse_time(r[2]) or datetime.min, parse_time(r[3]))
+            ConcernTiming(
+                r["interview_id"],
+                r["service"],
+                parse_time(r["raised_at"]) or datetime.min,
+                parse_time(r["acknowledged_at"]),
+            )
             for r in rows
-            if r[0] in wanted
+            if r["interview_id"] in wanted
         ]
 
     async def follow_up_counts(self, interview_ids: list[str], today: date) -> dict[str, int]:
@@ -144,14 +149,14 @@ class Reporting:
         counts: dict[str, int] = defaultdict(int)
         for r in await self.db.fetch_all(
             "SELECT r.interview_id, r.due_on, (SELECT COUNT(*) FROM recommendation_responses x "
-            "WHERE x.recommendation_id = r.id) FROM recommendations r"
+            "WHERE x.recommendation_id = r.id) AS responses FROM recommendations r"
         ):
-            if r[0] not in wanted:
+            if r["interview_id"] not in wanted:
                 continue
             counts["made"] += 1
-            if r[2]:
+            if r["responses"]:
                 counts["answered"] += 1
-            elif date.fromisoformat(r[1]) < today:
+            elif date.fromisoformat(r["due_on"]) < today:
                 counts["overdue"] += 1
         for r in await self.db.fetch_all("SELECT id FROM interviews WHERE thanked_at IS NOT NULL"):
             if r[0] in wanted:

@@ -102,6 +102,7 @@ class SafetyJournal:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = await aiosqlite.connect(self.path, isolation_level=None)
+            connection.row_factory = aiosqlite.Row
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = FULL")
             await connection.executescript(SCHEMA)
@@ -227,10 +228,10 @@ class SafetyJournal:
         if self.connection is not None:
             try:
                 async with self.connection.execute(
-                    "SELECT chat_id, MIN(id) FROM parked GROUP BY chat_id ORDER BY MIN(id)"
+                    "SELECT chat_id, MIN(id) AS first FROM parked GROUP BY chat_id ORDER BY first"
                 ) as cursor:
                     for row in await cursor.fetchall():
-                        chats.setdefault(int(row[0]), int(row[1]))
+                        chats.setdefault(int(row["chat_id"]), int(row["first"]))
             except sqlite3.Error:
                 pass
         return list(chats)
@@ -262,12 +263,12 @@ class SafetyJournal:
                     for row in await cursor.fetchall():
                         found.append(
                             ParkedInput(
-                                int(row[0]),
-                                int(row[1]),
-                                row[2],
-                                self.cipher.decrypt(row[3]),
-                                parse_time(row[4]) or datetime.min,
-                                int(row[5]),
+                                int(row["id"]),
+                                int(row["chat_id"]),
+                                row["update_id"],
+                                self.cipher.decrypt(row["payload"]),
+                                parse_time(row["parked_at"]) or datetime.min,
+                                int(row["attempts"]),
                             )
                         )
             except sqlite3.Error:
@@ -289,13 +290,13 @@ class SafetyJournal:
                 for row in await cursor.fetchall():
                     found.append(
                         HeldConcern(
-                            int(row[0]),
-                            row[1],
-                            row[2],
-                            row[3],
-                            self.cipher.decrypt(row[4]),
-                            parse_time(row[5]) or datetime.min,
-                            json.loads(row[6]),
+                            int(row["id"]),
+                            row["parked_id"],
+                            row["interview_id"],
+                            row["severity"],
+                            self.cipher.decrypt(row["detail"]),
+                            parse_time(row["raised_at"]) or datetime.min,
+                            json.loads(row["alerted_to"]),
                         )
                     )
         except sqlite3.Error:

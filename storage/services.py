@@ -81,12 +81,15 @@ class Services:
         rows = await self.db.fetch_all(
             "SELECT v.name, "
             "(SELECT COUNT(*) FROM staff_services x JOIN staff s ON s.user_id = x.user_id "
-            " WHERE x.service = v.name AND s.removed_at IS NULL AND s.role = 'reviewer'), "
+            " WHERE x.service = v.name AND s.removed_at IS NULL AND s.role = 'reviewer') "
+            "AS reviewers, "
             "(SELECT COUNT(*) FROM staff_services x JOIN staff s ON s.user_id = x.user_id "
-            " WHERE x.service = v.name AND s.removed_at IS NULL) "
+            " WHERE x.service = v.name AND s.removed_at IS NULL) AS covering "
             "FROM services v WHERE v.removed_at IS NULL ORDER BY v.name"
         )
-        return [ServiceRecord(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+        return [
+            ServiceRecord(str(r["name"]), int(r["reviewers"]), int(r["covering"])) for r in rows
+        ]
 
     async def uncovered(self, name: str) -> bool:
         """Whether no reviewer or interviewer covers a home (only admins would be alerted)."""

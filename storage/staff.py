@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -74,8 +75,8 @@ class StaffDirectory:
             return None
         return await self._member(row)
 
-    async def _member(self, row: object) -> StaffMember:
-        user_id, name, role = row[0], row[1], row[2]  # type: ignore[index]
+    async def _member(self, row: sqlite3.Row) -> StaffMember:
+        user_id, name, role = row["user_id"], row["name"], row["role"]
         services = await self.db.fetch_all(
             "SELECT service FROM staff_services WHERE user_id = ? ORDER BY service", (user_id,)
         )

@@ -266,7 +266,9 @@ async def close_task(
     ) as found:
         row = await found.fetchone()
     assert row is not None
-    await write_audit(connection, actor, "task_closed", at, row[2], f"{row[0]} {row[1]}")
+    await write_audit(
+        connection, actor, "task_closed", at, row["interview_id"], f"{row['ref']} {row['kind']}"
+    )
     return True
 
 

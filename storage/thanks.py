@@ -63,7 +63,7 @@ async def thanks_undelivered(
         "UPDATE thank_yous SET failed_at = ?, failure = ? WHERE outbox_id = ?",
         (iso(at), reason, outbox_id),
     )
-    await _undelivered_task(connection, db, row[0], row[1], reason, at)
+    await _undelivered_task(connection, db, row["interview_id"], row["written_by"], reason, at)
 
 
 async def _undelivered_task(

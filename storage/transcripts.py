@@ -32,10 +32,12 @@ class Transcripts:
         interview = await self.interviews.get(interview_id)
         history = [
             AnswerChange(
-                question_id=self.db.open_label(r[0]),
-                kind=r[1],
-                value=decode_value(self.db.open_text(r[2])) if r[2] is not None else None,
-                at=parse_time(r[3]) or datetime.min,
+                question_id=self.db.open_label(r["question_id"]),
+                kind=r["kind"],
+                value=decode_value(self.db.open_text(r["value"]))
+                if r["value"] is not None
+                else None,
+                at=parse_time(r["recorded_at"]) or datetime.min,
             )
             for r in await self.db.fetch_all(
                 "SELECT question_id, kind, value, recorded_at FROM answers "
@@ -57,7 +59,9 @@ class Transcripts:
                 elif change.kind == "cleared" and change.question_id in skipped:
                     skipped.remove(change.question_id)
         lines = [
-            TranscriptLine(r[0], parse_time(r[1]) or datetime.min, self.db.open_text(r[2]))
+            TranscriptLine(
+                r["direction"], parse_time(r["at"]) or datetime.min, self.db.open_text(r["body"])
+            )
             for r in await self.db.fetch_all(
                 "SELECT direction, at, body FROM transcript WHERE interview_id = ? ORDER BY id",
                 (interview_id,),
