@@ -142,7 +142,7 @@ class Asking(TurnBase):
         self._advance(question)
 
     def _clear_hidden_follow_ups(self) -> None:
-        for question in self.flow.questions():
+        for question in self.flow.conditional_questions():
             if visible(self.flow, self.state, question):
                 continue
             if question.id in self.state.answers:
@@ -168,7 +168,7 @@ class Asking(TurnBase):
             follow_up = next(
                 (
                     q
-                    for q in self.flow.questions()
+                    for q in self.flow.conditional_questions()
                     if q.when is not None
                     and q.when.question == question.id
                     and visible(self.flow, self.state, q)
@@ -186,7 +186,7 @@ class Asking(TurnBase):
 
     def _next_visible(self, after: str | None) -> Question | None:
         questions = self.flow.questions()
-        start = 0 if after is None else [q.id for q in questions].index(after) + 1
+        start = 0 if after is None else self.flow.position(after) + 1
         return next((q for q in questions[start:] if visible(self.flow, self.state, q)), None)
 
     def _go_to(self, question: Question | None, record_history: bool) -> None:
