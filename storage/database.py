@@ -19,6 +19,9 @@ from storage.group_commit import GroupCommitter, RowIds, Statement, UnitOfWork
 from storage.migrate import migrate
 
 KEY_CHECK = "exit-interviews key check"
+CACHE_KIB = 32_768
+"""SQLite keeps up to 32 MB of the database in memory (its default is 2 MB): a council's
+whole database, so answers and reports read pages from memory, not the file."""
 
 
 def iso(moment: datetime) -> str:
@@ -65,6 +68,7 @@ class Database:
             await connection.execute("PRAGMA synchronous = FULL")
             await connection.execute("PRAGMA foreign_keys = ON")
             await connection.execute("PRAGMA secure_delete = ON")
+            await connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             await connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             await migrate(connection, cipher)
             database = cls(connection, cipher, path)
