@@ -161,7 +161,12 @@ async def our_bot(
 
 
 async def echo_bot(
-    api: FakeBotApi, people: int, rounds: int, window: Window, think_seconds: float = 0.0
+    api: FakeBotApi,
+    people: int,
+    rounds: int,
+    window: Window,
+    think_seconds: float = 0.0,
+    client: str = "httpx",
 ) -> list[float]:
     process = await start_process(
         ["-m", "benchmarks.echo_bot"],
@@ -169,6 +174,7 @@ async def echo_bot(
             "EXIT_TELEGRAM_TOKEN": TOKEN,
             "EXIT_TELEGRAM_BASE_URL": api.base_url,
             "ECHO_RATE_LIMITER": "0",
+            "ECHO_CLIENT": client,
         },
     )
     latencies: list[float] = []
@@ -239,12 +245,17 @@ async def main() -> None:
     people, rounds = options.people, options.rounds
     if pinned():
         os.sched_setaffinity(0, {LOAD_CORE})
-    ours_window, bare_window, alone_window, echo_alone_window = (Window() for _ in range(4))
+    ours_window, bare_window, alone_window, echo_alone_window, same_window = (
+        Window() for _ in range(5)
+    )
     with tempfile.TemporaryDirectory() as folder:
         ours = await measure(
             lambda api: our_bot(api, people, rounds, Path(folder), ours_window), "ours"
         )
     bare = await measure(lambda api: echo_bot(api, people, rounds, bare_window), "echo")
+    same = await measure(
+        lambda api: echo_bot(api, people, rounds, same_window, client="aiohttp"), "echo, aiohttp"
+    )
     with tempfile.TemporaryDirectory() as folder:
         alone = await measure(
             lambda api: our_bot(api, 1, 30, Path(folder), alone_window, think_seconds=0.6),
@@ -258,6 +269,7 @@ async def main() -> None:
     rows = [
         ("exit-interviews (process, durable commits)", summary(ours, ours_window)),
         ("bare echo bot, no rate limiter", summary(bare, bare_window)),
+        ("echo bot through our HTTP client (aiohttp)", summary(same, same_window)),
         ("throughput ratio, ours / echo (target >= 0.5)", f"{ours_rate / bare_rate:.2f}"),
         (
             "p99 latency ratio, ours / echo (target <= 2)",
@@ -267,6 +279,13 @@ async def main() -> None:
             "bot CPU per reply, ours / echo (target <= 2)",
             f"{cpu_ms(ours_window):.1f} ms / {cpu_ms(bare_window):.1f} ms = "
             f"{cpu_ms(ours_window) / cpu_ms(bare_window):.2f}",
+        ),
+        (
+            "like for like, against the echo bot on our HTTP client: throughput, p99, CPU",
+            f"{ours_rate / (same_window.inputs / same_window.seconds):.2f}, "
+            f"{percentile(ours, 0.99) / percentile(same, 0.99):.2f}, "
+            f"{cpu_ms(ours_window) / cpu_ms(same_window):.2f} "
+            f"({cpu_ms(same_window):.1f} ms per reply)",
         ),
         (
             "one person alone, tapping every 0.6 s: median press to next question",
