@@ -18,6 +18,8 @@ import ssl
 from collections import deque
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode, urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 import certifi
@@ -26,6 +28,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 Urgent = Callable[[RequestData | None], bool]
+FORM = "application/x-www-form-urlencoded"
 POOL_TIMEOUT_MESSAGE = (
     "Pool timeout: every connection to Telegram stayed busy, so the request was not sent. "
     "It stays in the outbox and is tried again."
@@ -104,6 +107,7 @@ class AiohttpRequest(BaseRequest):
         self.gate = CallGate(connections)
         self.urgent = urgent
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -117,13 +121,22 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections, ssl=context),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,
             )
 
     async def shutdown(self) -> None:
         """Close every connection."""
         if self._session is not None and not self._session.closed:
             await self._session.close()
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The environment's proxy for this address, looked up once per host rather than
+        on every call: aiohttp's own lookup reads the environment and ~/.netrc each time,
+        on a thread, which cost a quarter of the bot's time under load."""
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in self._proxies:
+            self._proxies[key] = environment_proxy(url)
+        return self._proxies[key]
 
     def _timeout(self, name: str, given: object, uploading: bool) -> float | None:
         if not isinstance(given, DefaultValue):
@@ -161,10 +174,13 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:
             raise TimedOut(POOL_TIMEOUT_MESSAGE) from error
         try:
+            body, headers = _body(request_data, files)
             async with session.request(
                 method,
                 url,
-                data=_body(request_data, files),
+                data=body,
+                headers=headers,
+                proxy=self._proxy_for(url),
                 timeout=_client_timeout(seconds),
             ) as response:
                 return response.status, await response.read()
@@ -174,6 +190,17 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
         finally:
             self.gate.leave()
+
+
+def environment_proxy(url: str) -> str | None:
+    """The proxy named by HTTPS_PROXY / HTTP_PROXY / ALL_PROXY for an address, unless
+    NO_PROXY leaves it out, as python-telegram-bot's own client honours them."""
+    parts = urlsplit(url)
+    found = getproxies()
+    proxy = found.get(parts.scheme) or found.get("all")
+    if proxy is None or proxy_bypass(parts.hostname or ""):
+        return None
+    return proxy
 
 
 def _client_timeout(seconds: dict[str, float | None]) -> aiohttp.ClientTimeout:
@@ -188,16 +215,17 @@ def _client_timeout(seconds: dict[str, float | None]) -> aiohttp.ClientTimeout:
 
 def _body(
     request_data: RequestData | None, files: dict[str, Any]
-) -> aiohttp.FormData | dict[str, str] | None:
-    """A form post, or a multipart one when the call uploads a file."""
+) -> tuple[aiohttp.FormData | bytes | None, dict[str, str]]:
+    """A form post, already encoded (a dict would make aiohttp build a multipart writer it
+    then does not use), or a multipart one when the call uploads a file."""
     if request_data is None:
-        return None
+        return None, {}
     fields = request_data.json_parameters
     if not files:
-        return fields
+        return urlencode(fields).encode(), {"Content-Type": FORM}
     form = aiohttp.FormData()
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mime_type) in files.items():
         form.add_field(name, content, filename=filename, content_type=mime_type)
-    return form
+    return form, {}

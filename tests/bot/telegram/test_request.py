@@ -11,7 +11,7 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
-from bot.telegram.request import AiohttpRequest, CallGate
+from bot.telegram.request import AiohttpRequest, CallGate, environment_proxy
 from tests.fake_telegram import TOKEN, FakeBotApi, Faults
 
 CHAT = 7001
@@ -141,3 +141,19 @@ async def test_a_caller_who_gives_up_leaves_the_line_without_losing_a_place() ->
     with pytest.raises(asyncio.CancelledError):
         await unlucky
     assert gate.free == 1
+
+
+def test_a_proxy_named_in_the_environment_is_used_unless_the_address_is_left_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    assert environment_proxy("https://api.telegram.org/bot1:x/getMe") is None
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.council.example:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    assert (
+        environment_proxy("https://api.telegram.org/bot1:x/getMe")
+        == "http://proxy.council.example:3128"
+    )
+    assert environment_proxy("http://127.0.0.1:8081/bot1:x/getMe") is None
