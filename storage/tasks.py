@@ -192,16 +192,12 @@ class Tasks:
         return owners_among(task, await self.staff.all())
 
     async def is_owner(self, task: Task, member: StaffMember) -> bool:
-        return any(o.user_id == member.user_id for o in await self.owners(task))
+        return owned_by(task, await self.staff.all(), member.user_id)
 
     async def mine(self, member: StaffMember) -> list[Task]:
         """Open tasks this member of staff owns (the staff list read once for all)."""
         staff = await self.staff.all()
-        return [
-            t
-            for t in await self.open_tasks()
-            if any(o.user_id == member.user_id for o in owners_among(t, staff))
-        ]
+        return [t for t in await self.open_tasks() if owned_by(t, staff, member.user_id)]
 
     async def claim(self, task_id: int, column: str, now: datetime, every_seconds: int) -> bool:
         """Take the right to announce, remind or escalate a task now (see
@@ -243,6 +239,11 @@ def owners_among(task: Task, staff: Sequence[StaffMember]) -> list[StaffMember]:
         if holders:
             return holders
     return [m for m in staff if m.role == "admin"]
+
+
+def owned_by(task: Task, staff: Sequence[StaffMember], user_id: int) -> bool:
+    """Whether this member of staff is among the task's owners (see `owners_among`)."""
+    return any(owner.user_id == user_id for owner in owners_among(task, staff))
 
 
 async def close_task(
