@@ -178,9 +178,9 @@ class PriorityRateLimiter(AIORateLimiter):
 
     def is_urgent(self, request: RequestData | None) -> bool:
         """Whether a call is to a chat marked urgent, so it goes first wherever calls queue."""
-        if request is None or not self.priority_chats:
-            return False
-        chat_id = request.parameters.get("chat_id")
+        return request is not None and self._to_priority_chat(request.parameters.get("chat_id"))
+
+    def _to_priority_chat(self, chat_id: object) -> bool:
         return isinstance(chat_id, int | str) and _as_int(chat_id) in self.priority_chats
 
     async def process_request(
@@ -193,8 +193,7 @@ class PriorityRateLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> Any:
         """Straight through for priority chats (still retrying on 429); else as usual."""
-        chat_id = data.get("chat_id")
-        if isinstance(chat_id, int | str) and _as_int(chat_id) in self.priority_chats:
+        if self._to_priority_chat(data.get("chat_id")):
             for attempt in range(6):
                 try:
                     return await callback(*args, **kwargs)
