@@ -34,6 +34,7 @@ from flows.text import Language
 from flows.voice import voice_marker
 from storage import InvitationError
 from storage.codec import decode_message
+from storage.records import InterviewSummary
 from storage.voices import MAX_VOICE_BYTES
 from storage.web_sessions import WebSession, new_web_chat_id
 
@@ -123,7 +124,7 @@ class WebChat:
         if chat_id is None:
             return "en"
         ref = await self.app.storage.interviews.ref_for_chat(chat_id)
-        return "cy" if ref is not None and ref.language == "cy" else "en"
+        return _spoken(ref.language if ref is not None else None)
 
     def _set_cookie(self, response: web.StreamResponse, secret: str) -> None:
         response.set_cookie(
@@ -185,13 +186,12 @@ class WebChat:
             return await self._gone(found)
         secret, session = found
         interview = await self.app.storage.interviews.get(session.interview_id)
-        language: Language = "cy" if interview.language == "cy" else "en"
+        language = _spoken(interview.language)
         chrome = self._chrome(language, session)
         ended = interview.finished_at
         if self._idle(session) or (ended is not None and self.app.clock() - ended > AFTER_THE_END):
             await self.app.storage.web_sessions.end(secret, self.app.clock())
-            key = "web_ended" if ended is not None else "web_closed_idle"
-            return self._page(notice_page(self._chrome(language, None), notice(key, language)))
+            return self._closed(interview)
         if session.hidden:
             return self._page(notice_page(chrome, notice("web_hidden", language), carry_on=True))
         waiting = await self.app.storage.outbox.unsent_for_chat(session.chat_id)
@@ -210,8 +210,11 @@ class WebChat:
             return self._page(
                 notice_page(self._chrome("en", None), notice("web_open_link", "en")), 403
             )
-        interview = await self.app.storage.interviews.get(found[1].interview_id)
-        language: Language = "cy" if interview.language == "cy" else "en"
+        return self._closed(await self.app.storage.interviews.get(found[1].interview_id))
+
+    def _closed(self, interview: InterviewSummary) -> web.Response:
+        """The page once a session has ended: the interview is over, or the browser was idle."""
+        language = _spoken(interview.language)
         key = "web_ended" if interview.finished_at is not None else "web_closed_idle"
         return self._page(notice_page(self._chrome(language, None), notice(key, language)))
 
@@ -371,3 +374,8 @@ async def start_web(app: AppContext, after: AfterReply, host: str, port: int) ->
     await web.TCPSite(runner, host, port).start()
     log_event("web_started", host=host, port=port)
     return runner
+
+
+def _spoken(language: str | None) -> Language:
+    """The language pages are shown in: Welsh for a Welsh interview, else English."""
+    return "cy" if language == "cy" else "en"
