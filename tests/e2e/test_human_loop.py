@@ -121,14 +121,21 @@ async def test_asking_to_talk_reaches_the_interviewer_and_is_reminded_when_overd
     assert closed.close_note == "Called on Tuesday, all well"
 
 
-async def test_a_fewer_people_interview_cannot_be_read_by_another_reviewer_of_the_home(
-    bot: RunningBot, api: FakeBotApi
-) -> None:
+async def fewer_people_interview(bot: RunningBot, api: FakeBotApi) -> str:
+    """An interview with Oak's first reviewer assigned, whose young person has just said
+    Yes to fewer people seeing their answers; its id."""
     await register(bot)
     interview_id, token = await bot.invite("children-home", actor=await interviewer())
     await bot.app.storage.readers.assign_reviewer(interview_id, OAK_REVIEWER, OPERATOR, bot.clock())
     await consent_with(api, PERSON, token, "fewer people to see your answers")
     api.tap(PERSON, "Yes")
+    return interview_id
+
+
+async def test_a_fewer_people_interview_cannot_be_read_by_another_reviewer_of_the_home(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    interview_id = await fewer_people_interview(bot, api)
     await api.wait_for_text(PERSON, "Only a few people will see your answers")
     agree = await api.wait_for_text(ADMIN, "Asked for fewer people to see their answers")
     assert interview_id in agree.text
@@ -270,11 +277,7 @@ async def test_a_concern_in_a_fewer_people_interview_reaches_only_those_who_may_
 ) -> None:
     """A young person who asked for fewer readers may be worried about someone at the home:
     the alert goes at once to the admins and the assigned reviewer, not to every reviewer."""
-    await register(bot)
-    interview_id, token = await bot.invite("children-home", actor=await interviewer())
-    await bot.app.storage.readers.assign_reviewer(interview_id, OAK_REVIEWER, OPERATOR, bot.clock())
-    await consent_with(api, PERSON, token, "fewer people to see your answers")
-    api.tap(PERSON, "Yes")
+    await fewer_people_interview(bot, api)
     await api.wait_for_text(PERSON, "Were you happy living here?")
     api.message(PERSON, "a member of staff hits me at night")
     await api.wait_for_text(ADMIN, "safeguarding concern")
