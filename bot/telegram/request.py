@@ -187,9 +187,17 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
-            raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
+            words = _without_token(str(error), url)
+            raise NetworkError(f"aiohttp.{type(error).__name__}: {words}") from error
         finally:
             self.gate.leave()
+
+
+def _without_token(words: str, url: str) -> str:
+    """An error's words with the address's path taken out: the path holds the bot's token,
+    and python-telegram-bot logs these errors (aiohttp puts the whole address in some)."""
+    path = urlsplit(url).path
+    return words.replace(path, "/…") if path else words
 
 
 def environment_proxy(url: str) -> str | None:

@@ -84,6 +84,19 @@ async def test_nobody_listening_is_a_network_error() -> None:
         await request.shutdown()
 
 
+@pytest.mark.parametrize("base", ["ftp://127.0.0.1/bot", "http:///bot"])
+async def test_a_wrong_address_fails_without_showing_the_token(base: str) -> None:
+    request = AiohttpRequest(1)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as failed:
+            await request.post(f"{base}{TOKEN}/getMe")
+    finally:
+        await request.shutdown()
+    assert TOKEN not in str(failed.value)
+    assert TOKEN.split(":")[1] not in str(failed.value)
+
+
 async def test_a_call_that_cannot_get_a_connection_in_time_is_not_sent(api: FakeBotApi) -> None:
     api.faults = Faults(rate=1.0, kinds=("slow",), methods=frozenset({"sendMessage"}))
     bot = bot_on(api, AiohttpRequest(1, pool_timeout=0.05))
