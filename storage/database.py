@@ -13,9 +13,10 @@ from typing import Any, cast
 
 import aiosqlite
 
+from storage.batch import RowIds, Statement, UnitOfWork
 from storage.crypto import Cipher
 from storage.errors import DatabaseFileError, StorageUnavailable, WrongKeyError
-from storage.group_commit import GroupCommitter, RowIds, Statement, UnitOfWork
+from storage.group_commit import GroupCommitter
 from storage.migrate import migrate
 
 KEY_CHECK = "exit-interviews key check"

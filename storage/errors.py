@@ -28,6 +28,16 @@ class MissingKeyError(StorageError):
         )
 
 
+class StaleStateError(StorageError):
+    """A step was refused: the interview changed after its state was read (another
+    command or process wrote it first). Read it again and repeat the step."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The interview changed while this answer was being saved; read it again and retry."
+        )
+
+
 class InvitationError(StorageError):
     """An invitation token cannot be used: unknown, used already, or expired."""
 

@@ -4,7 +4,8 @@ A unit is built in memory (statements and their parameters, no I/O), then handed
 committer. While one batch is being written, the units that arrive queue up and go into
 the next batch together, so under load many inputs share one fsync; with one person there
 is no wait at all. Each unit runs inside its own savepoint, so one that fails is undone
-alone, and its caller is only answered once the whole batch is on disk.
+alone, and its caller is only answered once the whole batch is on disk. How a batch is
+written is batch.py's job.
 
 Bookkeeping that may wait (marking replies sent) rides along with the next batch instead
 of paying for a commit of its own.
@@ -15,85 +16,15 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 import aiosqlite
 
+from storage.batch import STALE, RowIds, Statement, UnitOfWork, UnitResult, run_batch
+from storage.errors import StaleStateError
+
 MAX_UNITS_PER_BATCH = 256
 LATER_WITHIN_SECONDS = 0.5
-
-
-@dataclass
-class Statement:
-    sql: str
-    params: Sequence[Any] = ()
-    many: bool = False
-
-
-@dataclass
-class UnitOfWork:
-    """Everything one input writes. `guard`, if given, is an INSERT OR IGNORE that decides
-    whether the unit runs at all: when it inserts nothing (an update seen before) the unit
-    is skipped and its result is None."""
-
-    guard: Statement | None = None
-    statements: list[Statement] = field(default_factory=list)
-
-    def add(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Queue one statement; the returned index finds its new row id in the result."""
-        self.statements.append(Statement(sql, tuple(params)))
-        return len(self.statements) - 1
-
-    def add_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
-        if rows:
-            self.statements.append(Statement(sql, [tuple(row) for row in rows], many=True))
-
-
-RowIds = list[int]
-UnitResult = RowIds | None | sqlite3.Error
-
-
-def _run_unit(connection: sqlite3.Connection, unit: UnitOfWork) -> UnitResult:
-    connection.execute("SAVEPOINT unit")
-    try:
-        guard = unit.guard
-        if guard is not None and connection.execute(guard.sql, guard.params).rowcount == 0:
-            connection.execute("RELEASE unit")
-            return None
-        row_ids: RowIds = []
-        for statement in unit.statements:
-            if statement.many:
-                connection.executemany(statement.sql, statement.params)
-                row_ids.append(0)
-            else:
-                row_ids.append(connection.execute(statement.sql, statement.params).lastrowid or 0)
-        connection.execute("RELEASE unit")
-        return row_ids
-    except sqlite3.Error as error:
-        connection.execute("ROLLBACK TO unit")
-        connection.execute("RELEASE unit")
-        return error
-
-
-def run_batch(
-    connection: sqlite3.Connection, units: Sequence[UnitOfWork], later: Sequence[Statement]
-) -> list[UnitResult]:
-    """Runs in the database's own thread: one transaction for the whole batch."""
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        for statement in later:
-            if statement.many:
-                connection.executemany(statement.sql, statement.params)
-            else:
-                connection.execute(statement.sql, statement.params)
-        results = [_run_unit(connection, unit) for unit in units]
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
-    return results
 
 
 class GroupCommitter:
@@ -110,14 +41,17 @@ class GroupCommitter:
 
     async def commit(self, unit: UnitOfWork) -> RowIds | None:
         """Write the unit durably, with whatever else is waiting; its new row ids, or None
-        if its guard found it done before. Raises the unit's own database error."""
+        if its guard found it done before. Raises the unit's own database error, or
+        StaleStateError if a row it was built on changed."""
         future: asyncio.Future[UnitResult] = asyncio.get_running_loop().create_future()
         self._waiting.append((unit, future))
         self._start_writer()
         result = await future
         if isinstance(result, sqlite3.Error):
             raise result
-        return result
+        if result is STALE:
+            raise StaleStateError()
+        return cast("RowIds | None", result)
 
     def later(self, statement: Statement) -> None:
         """Bookkeeping to write with the next batch (or within half a second if none

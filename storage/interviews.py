@@ -14,6 +14,7 @@ from flows.status import FINISHED_STATUSES
 from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
 from storage.errors import AccessDenied, InvitationError, NotFound, StorageError
+from storage.known_states import KnownState, KnownStates
 from storage.records import (
     Actor,
     InterviewRef,
@@ -45,8 +46,9 @@ SUMMARY_COLUMNS = (
 
 
 class Interviews:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, known: KnownStates) -> None:
         self.db = db
+        self.known = known
 
     def summary(self, r: sqlite3.Row) -> InterviewSummary:
         """An interviews row (selected with SUMMARY_COLUMNS) as a record."""
@@ -214,15 +216,24 @@ class Interviews:
             row["flow_version"],
         )
 
-    async def load_for_chat(self, chat_id: int) -> tuple[InterviewRef, InterviewState] | None:
-        """The interview a chat is taking and its engine state, in one read."""
+    async def load_for_chat(self, chat_id: int) -> tuple[InterviewRef, KnownState] | None:
+        """The interview a chat is taking and its engine state, in one read; the state is
+        only decrypted if this process does not already hold the same one."""
         row = await self._chat_row(chat_id)
         if row is None:
             return None
         ref = self._ref(row)
         if row["state"] is None:
             raise NotFound(f"No interview {ref.id}. See 'exit-interviews interviews list'.")
-        return ref, InterviewState.model_validate_json(self.db.open_text(row["state"]))
+        return ref, self._known_from(ref.id, row["state"], ref.flow_version)
+
+    def _known_from(self, interview_id: str, sealed: bytes, flow_version: str) -> KnownState:
+        known = self.known.get(interview_id)
+        if known is None or known.sealed != sealed:
+            state = InterviewState.model_validate_json(self.db.open_text(sealed))
+            known = KnownState(state, sealed, flow_version)
+            self.known.remember(interview_id, known)
+        return known
 
     async def ref_for_chat(self, chat_id: int) -> InterviewRef | None:
         """The interview a chat is taking, without opening anything sealed (so it works when
@@ -246,15 +257,18 @@ class Interviews:
             )
         return None if row is None else str(row[0])
 
-    async def state_and_version(self, interview_id: str) -> tuple[InterviewState, str]:
-        """The engine state and the flow version the interview runs on."""
+    async def state_to_step(self, interview_id: str) -> KnownState:
+        """The engine state the next input starts from: as this process last saved it,
+        or read from the database if it holds nothing newer (see known_states.py)."""
+        known = self.known.get(interview_id)
+        if known is not None:
+            return known
         row = await self.db.fetch_one(
             "SELECT state, flow_version FROM interviews WHERE id = ?", (interview_id,)
         )
         if row is None or row["state"] is None:
             raise NotFound(f"No interview {interview_id}. See 'exit-interviews interviews list'.")
-        state = InterviewState.model_validate_json(self.db.open_text(row["state"]))
-        return state, str(row["flow_version"])
+        return self._known_from(interview_id, row["state"], str(row["flow_version"]))
 
     async def state(self, interview_id: str) -> InterviewState:
         """The engine state saved after the last input."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from storage.batch import Statement
 from storage.database import Database, iso
-from storage.group_commit import Statement
 from storage.records import OutgoingMessage
 from storage.thanks import thanks_undelivered
 from storage.web_sessions import WEB_CHATS_BELOW

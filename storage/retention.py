@@ -9,6 +9,7 @@ from storage.audit import write_audit
 from storage.database import Database, iso
 from storage.errors import NotFound
 from storage.interviews import Interviews
+from storage.known_states import KnownStates
 from storage.records import Actor
 
 ERASED_NAME = "(erased)"
@@ -26,11 +27,18 @@ class PurgeReport:
 
 
 class Retention:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, known: KnownStates) -> None:
         self.db = db
+        self.known = known
 
     async def erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> None:
         """Remove an interview's content for good; keep a content-free row and the audit entry."""
+        try:
+            await self._erase(interview_id, actor, at, reason)
+        finally:
+            self.known.forget(interview_id)
+
+    async def _erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> None:
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
                 "UPDATE interviews SET status = 'erased', state = NULL, display_name = ?, "

@@ -17,10 +17,12 @@ from flows import events as ev
 from flows.outputs import Step
 from flows.status import status_of
 from flows.workdays import add_working_days
+from storage.batch import Statement, UnitOfWork
 from storage.codec import encode_message, encode_value
 from storage.concerns import concern_detail
 from storage.database import Database, iso
-from storage.group_commit import Statement, UnitOfWork
+from storage.errors import StaleStateError
+from storage.known_states import KnownState, KnownStates
 from storage.records import OutgoingMessage
 from storage.tasks import new_task_ref
 
@@ -29,6 +31,11 @@ INSERT_ANSWER = (
     "VALUES (?, ?, ?, ?, ?)"
 )
 INSERT_AUDIT = "INSERT INTO audit (at, actor, action, interview_id, detail) VALUES (?, ?, ?, ?, ?)"
+UPDATE_STATE = (
+    "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
+    "limited_circulation = ?, updated_at = ?, "
+    "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END"
+)
 DELETE_CONTENT = (
     "DELETE FROM answers WHERE interview_id = ?",
     "DELETE FROM transcript WHERE interview_id = ?",
@@ -42,6 +49,7 @@ class SavedStep:
 
     outbox: list[OutgoingMessage] = field(default_factory=list)
     concern_ids: list[int] = field(default_factory=list)
+    state: KnownState | None = None
 
 
 @dataclass
@@ -52,9 +60,12 @@ class _Draft:
     interview_id: str
     at: str
     moment: datetime
-    unit: UnitOfWork = field(default_factory=UnitOfWork)
+    unit: UnitOfWork = field(init=False)
     concern_rows: list[int] = field(default_factory=list)
     content_deleted: bool = False
+
+    def __post_init__(self) -> None:
+        self.unit = UnitOfWork(owner=self.interview_id)
 
     def answer(self, question: str, kind: str, value: str | None) -> None:
         sealed = self.db.seal(value) if value is not None else None
@@ -94,6 +105,7 @@ def _concern_raised(draft: _Draft, event: ev.Event) -> None:
         draft.unit.add(
             "INSERT INTO concerns (interview_id, severity, detail, raised_at) VALUES (?, ?, ?, ?)",
             (draft.interview_id, event.severity, draft.db.seal(detail), draft.at),
+            wants_id=True,
         )
     )
 
@@ -198,8 +210,9 @@ WRITERS: dict[type[ev.Event], EventWriter] = {
 class Steps:
     """Writes engine steps; reading interviews is `Interviews`' job."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, known: KnownStates) -> None:
         self.db = db
+        self.known = known
 
     async def save_step(
         self,
@@ -210,8 +223,11 @@ class Steps:
         incoming: str | None,
         update_id: int | None = None,
         chat_id: int | None = None,
+        started_from: KnownState | None = None,
     ) -> SavedStep | None:
-        """Commit one input's whole effect at once; None if this update was handled before."""
+        """Commit one input's whole effect at once; None if this update was handled before.
+        `started_from` is the state the step began from: if the interview's row no longer
+        holds it, nothing is written and StaleStateError says to read it again."""
         draft = _Draft(self.db, interview_id, iso(at), at)
         if update_id is not None:
             draft.unit.guard = Statement(
@@ -219,7 +235,7 @@ class Steps:
                 (update_id, draft.at),
             )
         self._events(draft, step)
-        self._state(draft, step)
+        sealed_state = self._state(draft, step, started_from)
         if not draft.content_deleted:
             self._transcript(draft, step, incoming)
         payloads = [encode_message(message) for message in step.messages]
@@ -228,18 +244,28 @@ class Steps:
                 "INSERT INTO outbox (interview_id, chat_id, payload, created_at) "
                 "VALUES (?, ?, ?, ?)",
                 (interview_id, chat_id, self.db.seal(payload), draft.at),
+                wants_id=True,
             )
             for payload in payloads
         ]
-        row_ids = await self.db.commit_unit(draft.unit)
+        try:
+            row_ids = await self.db.commit_unit(draft.unit)
+        except StaleStateError:
+            self.known.forget(interview_id)
+            raise
         if row_ids is None:
             return None
+        saved = None
+        if started_from is not None:
+            saved = KnownState(step.state, sealed_state, started_from.flow_version)
+            self.known.remember(interview_id, saved)
         return SavedStep(
             [
                 OutgoingMessage(row_ids[row], interview_id, chat_id, payload, message)
                 for row, payload, message in zip(outbox_rows, payloads, step.messages, strict=True)
             ],
             [row_ids[row] for row in draft.concern_rows],
+            saved,
         )
 
     @staticmethod
@@ -254,26 +280,30 @@ class Steps:
             if writer is not None:
                 writer(draft, event)
 
-    def _state(self, draft: _Draft, step: Step) -> None:
+    def _state(self, draft: _Draft, step: Step, started_from: KnownState | None) -> bytes:
         state = step.state
         due = next((e.due for e in step.events if isinstance(e, ev.Waiting)), None)
-        draft.unit.add(
-            "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
-            "limited_circulation = ?, updated_at = ?, "
-            "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END "
-            "WHERE id = ?",
-            (
-                self.db.seal(state.model_dump_json()),
-                str(status_of(state)),
-                state.language,
-                iso(due) if due and not state.finished else None,
-                int(state.limited_circulation),
-                draft.at,
-                int(state.finished),
-                draft.at,
-                draft.interview_id,
-            ),
+        sealed = self.db.seal(state.model_dump_json())
+        values = (
+            sealed,
+            str(status_of(state)),
+            state.language,
+            iso(due) if due and not state.finished else None,
+            int(state.limited_circulation),
+            draft.at,
+            int(state.finished),
+            draft.at,
+            draft.interview_id,
         )
+        if started_from is None:
+            draft.unit.add(f"{UPDATE_STATE} WHERE id = ?", values)
+        else:
+            draft.unit.add(
+                f"{UPDATE_STATE} WHERE id = ? AND state = ?",
+                (*values, started_from.sealed),
+                changes_one=True,
+            )
+        return sealed
 
     def _transcript(self, draft: _Draft, step: Step, incoming: str | None) -> None:
         lines: list[tuple[str, str]] = []

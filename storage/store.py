@@ -13,6 +13,7 @@ from storage.database import Database
 from storage.flow_versions import FlowVersions
 from storage.followup import FollowUp
 from storage.interviews import Interviews
+from storage.known_states import KnownStates
 from storage.markers import Markers
 from storage.outbox import Outbox
 from storage.records import Actor
@@ -34,13 +35,14 @@ class Storage:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.interviews = Interviews(db)
-        self.steps = Steps(db)
+        known = KnownStates()
+        self.interviews = Interviews(db, known)
+        self.steps = Steps(db, known)
         self.staff = StaffDirectory(db)
         self.concerns = Concerns(db)
         self.outbox = Outbox(db)
         self.audit = AuditLog(db)
-        self.retention = Retention(db)
+        self.retention = Retention(db, known)
         self.transcripts = Transcripts(db, self.interviews, self.concerns)
         self.followup = FollowUp(db, self.interviews)
         self.tasks = Tasks(db, self.staff)

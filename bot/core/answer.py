@@ -7,6 +7,7 @@ what comes back, only after the commit.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,10 +22,15 @@ from flows.inputs import Input, Start, Timeout
 from flows.loader import flow_from_text
 from flows.safeguarding import default_detector
 from storage import Storage
+from storage.errors import StaleStateError
+from storage.known_states import KnownState
 from storage.records import InterviewRef, OutgoingMessage
 from storage.web_sessions import is_web_chat
 
 RETRY_LATER = timedelta(hours=1)
+ATTEMPTS_WHEN_CHANGED = 3
+"""How often one input is tried again when its interview was changed by another command
+or process between reading it and saving the step (each time from a fresh read)."""
 
 
 class UnknownFlowError(Exception):
@@ -104,15 +110,20 @@ class InterviewService:
         taking no interview. `pressed_in` is the interview a pressed button belongs to; a
         press from any other is refused."""
         async with self._locks.hold(("chat", chat_id)):
-            loaded = await self.storage.interviews.load_for_chat(chat_id)
-            if loaded is None:
-                return None
-            ref, state = loaded
-            if pressed_in is not None and pressed_in != ref.id:
-                return Reply(ref.id, not_this_interview=True, ref=ref)
-            flow = await self.flow_for(ref.flow_id, ref.flow_version)
-            async with self._locks.hold(ref.id):
-                return await self._apply(ref, flow, state, inp, incoming, update_id, chat_id)
+            for _ in range(ATTEMPTS_WHEN_CHANGED):
+                loaded = await self.storage.interviews.load_for_chat(chat_id)
+                if loaded is None:
+                    return None
+                ref, known = loaded
+                if pressed_in is not None and pressed_in != ref.id:
+                    return Reply(ref.id, not_this_interview=True, ref=ref)
+                flow = await self.flow_for(ref.flow_id, ref.flow_version)
+                async with self._locks.hold(ref.id):
+                    with contextlib.suppress(StaleStateError):
+                        return await self._apply(
+                            ref, flow, known, inp, incoming, update_id, chat_id
+                        )
+            raise StaleStateError()
 
     async def handle(
         self,
@@ -125,27 +136,36 @@ class InterviewService:
     ) -> Reply:
         """Apply one input to one interview and commit all of it before returning."""
         async with self._locks.hold(interview_id):
-            state, version = await self.storage.interviews.state_and_version(interview_id)
-            flow = await self.flow_for(state.flow_id, version)
-            inp = make_input if make_input is not None else Start(at=self.clock())
-            if isinstance(inp, Start) and state.phase.value == "new" and inp.language is None:
-                summary = await self.storage.interviews.get(interview_id)
-                if summary.language in flow.languages and len(flow.languages) > 1:
-                    inp = Start(at=inp.at, language=summary.language, web=inp.web)
-            return await self._apply(interview_id, flow, state, inp, incoming, update_id, chat_id)
+            for _ in range(ATTEMPTS_WHEN_CHANGED):
+                known = await self.storage.interviews.state_to_step(interview_id)
+                flow = await self.flow_for(known.state.flow_id, known.flow_version)
+                inp = make_input if make_input is not None else Start(at=self.clock())
+                if (
+                    isinstance(inp, Start)
+                    and known.state.phase.value == "new"
+                    and inp.language is None
+                ):
+                    summary = await self.storage.interviews.get(interview_id)
+                    if summary.language in flow.languages and len(flow.languages) > 1:
+                        inp = Start(at=inp.at, language=summary.language, web=inp.web)
+                with contextlib.suppress(StaleStateError):
+                    return await self._apply(
+                        interview_id, flow, known, inp, incoming, update_id, chat_id
+                    )
+            raise StaleStateError()
 
     async def _apply(
         self,
         interview: InterviewRef | str,
         flow: Flow,
-        state: InterviewState,
+        known: KnownState,
         inp: Input,
         incoming: str | None,
         update_id: int | None,
         chat_id: int | None,
     ) -> Reply:
         interview_id = interview if isinstance(interview, str) else interview.id
-        result = step(flow, state, inp)
+        result = step(flow, known.state, inp)
         saved = await self.storage.steps.save_step(
             interview_id,
             result,
@@ -153,6 +173,7 @@ class InterviewService:
             incoming=incoming,
             update_id=update_id,
             chat_id=chat_id,
+            started_from=known,
         )
         ref = interview if isinstance(interview, InterviewRef) else None
         if saved is None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 
 from storage import Storage
-from storage.errors import StorageUnavailable
-from storage.group_commit import Statement, UnitOfWork
+from storage.batch import Statement, UnitOfWork, run_batch, shared_order
+from storage.errors import StaleStateError, StorageUnavailable
 from tests.conftest import FakeClock
 from tests.flows.helpers import every_kind
 from tests.storage.helpers import invite, start_and_consent
@@ -18,7 +19,7 @@ INSERT_UPDATE = "INSERT INTO processed_updates (update_id, handled_at) VALUES (?
 
 def marker(update_id: int) -> UnitOfWork:
     unit = UnitOfWork()
-    unit.add(INSERT_UPDATE, (update_id,))
+    unit.add(INSERT_UPDATE, (update_id,), wants_id=True)
     return unit
 
 
@@ -118,7 +119,11 @@ async def test_a_delivered_message_is_not_offered_again_before_its_removal_is_wr
 async def test_every_unit_gets_its_own_row_ids(storage: Storage, units: int) -> None:
     def outbox_row(n: int) -> UnitOfWork:
         unit = UnitOfWork()
-        unit.add("INSERT INTO outbox (chat_id, payload, created_at) VALUES (?, ?, 'x')", (n, b"p"))
+        unit.add(
+            "INSERT INTO outbox (chat_id, payload, created_at) VALUES (?, ?, 'x')",
+            (n, b"p"),
+            wants_id=True,
+        )
         return unit
 
     results = await asyncio.gather(*(storage.db.commit_unit(outbox_row(n)) for n in range(units)))
@@ -127,3 +132,110 @@ async def test_every_unit_gets_its_own_row_ids(storage: Storage, units: int) -> 
     for n, row_id in enumerate(ids):
         row = await storage.db.fetch_one("SELECT chat_id FROM outbox WHERE id = ?", (row_id,))
         assert row is not None and row[0] == n
+
+
+INSERT_META = "INSERT INTO meta (key, value) VALUES (?, 'v')"
+DELETE_META = "DELETE FROM meta WHERE key = ?"
+
+
+async def meta_keys(storage: Storage) -> list[str]:
+    rows = await storage.db.fetch_all("SELECT key FROM meta WHERE value = 'v' ORDER BY key")
+    return [row[0] for row in rows]
+
+
+@pytest.mark.parametrize("owned", [True, False])
+async def test_units_written_together_keep_each_units_own_order(
+    storage: Storage, owned: bool
+) -> None:
+    """One unit deletes what it has just written (as stopping and deleting does); another
+    unit in the same batch only deletes. The first unit's delete must still come after its
+    insert, whatever order the other unit suggests. Units without owners may touch the
+    same rows, so they also keep the order in which they came."""
+    only_deletes = UnitOfWork(owner="a" if owned else None)
+    only_deletes.add(DELETE_META, ("a-gone",) if owned else ("kept",))
+    writes_then_deletes = UnitOfWork(owner="b" if owned else None)
+    writes_then_deletes.add(INSERT_META, ("b-gone",))
+    writes_then_deletes.add(DELETE_META, ("b-gone",))
+    keeps = UnitOfWork(owner="c" if owned else None)
+    keeps.add(INSERT_META, ("kept",))
+    await asyncio.gather(
+        *(storage.db.commit_unit(unit) for unit in (only_deletes, writes_then_deletes, keeps))
+    )
+    assert await meta_keys(storage) == ["kept"]
+
+
+def test_statements_share_an_order_only_when_every_unit_keeps_its_own() -> None:
+    def unit(*sqls: str) -> UnitOfWork:
+        made = UnitOfWork()
+        for sql in sqls:
+            made.add(sql)
+        return made
+
+    together = shared_order([unit("a", "b", "d"), unit("a", "c", "d"), unit("c", "c", "d")])
+    assert together is not None
+    order = [group[0][2].sql for group in together]
+    assert order.index("a") < order.index("b") < order.index("d")
+    assert order.index("c") < order.index("d")
+    assert shared_order([unit("a", "b"), unit("b", "a")]) is None
+    assert shared_order([unit("a", "b", "a")]) is None
+
+
+async def test_a_unit_built_on_a_changed_row_is_refused_alone(storage: Storage) -> None:
+    await storage.db.commit_unit(marker(500))
+
+    def expects(key: str) -> UnitOfWork:
+        unit = UnitOfWork(owner=key)
+        unit.add(INSERT_META, (f"after-{key}",))
+        unit.add(
+            "UPDATE processed_updates SET handled_at = 'y' WHERE update_id = ?",
+            (int(key),),
+            changes_one=True,
+        )
+        return unit
+
+    other = UnitOfWork(owner="other")
+    other.add(INSERT_META, ("other",))
+    outcomes = await asyncio.gather(
+        storage.db.commit_unit(expects("500")),
+        storage.db.commit_unit(expects("404")),
+        storage.db.commit_unit(other),
+        return_exceptions=True,
+    )
+    assert isinstance(outcomes[1], StaleStateError)
+    assert not isinstance(outcomes[0], BaseException)
+    assert not isinstance(outcomes[2], BaseException)
+    assert await meta_keys(storage) == ["after-500", "other"], "the refused unit wrote nothing"
+
+
+def test_units_of_different_interviews_are_written_with_one_call_per_statement() -> None:
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    connection.execute("CREATE TABLE rows (owner TEXT, n INTEGER)")
+    calls: list[str] = []
+    connection.set_trace_callback(calls.append)
+    units = []
+    for n in range(50):
+        unit = UnitOfWork(owner=f"iv-{n}")
+        unit.add("INSERT INTO rows VALUES (?, 1)", (f"iv-{n}",))
+        unit.add_many("INSERT INTO rows VALUES (?, ?)", [(f"iv-{n}", 2), (f"iv-{n}", 3)])
+        units.append(unit)
+    results = run_batch(connection, units, [])
+    assert results == [[0, 0]] * 50
+    assert connection.execute("SELECT COUNT(*) FROM rows").fetchone()[0] == 150
+    assert not any("SAVEPOINT unit" in sql for sql in calls), "no unit was written alone"
+
+
+async def test_a_repeated_update_among_many_is_skipped_and_the_rest_written(
+    storage: Storage,
+) -> None:
+    def guarded(update_id: int) -> UnitOfWork:
+        unit = UnitOfWork(
+            guard=Statement(f"INSERT OR IGNORE {INSERT_UPDATE[7:]}", (update_id,)),
+            owner=str(update_id),
+        )
+        unit.add(INSERT_META, (f"seen-{update_id}",))
+        return unit
+
+    await storage.db.commit_unit(guarded(3))
+    outcomes = await asyncio.gather(*(storage.db.commit_unit(guarded(n)) for n in range(1, 6)))
+    assert [outcome is None for outcome in outcomes] == [False, False, True, False, False]
+    assert await meta_keys(storage) == [f"seen-{n}" for n in range(1, 6)]
