@@ -138,11 +138,13 @@ class Asking(TurnBase):
             if limited != self.state.limited_circulation:
                 self.state.limited_circulation = limited
                 self.events.append(ev.CirculationLimited(limited=limited))
-        self._clear_hidden_follow_ups()
+        self._clear_hidden_follow_ups(question)
         self._advance(question)
 
-    def _clear_hidden_follow_ups(self) -> None:
-        for question in self.flow.conditional_questions():
+    def _clear_hidden_follow_ups(self, changed: Question) -> None:
+        """Answers to follow-ups that no longer apply after this question's answer changed
+        are taken out (in asking order, so a follow-up of a follow-up goes too)."""
+        for question in self.flow.depending_on(changed.id):
             if visible(self.flow, self.state, question):
                 continue
             if question.id in self.state.answers:
@@ -160,7 +162,7 @@ class Asking(TurnBase):
         if question.id not in self.state.skipped:
             self.state.skipped.append(question.id)
         self.events.append(ev.QuestionSkipped(question=question.id))
-        self._clear_hidden_follow_ups()
+        self._clear_hidden_follow_ups(question)
         self._advance(question)
 
     def _advance(self, question: Question) -> None:

@@ -142,6 +142,35 @@ class Flow(_Strict):
     def _conditional(self) -> tuple[Question, ...]:
         return tuple(q for q in self._ordered if q.when is not None)
 
+    @functools.cached_property
+    def _depending(self) -> dict[str, tuple[Question, ...]]:
+        direct: dict[str, list[str]] = {}
+        for q in self._conditional:
+            assert q.when is not None
+            direct.setdefault(q.when.question, []).append(q.id)
+        found: dict[str, tuple[Question, ...]] = {}
+        for question in self._ordered:
+            reached: set[str] = set()
+            waiting = list(direct.get(question.id, ()))
+            while waiting:
+                follow_up = waiting.pop()
+                if follow_up not in reached:
+                    reached.add(follow_up)
+                    waiting.extend(direct.get(follow_up, ()))
+            found[question.id] = tuple(q for q in self._conditional if q.id in reached)
+        return found
+
+    @functools.cached_property
+    def memo(self) -> dict[tuple[str, ...], object]:
+        """What the engine works out once per flow and reuses on every step (the buttons
+        of each question in each language): a flow never changes once loaded."""
+        return {}
+
+    def depending_on(self, question_id: str) -> tuple[Question, ...]:
+        """The questions whose showing depends on this one's answer, directly or through
+        another follow-up, in the order they are asked."""
+        return self._depending.get(question_id, ())
+
     def questions(self) -> tuple[Question, ...]:
         """All questions in the order they are asked."""
         return self._ordered

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 from flows.model import Flow, Question
 from flows.outputs import Button, Message
@@ -32,6 +34,7 @@ def shortened(text: str, limit: int) -> str:
 
 
 Rows = tuple[tuple[Button, ...], ...]
+_Kept = TypeVar("_Kept")
 
 
 def plain_word(key: str, language: Language) -> str:
@@ -73,6 +76,12 @@ def _controls(language: Language) -> tuple[Button, ...]:
     )
 
 
+@functools.cache
+def _control_rows(language: Language) -> Rows:
+    skip, back, pause, stop, help_ = _controls(language)
+    return ((skip, back), (pause, stop, help_))
+
+
 class Prompter:
     """Knows how to show the current point of an interview, in the person's language."""
 
@@ -92,8 +101,7 @@ class Prompter:
         return list(_controls(self.lang))
 
     def control_rows(self) -> Rows:
-        skip, back, pause, stop, help_ = self.controls()
-        return ((skip, back), (pause, stop, help_))
+        return _control_rows(self.lang)
 
     def contacts_text(self) -> str:
         return "\n".join(contact.line(self.lang) for contact in self.flow.contacts)
@@ -196,16 +204,7 @@ class Prompter:
         rows: list[tuple[Button, ...]] = []
         if question.id in self.state.answers and not self.state.draft_text:
             rows.append((self._button("keep_answer", "_keep"),))
-        if question.kind == "yes_no" and self.flow.easy_read:
-            style = "_neutral_easy" if question.neutral else "_easy"
-            rows.append(tuple(self._button(v + style, v) for v in question.answer_values()))
-        elif question.kind == "yes_no" and question.neutral:
-            rows.append(
-                tuple(Button(plain_word(v, self.lang), v) for v in question.answer_values())
-            )
-        elif question.kind == "yes_no":
-            rows.append(tuple(self._button(v, v) for v in question.answer_values()))
-        elif question.kind == "multi":
+        if question.kind == "multi":
             for option in question.options:
                 mark = "✅ " if option.id in self.state.draft_choices else "▫ "
                 rows.append((Button(mark + pick(option.text, self.lang), option.id),))
@@ -214,12 +213,54 @@ class Prompter:
             if self.state.draft_text:
                 rows.append((self._button("next", "_next"),))
         else:
-            for value in question.answer_values():
-                rows.append((Button(answer_label(question, value, self.lang), value),))
+            rows.extend(self._once(("rows", question.id), lambda: self._answer_rows(question)))
         return (*rows, *self.control_rows())
+
+    def _once(self, key: tuple[str, ...], make: Callable[[], _Kept]) -> _Kept:
+        """What `make` gives for this key in this language, made on first use and kept
+        with the flow (which never changes once loaded)."""
+        memo = self.flow.memo
+        full_key = (*key, self.lang)
+        if full_key not in memo:
+            memo[full_key] = make()
+        return cast(_Kept, memo[full_key])
+
+    def _answer_rows(self, question: Question) -> Rows:
+        """The answer buttons of a question whose buttons never change (not multi, not
+        text)."""
+        if question.kind == "yes_no" and self.flow.easy_read:
+            style = "_neutral_easy" if question.neutral else "_easy"
+            return (tuple(self._button(v + style, v) for v in question.answer_values()),)
+        if question.kind == "yes_no" and question.neutral:
+            return (tuple(Button(plain_word(v, self.lang), v) for v in question.answer_values()),)
+        if question.kind == "yes_no":
+            return (tuple(self._button(v, v) for v in question.answer_values()),)
+        return tuple(
+            (Button(answer_label(question, value, self.lang), value),)
+            for value in question.answer_values()
+        )
 
     def question_message(self, question: Question, replaces: bool = False) -> Message:
         """A question as the person sees it, with its answer buttons and the controls."""
+        opening, hint = self._once(("words", question.id), lambda: self._words(question))
+        lines = [opening]
+        given = self.state.answers.get(question.id)
+        if given is not None:
+            echoed = shortened(answer_label(question, given, self.lang), MAX_ECHO)
+            lines.append(say("you_said", self.lang, answer=echoed))
+        if hint:
+            lines.append(hint)
+        return Message(
+            "\n\n".join(lines),
+            "question",
+            self._question_rows(question),
+            self.state.prompt,
+            replaces,
+        )
+
+    def _words(self, question: Question) -> tuple[str, str]:
+        """What a question always says: the section heading (on its first question) and
+        the question, then the hint on how to answer (empty if none)."""
         section = self.flow.section_of(question.id)
         lines: list[str] = []
         if section.questions[0].id == question.id:
@@ -234,22 +275,13 @@ class Prompter:
                 )
             )
         lines.append(pick(question.text, self.lang))
-        given = self.state.answers.get(question.id)
-        if given is not None:
-            echoed = shortened(answer_label(question, given, self.lang), MAX_ECHO)
-            lines.append(say("you_said", self.lang, answer=echoed))
         easy = "_easy" if self.flow.easy_read else ""
+        hint = ""
         if question.kind == "text":
-            lines.append(say("type_answer" + easy, self.lang))
+            hint = say("type_answer" + easy, self.lang)
         elif question.kind == "multi":
-            lines.append(say("pick_many" + easy, self.lang))
-        return Message(
-            "\n\n".join(lines),
-            "question",
-            self._question_rows(question),
-            self.state.prompt,
-            replaces,
-        )
+            hint = say("pick_many" + easy, self.lang)
+        return "\n\n".join(lines), hint
 
     def _summary_rows(self) -> Rows:
         pause, stop, help_ = self.control_rows()[1]

@@ -1,8 +1,9 @@
-"""How engine messages and answers are turned into text for storage, and back."""
+"""How engine messages and answers are turned into text for storage, and back (orjson: the
+standard library's encoder was a tenth of the cost of saving an answer)."""
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from flows.outputs import Button, Message
 
@@ -17,7 +18,7 @@ def encode_message(
     """A message as JSON, for the outbox. `concern_id` marks a staff alert to acknowledge;
     `track` a message whose delivery must be recorded durably (a thank-you); with
     `staff_buttons`, each button's value is its own callback data (staff actions)."""
-    return json.dumps(
+    return orjson.dumps(
         {
             "text": message.text,
             "kind": message.kind,
@@ -27,27 +28,26 @@ def encode_message(
             "concern_id": concern_id,
             "track": track,
             "staff_buttons": staff_buttons,
-        },
-        ensure_ascii=False,
-    )
+        }
+    ).decode("utf-8")
 
 
 def concern_of(payload: str) -> int | None:
     """The concern a staff alert is about, if the payload is one."""
-    value = json.loads(payload).get("concern_id")
+    value = orjson.loads(payload).get("concern_id")
     return int(value) if value is not None else None
 
 
 def tracked(payload: str) -> bool:
     """Whether delivering this message must be recorded durably: a concern alert or a
     thank-you, whose delivery (or failure) someone acts on."""
-    data = json.loads(payload)
+    data = orjson.loads(payload)
     return data.get("concern_id") is not None or bool(data.get("track"))
 
 
 def has_staff_buttons(payload: str) -> bool:
     """Whether the buttons carry staff actions rather than answers."""
-    return bool(json.loads(payload).get("staff_buttons"))
+    return bool(orjson.loads(payload).get("staff_buttons"))
 
 
 def decode_message(payload: str) -> Message:
@@ -58,7 +58,7 @@ def decode_message(payload: str) -> Message:
 def open_message(payload: str) -> tuple[Message, int | None]:
     """The message an outbox row holds and the concern it alerts staff to, if any; one
     decoding for both."""
-    data = json.loads(payload)
+    data = orjson.loads(payload)
     concern = data.get("concern_id")
     return Message(
         text=data["text"],
@@ -72,11 +72,11 @@ def open_message(payload: str) -> tuple[Message, int | None]:
 
 
 def encode_value(value: str | list[str]) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return orjson.dumps(value).decode("utf-8")
 
 
 def decode_value(text: str) -> str | list[str]:
-    value = json.loads(text)
+    value = orjson.loads(text)
     if isinstance(value, list):
         return [str(v) for v in value]
     return str(value)

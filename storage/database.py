@@ -27,6 +27,8 @@ whole database, so answers and reports read pages from memory, not the file."""
 
 def iso(moment: datetime) -> str:
     """Times are stored as UTC ISO-8601 text, which sorts in time order."""
+    if moment.tzinfo is UTC:
+        return moment.isoformat(timespec="microseconds")
     if moment.tzinfo is None:
         raise ValueError("times given to storage must carry a time zone")
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
