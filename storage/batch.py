@@ -12,23 +12,28 @@ one unit's failure is its own.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from typing import Any
 
+_TABLE_NAME = re.compile(r"^[a-z_]+$")
+
 
 @dataclass
 class Statement:
-    """One SQL statement and its parameters (a list of rows when `many`). `wants_id`: the
-    caller needs the new row's id. `changes_one`: each row of parameters must change
-    exactly one row, else the unit was built on a state that is no longer there."""
+    """One SQL statement and its parameters (a list of rows when `many`). `id_from`: the
+    statement inserts one row into this table, whose ids SQLite gives out (the statement
+    sets no id), and the caller needs the new row's id.
+    `changes_one`: each row of parameters must change exactly one row, else the unit was
+    built on a state that is no longer there."""
 
     sql: str
     params: Sequence[Any] = ()
     many: bool = False
-    wants_id: bool = False
+    id_from: str | None = None
     changes_one: bool = False
 
     def rows(self) -> list[Sequence[Any]]:
@@ -55,12 +60,14 @@ class UnitOfWork:
         sql: str,
         params: Sequence[Any] = (),
         *,
-        wants_id: bool = False,
+        id_from: str | None = None,
         changes_one: bool = False,
     ) -> int:
         """Queue one statement; the returned index finds its new row id in the result
-        (kept only when `wants_id`)."""
-        self.statements.append(Statement(sql, tuple(params), False, wants_id, changes_one))
+        (kept only when `id_from` names the table it inserts into)."""
+        if id_from is not None and not _TABLE_NAME.match(id_from):
+            raise ValueError(f"not a table name: {id_from!r}")
+        self.statements.append(Statement(sql, tuple(params), False, id_from, changes_one))
         return len(self.statements) - 1
 
     def add_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -197,12 +204,29 @@ def _write_groups(
     row_ids: list[RowIds] = [[0] * len(unit.statements) for unit in units]
     for group in groups:
         first = group[0][2]
-        if first.wants_id:
-            for u, s, statement in group:
-                row_ids[u][s] = connection.execute(statement.sql, statement.params).lastrowid or 0
-            continue
         rows = [row for _, _, statement in group for row in statement.rows()]
         changed = connection.executemany(first.sql, rows).rowcount
         if first.changes_one and changed != len(rows):
             return None
+        if first.id_from is not None:
+            new_ids = _newest_ids(connection, first.id_from, len(rows))
+            if changed != len(rows) or new_ids is None or len(new_ids) != len(group):
+                return None
+            for (u, s, _), row_id in zip(group, new_ids, strict=True):
+                row_ids[u][s] = row_id
     return list(row_ids)
+
+
+def _newest_ids(connection: sqlite3.Connection, table: str, count: int) -> list[int] | None:
+    """The ids of the `count` rows just inserted into `table`, in the order they were
+    inserted: SQLite gives each new row an id above every id in the table (for ever, with
+    AUTOINCREMENT), and nothing else writes inside this transaction. None if the ids are
+    not `count` ids counting up one by one, which would mean that did not hold."""
+    found = connection.execute(
+        f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT ?",  # noqa: S608 - a checked table name
+        (count,),
+    ).fetchall()
+    ids = [int(row[0]) for row in reversed(found)]
+    if len(ids) != count or ids[-1] - ids[0] != count - 1:
+        return None
+    return ids

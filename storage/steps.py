@@ -105,7 +105,7 @@ def _concern_raised(draft: _Draft, event: ev.Event) -> None:
         draft.unit.add(
             "INSERT INTO concerns (interview_id, severity, detail, raised_at) VALUES (?, ?, ?, ?)",
             (draft.interview_id, event.severity, draft.db.seal(detail), draft.at),
-            wants_id=True,
+            id_from="concerns",
         )
     )
 
@@ -244,7 +244,7 @@ class Steps:
                 "INSERT INTO outbox (interview_id, chat_id, payload, created_at) "
                 "VALUES (?, ?, ?, ?)",
                 (interview_id, chat_id, self.db.seal(payload), draft.at),
-                wants_id=True,
+                id_from="outbox",
             )
             for payload in payloads
         ]

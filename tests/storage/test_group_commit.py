@@ -19,7 +19,7 @@ INSERT_UPDATE = "INSERT INTO processed_updates (update_id, handled_at) VALUES (?
 
 def marker(update_id: int) -> UnitOfWork:
     unit = UnitOfWork()
-    unit.add(INSERT_UPDATE, (update_id,), wants_id=True)
+    unit.add(INSERT_UPDATE, (update_id,), id_from="processed_updates")
     return unit
 
 
@@ -115,23 +115,32 @@ async def test_a_delivered_message_is_not_offered_again_before_its_removal_is_wr
     assert row is not None and row[0] == 0
 
 
-@pytest.mark.parametrize("units", [1, 300])
-async def test_every_unit_gets_its_own_row_ids(storage: Storage, units: int) -> None:
-    def outbox_row(n: int) -> UnitOfWork:
-        unit = UnitOfWork()
-        unit.add(
-            "INSERT INTO outbox (chat_id, payload, created_at) VALUES (?, ?, 'x')",
-            (n, b"p"),
-            wants_id=True,
-        )
-        return unit
+@pytest.mark.parametrize(("units", "owned"), [(1, False), (300, False), (300, True)])
+async def test_every_unit_gets_its_own_row_ids(storage: Storage, units: int, owned: bool) -> None:
+    """Written one by one or together (owned units), each caller hears the id of its own
+    message, even when older messages were deleted meanwhile."""
+    old = await storage.db.commit_unit(outbox_row(-1, owned))
+    assert old is not None
+    storage.outbox.mark_delivered(old)
 
-    results = await asyncio.gather(*(storage.db.commit_unit(outbox_row(n)) for n in range(units)))
+    results = await asyncio.gather(
+        *(storage.db.commit_unit(outbox_row(n, owned)) for n in range(units))
+    )
     ids = [result[0] for result in results if result is not None]
     assert len(set(ids)) == units
     for n, row_id in enumerate(ids):
         row = await storage.db.fetch_one("SELECT chat_id FROM outbox WHERE id = ?", (row_id,))
         assert row is not None and row[0] == n
+
+
+def outbox_row(n: int, owned: bool) -> UnitOfWork:
+    unit = UnitOfWork(owner=f"owner-{n}" if owned else None)
+    unit.add(
+        "INSERT INTO outbox (chat_id, payload, created_at) VALUES (?, ?, 'x')",
+        (n, b"p"),
+        id_from="outbox",
+    )
+    return unit
 
 
 INSERT_META = "INSERT INTO meta (key, value) VALUES (?, 'v')"
