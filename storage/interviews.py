@@ -228,7 +228,7 @@ class Interviews:
         return ref, self._known_from(ref.id, row["state"], ref.flow_version)
 
     def _known_from(self, interview_id: str, sealed: bytes, flow_version: str) -> KnownState:
-        known = self.known.get(interview_id)
+        known = self._usable(interview_id)
         if known is None or known.sealed != sealed:
             state = InterviewState.model_validate_json(self.db.open_text(sealed))
             known = KnownState(state, sealed, flow_version)
@@ -257,10 +257,20 @@ class Interviews:
             )
         return None if row is None else str(row[0])
 
+    def _usable(self, interview_id: str) -> KnownState | None:
+        """What this process knows of the interview, if it was sealed with the key in use
+        now: under any other key the state must be read and opened again, so that a key
+        that cannot open the database is found out (and the safety net takes the input)
+        rather than new answers being sealed with it."""
+        known = self.known.get(interview_id)
+        if known is None or not self.db.cipher.sealed_with_current_key(known.sealed):
+            return None
+        return known
+
     async def state_to_step(self, interview_id: str) -> KnownState:
         """The engine state the next input starts from: as this process last saved it,
         or read from the database if it holds nothing newer (see known_states.py)."""
-        known = self.known.get(interview_id)
+        known = self._usable(interview_id)
         if known is not None:
             return known
         row = await self.db.fetch_one(
