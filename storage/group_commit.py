@@ -3,9 +3,9 @@
 A unit is built in memory (statements and their parameters, no I/O), then handed to the
 committer. While one batch is being written, the units that arrive queue up and go into
 the next batch together, so under load many inputs share one fsync; with one person there
-is no wait at all. Each unit runs inside its own savepoint, so one that fails is undone
-alone, and its caller is only answered once the whole batch is on disk. How a batch is
-written is batch.py's job.
+is no wait at all. A unit that fails is undone alone (batch.py writes the batch unit by
+unit, each in its own savepoint, whenever writing it together is not safe), and each
+caller is only answered once the whole batch is on disk.
 
 Bookkeeping that may wait (marking replies sent) rides along with the next batch instead
 of paying for a commit of its own.

@@ -49,7 +49,6 @@ class SavedStep:
 
     outbox: list[OutgoingMessage] = field(default_factory=list)
     concern_ids: list[int] = field(default_factory=list)
-    state: KnownState | None = None
 
 
 @dataclass
@@ -255,17 +254,16 @@ class Steps:
             raise
         if row_ids is None:
             return None
-        saved = None
         if started_from is not None:
-            saved = KnownState(step.state, sealed_state, started_from.flow_version)
-            self.known.remember(interview_id, saved)
+            self.known.remember(
+                interview_id, KnownState(step.state, sealed_state, started_from.flow_version)
+            )
         return SavedStep(
             [
                 OutgoingMessage(row_ids[row], interview_id, chat_id, payload, message)
                 for row, payload, message in zip(outbox_rows, payloads, step.messages, strict=True)
             ],
             [row_ids[row] for row in draft.concern_rows],
-            saved,
         )
 
     @staticmethod
