@@ -27,12 +27,14 @@ from flows.text import Language, pick
 from flows.wording import say
 from storage import Storage
 from storage.concerns import concern_detail
-from storage.errors import StorageUnavailable, WrongKeyError
+from storage.errors import StaleStateError, StorageUnavailable, WrongKeyError
 from storage.records import InterviewRef
 from storage.safety import HeldConcern, ParkedInput, SafetyJournal
 
 INPUT = TypeAdapter[Input](Input)
-UNAVAILABLE = (StorageUnavailable, WrongKeyError)
+# StaleStateError: another program kept changing the interview while this input was being
+# saved, even after the service read it again; the input waits in the journal like any other.
+UNAVAILABLE = (StorageUnavailable, WrongKeyError, StaleStateError)
 
 
 @dataclass

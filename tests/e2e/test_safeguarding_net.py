@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from bot.core.answer import ATTEMPTS_WHEN_CHANGED
 from storage import Cipher, new_key
+from storage.errors import StaleStateError
 from tests.conftest import FakeClock
 from tests.e2e.conftest import OPERATOR, RunningBot, free_port, make_settings
 from tests.e2e.test_interview import CHAT, open_and_consent
@@ -197,6 +199,36 @@ async def test_a_wrong_key_under_a_running_bot_still_alerts_and_keeps_the_input(
     assert await bot.app.journal.count() == 0
     concerns = await bot.app.storage.concerns.for_interview(interview_id)
     assert [c.category for c in concerns] == ["sexual_harm_exploitation"]
+
+
+async def test_an_interview_changed_under_every_save_still_alerts_and_keeps_the_input(
+    lockable_bot: RunningBot, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = lockable_bot
+    await register_staff(bot)
+    interview_id = await open_and_consent(bot, api)
+    steps = bot.app.storage.steps
+    save_step = steps.save_step
+    refused: list[str] = []
+
+    async def another_program_wrote_first(interview: str, *args: Any, **kwargs: Any) -> Any:
+        if len(refused) < ATTEMPTS_WHEN_CHANGED:
+            refused.append(interview)
+            raise StaleStateError()
+        return await save_step(interview, *args, **kwargs)
+
+    monkeypatch.setattr(steps, "save_step", another_program_wrote_first)
+    api.message(CHAT, "he hits me when nobody is looking")
+    await api.wait_for_text(OAK_STAFF, "safety journal")
+    await api.wait_for_text(CHAT, "could not save that just now")
+    assert refused == [interview_id] * ATTEMPTS_WHEN_CHANGED
+    for _ in range(100):
+        if await bot.app.journal.count() == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await bot.app.journal.count() == 0
+    concerns = await bot.app.storage.concerns.for_interview(interview_id)
+    assert [c.category for c in concerns] == ["physical_harm"]
 
 
 class Mailbox:
