@@ -220,13 +220,14 @@ def _write_groups(
 def _newest_ids(connection: sqlite3.Connection, table: str, count: int) -> list[int] | None:
     """The ids of the `count` rows just inserted into `table`, in the order they were
     inserted: SQLite gives each new row an id above every id in the table (for ever, with
-    AUTOINCREMENT), and nothing else writes inside this transaction. None if the ids are
-    not `count` ids counting up one by one, which would mean that did not hold."""
-    found = connection.execute(
-        f"SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT ?",  # noqa: S608 - a checked table name
+    AUTOINCREMENT), and nothing else writes inside this transaction, so they are the
+    `count` ids ending at the last one inserted. None if the table does not hold exactly
+    `count` rows in that range, which would mean that did not hold."""
+    last, found = connection.execute(
+        f"SELECT last_insert_rowid(), (SELECT count(*) FROM {table} "  # noqa: S608 - a checked table name
+        "WHERE rowid BETWEEN last_insert_rowid() - ? + 1 AND last_insert_rowid())",
         (count,),
-    ).fetchall()
-    ids = [int(row[0]) for row in reversed(found)]
-    if len(ids) != count or ids[-1] - ids[0] != count - 1:
+    ).fetchone()
+    if found != count:
         return None
-    return ids
+    return list(range(last - count + 1, last + 1))
