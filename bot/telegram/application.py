@@ -31,6 +31,7 @@ from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
 from bot.core.failsafe import SafetyNet
 from bot.core.followup import FollowUpDesk
+from bot.core.heap import settle_heap
 from bot.core.logs import log_event
 from bot.core.notices import COMMANDS, TokenGuard, notice
 from bot.core.scheduler import Job, Scheduler, run_guarded
@@ -249,6 +250,7 @@ async def _serve(
             )
         _schedule(application, parts.scheduler, app.settings.scheduler_interval_seconds)
         await application.start()
+        settle_heap()
         assert application.updater is not None
         if webhook is None:
             await application.updater.start_polling(
