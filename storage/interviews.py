@@ -12,6 +12,7 @@ import aiosqlite
 from flows.state import InterviewState
 from flows.status import FINISHED_STATUSES
 from storage.audit import write_audit
+from storage.codec import encode_state
 from storage.database import Database, iso, parse_time
 from storage.errors import AccessDenied, InvitationError, NotFound, StorageError
 from storage.known_states import KnownState, KnownStates
@@ -107,7 +108,7 @@ class Interviews:
                     self.db.seal(display_name),
                     service,
                     language or "",
-                    self.db.seal(state.model_dump_json()),
+                    self.db.seal(encode_state(state)),
                     actor.label,
                     iso(at),
                     iso(at),

@@ -18,7 +18,7 @@ from flows.outputs import Step
 from flows.status import status_of
 from flows.workdays import add_working_days
 from storage.batch import Statement, UnitOfWork
-from storage.codec import encode_message, encode_value
+from storage.codec import encode_message, encode_state, encode_value
 from storage.concerns import concern_detail
 from storage.database import Database, iso
 from storage.errors import StaleStateError
@@ -281,7 +281,7 @@ class Steps:
     def _state(self, draft: _Draft, step: Step, started_from: KnownState | None) -> bytes:
         state = step.state
         due = next((e.due for e in step.events if isinstance(e, ev.Waiting)), None)
-        sealed = self.db.seal(state.model_dump_json())
+        sealed = self.db.seal(encode_state(state))
         values = (
             sealed,
             str(status_of(state)),

@@ -11,6 +11,7 @@ from flows import Flow, InterviewState, step
 from flows.inputs import Choice, Command, Control, Input, Start, Text, Timeout
 from flows.state import Phase
 from flows.visibility import visible
+from storage.codec import encode_state
 from tests.flows.helpers import T0, every_kind, real_flow
 
 FLOWS = {
@@ -80,6 +81,7 @@ def assert_valid(flow: Flow, state: InterviewState) -> None:
     for question_id in state.answers:
         assert visible(flow, state, flow.question(question_id))
     assert InterviewState.model_validate_json(state.model_dump_json()) == state
+    assert InterviewState.model_validate_json(encode_state(state)) == state
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
