@@ -6,6 +6,7 @@ sleeps, or touches the outside world.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -36,6 +37,13 @@ from flows.wording import say
 ALWAYS_VALID = frozenset({"_unsafe", "_help", "_talk"})
 """Buttons that work whenever they are pressed, even on an old message: help must never
 be refused as 'for an earlier question'."""
+
+
+@functools.cache
+def hours(count: float) -> timedelta:
+    """A flow's reminder and closing delays as time spans, made once each: every step
+    works out when the interview next needs a reminder."""
+    return timedelta(hours=count)
 
 
 def step(flow: Flow, state: InterviewState, inp: Input) -> Step:
@@ -200,7 +208,7 @@ class _Turn(Asking, Reviewing, Caring, Talking):
             return
         offsets = self.flow.timing.reminders_after_hours
         sent = state.reminders_sent
-        if sent < len(offsets) and self.at >= state.last_activity + timedelta(hours=offsets[sent]):
+        if sent < len(offsets) and self.at >= state.last_activity + hours(offsets[sent]):
             state.reminders_sent += 1
             self.events.append(ev.ReminderSent(number=state.reminders_sent))
             key = "reminder_last" if state.reminders_sent == len(offsets) else "reminder_first"
@@ -211,7 +219,7 @@ class _Turn(Asking, Reviewing, Caring, Talking):
 
     def _closes_at(self) -> datetime:
         assert self.state.last_activity is not None
-        return self.state.last_activity + timedelta(hours=self.flow.timing.closes_after_hours)
+        return self.state.last_activity + hours(self.flow.timing.closes_after_hours)
 
     def _waiting(self) -> ev.Waiting:
         assert self.state.last_activity is not None
@@ -219,7 +227,7 @@ class _Turn(Asking, Reviewing, Caring, Talking):
         offsets = self.flow.timing.reminders_after_hours
         sent = self.state.reminders_sent
         due = (
-            self.state.last_activity + timedelta(hours=offsets[sent])
+            self.state.last_activity + hours(offsets[sent])
             if sent < len(offsets)
             else closes
         )

@@ -1,16 +1,21 @@
-"""What happened in a step, for the shell to record and act on (alerts, reminders, audit)."""
+"""What happened in a step, for the shell to record and act on (alerts, reminders, audit).
+
+Plain frozen dataclasses, not validated models: the engine makes a few on every input and
+only the engine makes them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from flows.text import Language
 
 
-class Waiting(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Waiting:
     """The interview waits for the person; the shell feeds a Timeout at `due`."""
 
     type: Literal["waiting"] = "waiting"
@@ -18,20 +23,24 @@ class Waiting(BaseModel):
     closes_at: datetime
 
 
-class LanguageChosen(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LanguageChosen:
     type: Literal["language_chosen"] = "language_chosen"
     language: Language
 
 
-class ConsentGiven(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentGiven:
     type: Literal["consent_given"] = "consent_given"
 
 
-class ConsentRefused(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConsentRefused:
     type: Literal["consent_refused"] = "consent_refused"
 
 
-class AnswerRecorded(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerRecorded:
     """An answer was given, or changed when `previous` is set. `label` is what the person saw."""
 
     type: Literal["answer_recorded"] = "answer_recorded"
@@ -41,42 +50,50 @@ class AnswerRecorded(BaseModel):
     previous: str | list[str] | None = None
 
 
-class AnswerCleared(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AnswerCleared:
     """A follow-up answer no longer applies because the answer it followed changed."""
 
     type: Literal["answer_cleared"] = "answer_cleared"
     question: str
 
 
-class QuestionSkipped(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionSkipped:
     type: Literal["question_skipped"] = "question_skipped"
     question: str
 
 
-class Paused(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paused:
     type: Literal["paused"] = "paused"
 
 
-class Resumed(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resumed:
     type: Literal["resumed"] = "resumed"
 
 
-class Stopped(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stopped:
     """The person stopped; `keep` says whether what they said so far may be kept."""
 
     type: Literal["stopped"] = "stopped"
     keep: bool
 
 
-class Completed(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Completed:
     type: Literal["completed"] = "completed"
 
 
-class Expired(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expired:
     type: Literal["expired"] = "expired"
 
 
-class ReminderSent(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReminderSent:
     type: Literal["reminder_sent"] = "reminder_sent"
     number: int
 
@@ -84,7 +101,8 @@ class ReminderSent(BaseModel):
 ConcernReason = Literal["answer", "words", "asked_for_help"]
 
 
-class ConcernRaised(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConcernRaised:
     """The person may be at risk. Holds no free text: `question` and `reason` say where and
     why, `category` and `severity` what kind of risk and how fast staff must act."""
 
@@ -97,18 +115,21 @@ class ConcernRaised(BaseModel):
     after_end: bool = False
 
 
-class HelpShown(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HelpShown:
     type: Literal["help_shown"] = "help_shown"
 
 
-class CirculationLimited(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CirculationLimited:
     """The person asked for their answers to be seen by fewer people."""
 
     type: Literal["circulation_limited"] = "circulation_limited"
     limited: bool
 
 
-class TalkRequested(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TalkRequested:
     """The person asked for someone to contact them: how (this chat, or a phone call) and
     when; `number` is a phone number they typed, if any; `due` is when it must be done by."""
 
@@ -120,7 +141,8 @@ class TalkRequested(BaseModel):
     after_end: bool = False
 
 
-class VoiceTaken(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoiceTaken:
     """A voice note was taken as (part of) the answer to a free-text question. Nothing
     checks audio for signs of risk, so a person must listen to it."""
 
@@ -129,7 +151,8 @@ class VoiceTaken(BaseModel):
     voice_id: str
 
 
-class VoiceRefused(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoiceRefused:
     """A voice note came where no free-text answer was asked for; it is not kept."""
 
     type: Literal["voice_refused"] = "voice_refused"
