@@ -226,11 +226,7 @@ class _Turn(Asking, Reviewing, Caring, Talking):
         closes = self._closes_at()
         offsets = self.flow.timing.reminders_after_hours
         sent = self.state.reminders_sent
-        due = (
-            self.state.last_activity + hours(offsets[sent])
-            if sent < len(offsets)
-            else closes
-        )
+        due = self.state.last_activity + hours(offsets[sent]) if sent < len(offsets) else closes
         return ev.Waiting(due=min(due, closes), closes_at=closes)
 
 
