@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,6 +20,13 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", _NOT_WORD.sub(" ", plain.lower())).strip()
 
 
+@functools.lru_cache(maxsize=4096)
+def _label_words(label: str) -> str:
+    """A button label, normalised once: labels are the flow's words and repeat on every
+    typed answer (the person's own words are never kept here)."""
+    return normalise(label)
+
+
 def match_button(text: str, buttons: list[Button]) -> Button | None:
     """The button whose words the person typed, so typing 'yes' works like tapping Yes."""
     bare = "".join(ch for ch in text.strip() if not 0x1F3FB <= ord(ch) <= 0x1F3FF)
@@ -28,7 +36,7 @@ def match_button(text: str, buttons: list[Button]) -> Button | None:
     if not wanted:
         return None
     for button in buttons:
-        if normalise(button.label) == wanted or button.value.lstrip("_") == wanted:
+        if _label_words(button.label) == wanted or button.value.lstrip("_") == wanted:
             return button
     for value, words in YES_NO_WORDS.items():
         if wanted in words:

@@ -22,6 +22,8 @@ MAX_ECHO = 300
 
 def utf16_length(text: str) -> int:
     """A text's length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    if text.isascii():
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 
