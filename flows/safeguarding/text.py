@@ -42,6 +42,8 @@ _SPELLED_HINT = re.compile(r"[.\-_*][a-z][.\-_*]")
 _SYMBOL_HINT = re.compile("[@$!|\u20ac]")
 _SPELLED_OUT = re.compile(r"\b(?:[a-z][.\-_*]){2,}[a-z]\b")
 
+_WONT_TO = re.compile(r"\bwont (?:to|2)\b")
+"""'wont' is 'will not' ("they wont let me"), except before 'to', where it is 'want'."""
 _CONTRACTION = re.compile(r"\b(can't|won't|ain't)\b|n't\b|'(?:d|ll|ve|re|m|s)\b")
 _CONTRACTED = {
     "can't": "can not", "won't": "will not", "ain't": "am not", "n't": " not", "'d": " would",
@@ -56,7 +58,11 @@ TEXT_SPEAK_EN: dict[str, str] = {
     "unalive": "kill", "unalived": "killed", "unaliving": "killing",
     "sewerslide": "suicide", "suey": "suicide", "sui": "suicide",
     "od": "overdose", "oding": "overdosing",
-    "wont": "want", "wnt": "want", "whant": "want", "wnna": "want to", "b": "be", "c": "see",
+    "wont": "will not", "dy": "die", "sed": "said", "sez": "says", "ascared": "scared",
+    "askared": "scared", "scaired": "scared", "hurted": "hurt", "nobudy": "noone",
+    "nobodi": "noone", "sef": "self", "slef": "self", "tuch": "touch", "tuchd": "touched",
+    "tuched": "touched", "tucht": "touched", "tuches": "touches", "tuchs": "touches",
+    "tuching": "touching", "tuchin": "touching", "wnt": "want", "whant": "want", "wnna": "want to", "b": "be", "c": "see",
     "y": "why", "n": "and", "u": "you", "ya": "you", "yu": "you", "ur": "your", "youre": "you are", "r": "are",
     "im": "i am", "ive": "i have", "id": "i would", "i'd": "i would",
     "dont": "do not", "dnt": "do not", "didnt": "did not", "didn": "did not",
@@ -212,6 +218,8 @@ def _prepared(folded: str, language: Language) -> str:
         folded = _SPELLED_OUT.sub(lambda m: re.sub(r"[.\-_*]", "", m.group(0)), folded)
     if _SYMBOL_HINT.search(folded):
         folded = _SYMBOL_INSIDE.sub(lambda m: m.group(0).translate(_SYMBOL_LETTERS), folded)
+    if language == "en" and "wont" in folded:
+        folded = _WONT_TO.sub("want to", folded)
     if language == "en" and "no" in folded:
         folded = folded.replace("no one", "noone").replace("no-one", "noone")
     return folded

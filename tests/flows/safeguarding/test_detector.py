@@ -56,6 +56,8 @@ def test_few_ordinary_answers_raise_a_concern() -> None:
         ("h1ts me", "physical_harm"),
         ("kіll myself", "suicide_self_harm"),  # the і is Cyrillic
         ("he tuched me", "sexual_harm_exploitation"),
+        ("i wont 2 die", "suicide_self_harm"),  # 'wont' before 'to' is 'want'
+        ("they wont let me see my dad", "restraint_deprivation"),  # elsewhere 'will not'
         ("they wouldnt stop hitting me", "physical_harm"),
         ("nobody helped me when they hit me", "physical_harm"),
         ("she told me her dad hits her", "physical_harm"),
