@@ -148,6 +148,14 @@ class _Parser:
             break
         if any(not alternative for alternative in alternatives) and not optional:
             raise self.fail("an empty alternative in ( | ); remove the extra '|'")
+        if not optional and len(alternatives) > 1:
+            unmatched = [alt for alt in alternatives if alt and all(not p.regex for p in alt)]
+            if unmatched and len(unmatched) < len(alternatives):
+                raise self.fail(
+                    "a choice in ( | ) is only words that split sentences (and, so, until, "
+                    "except...), which are never matched, so the whole group may be left "
+                    "out; take that choice out, or write ( | )? if that is what you mean"
+                )
         regex = "(?:" + "|".join("".join(p.regex for p in alt) for alt in alternatives) + ")"
         anchors = [_first_anchor(alt) for alt in alternatives]
         anchor = None

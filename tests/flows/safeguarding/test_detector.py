@@ -133,6 +133,24 @@ def test_rule_files_report_every_problem_with_its_line(tmp_path: Path) -> None:
     assert "never closed" in messages[1] and "reads as 'but'" in messages[2]
 
 
+def test_a_choice_of_sentence_splitting_words_is_refused_not_silently_optional(
+    tmp_path: Path,
+) -> None:
+    rules = tmp_path / "en.yaml"
+    rules.write_text(
+        "language: en\nrules:\n  - id: one\n    category: threats\n    patterns:\n"
+        '      - "(going to) hurt me (tonight|until)"\n'
+        '      - "(going to) hurt me (tonight|later)?"\n'
+        '      - "(safe) (and|&) (happy)"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(FlowError) as raised:
+        read_rule_file(rules)
+    messages = [str(problem) for problem in raised.value.problems]
+    assert len(messages) == 1, messages
+    assert f"{rules}:6" in messages[0] and "may be left out" in messages[0]
+
+
 def test_the_shipped_rules_load(tmp_path: Path) -> None:
     assert set(default_detector().languages) == {"en", "cy"}
     with pytest.raises(FlowError):
