@@ -31,6 +31,10 @@ INSERT_ANSWER = (
     "VALUES (?, ?, ?, ?, ?)"
 )
 INSERT_AUDIT = "INSERT INTO audit (at, actor, action, interview_id, detail) VALUES (?, ?, ?, ?, ?)"
+ANSWER_EVENTS = (ev.AnswerRecorded, ev.AnswerCleared, ev.QuestionSkipped)
+"""Events with no row in `events`: each writes its own row in `answers` (which question,
+answered, changed, cleared or skipped, and when), so a second row said nothing new and
+cost a write on almost every input."""
 UPDATE_STATE = (
     "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
     "limited_circulation = ?, updated_at = ?, "
@@ -271,7 +275,11 @@ class Steps:
         recorded = [event for event in step.events if not isinstance(event, ev.Waiting)]
         draft.unit.add_many(
             "INSERT INTO events (interview_id, type, at, question_id) VALUES (?, ?, ?, NULL)",
-            [(draft.interview_id, event.type, draft.at) for event in recorded],
+            [
+                (draft.interview_id, event.type, draft.at)
+                for event in recorded
+                if not isinstance(event, ANSWER_EVENTS)
+            ],
         )
         for event in recorded:
             writer = WRITERS.get(type(event))
