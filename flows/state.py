@@ -73,13 +73,13 @@ class InterviewState(BaseModel):
         """An independent copy, so a step never changes the state it was given.
 
         A shallow copy with each container copied by hand: every container here holds only
-        strings, and this runs on every step (half the cost of `model_copy(update=...)`)."""
+        strings, and this runs on every step (half the cost of `model_copy(update=...)`).
+        The lists inside `answers` are shared, not copied: an answer is always replaced by
+        a new value, never changed in place (every test conversation checks that a step
+        leaves the state it was given as it was, changing a several-choice answer too)."""
         copied = self.__copy__()
         fields = copied.__dict__
-        fields["answers"] = {
-            question: value if type(value) is str else list(value)
-            for question, value in self.answers.items()
-        }
+        fields["answers"] = dict(self.answers)
         fields["skipped"] = self.skipped[:]
         fields["history"] = self.history[:]
         fields["draft_text"] = self.draft_text[:]

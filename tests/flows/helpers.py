@@ -35,7 +35,11 @@ class Conversation:
         return self.steps[-1]
 
     def send(self, inp: Input) -> Step:
+        """One step; every conversation in the tests also checks that the step left the
+        state it was given as it was (the state is copied shallowly for speed)."""
+        before = self.state.model_dump_json()
         result = step(self.flow, self.state, inp)
+        assert self.state.model_dump_json() == before, "a step changed the state it was given"
         self.state = result.state
         self.steps.append(result)
         return result

@@ -126,3 +126,22 @@ def test_bad_news_questions_have_plain_buttons_and_others_keep_their_faces() -> 
         labels = [b.label for m in chat.last.messages for b in m.all_buttons() if b.value == "yes"]
         assert labels, question.id
         assert ("👍" in labels[-1]) is expect_thumbs, question.id
+
+
+def test_changing_a_several_choice_answer_leaves_the_earlier_state_as_it_was() -> None:
+    chat = Conversation(every_kind())
+    chat.consent()
+    chat.tap("yes")
+    chat.tap("me")
+    chat.tap("sport")
+    chat.tap("music")
+    chat.tap("_done")
+    assert chat.state.answers["q_multi"] == ["sport", "music"]
+    answered = chat.state
+    chat.control(Control.BACK)
+    assert chat.state.current == "q_multi"
+    chat.tap("music")
+    chat.tap("games")
+    chat.tap("_done")
+    assert chat.state.answers["q_multi"] == ["sport", "games"]
+    assert answered.answers["q_multi"] == ["sport", "music"], "the earlier state kept its own"
