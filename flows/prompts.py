@@ -153,7 +153,23 @@ class Prompter:
 
     def label_for(self, value: str) -> str | None:
         """The words of the button with this value, to show what the person tapped."""
+        state = self.state
+        if state.phase is Phase.QUESTION and state.current and value != "_keep":
+            question = self.flow.question(state.current)
+            if question.kind not in {"multi", "text"}:
+                return self._once(("labels", question.id), lambda: self._labels(question)).get(
+                    value
+                )
         return next((b.label for b in self.current_buttons() if b.value == value), None)
+
+    def _labels(self, question: Question) -> dict[str, str]:
+        """Each value's words on a question whose buttons never change, the first button
+        with a value winning, as on screen."""
+        labels: dict[str, str] = {}
+        for row in (*self._answer_rows(question), *self.control_rows()):
+            for button in row:
+                labels.setdefault(button.value, button.label)
+        return labels
 
     def _phase_prompt(self) -> tuple[str, Rows]:
         phase = self.state.phase
