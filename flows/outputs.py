@@ -11,7 +11,7 @@ from flows.state import InterviewState
 MessageKind = Literal["question", "info", "help", "concern", "summary", "reminder", "ending"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Button:
     """A tap-able answer. `value` goes back to the engine in a Choice input."""
 
@@ -19,7 +19,7 @@ class Button:
     value: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """One message for the person. `replaces_prompt` lets a channel edit the last prompt."""
 
@@ -34,7 +34,7 @@ class Message:
         return [button for row in self.buttons for button in row]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """The result of one input: the new state, what to send, and what happened."""
 

@@ -22,7 +22,7 @@ from typing import Any
 _TABLE_NAME = re.compile(r"^[a-z_]+$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Statement:
     """One SQL statement and its parameters (a list of rows when `many`). `id_from`: the
     statement inserts one row into this table, whose ids SQLite gives out (the statement
@@ -40,7 +40,7 @@ class Statement:
         return list(self.params) if self.many else [self.params]
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitOfWork:
     """Everything one input writes. `guard`, if given, is an INSERT OR IGNORE that decides
     whether the unit runs at all: when it inserts nothing (an update seen before) the unit

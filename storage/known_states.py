@@ -17,7 +17,7 @@ from flows.state import InterviewState
 KEPT_AT_MOST = 4_096
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownState:
     """An interview's engine state, the sealed bytes that hold it in its row, and the
     version of the flow it runs on."""

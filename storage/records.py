@@ -260,7 +260,7 @@ class Transcript:
     concerns: list[ConcernRecord]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OutgoingMessage:
     """A message committed to the outbox, waiting to be sent to a chat."""
 

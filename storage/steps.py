@@ -47,7 +47,7 @@ DELETE_CONTENT = (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class SavedStep:
     """What the shell needs after a commit: the messages to send and any new concerns."""
 
