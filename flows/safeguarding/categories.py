@@ -57,3 +57,8 @@ CATEGORY_LABELS: dict[Category, str] = {
 }
 
 SEVERITY_ORDER = {Severity.URGENT: 0, Severity.SERIOUS: 1}
+
+GRAVITY_ORDER = {category: position for position, category in enumerate(Category)}
+"""Which concern a text is filed under when it shows several of the same severity: the
+order above, gravest first, so "he touched me and said not to tell" is sexual harm with
+secrecy, not the other way round."""

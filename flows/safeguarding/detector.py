@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from flows.problems import FlowError, Problem
-from flows.safeguarding.categories import SEVERITY_ORDER, Category, Severity
+from flows.safeguarding.categories import GRAVITY_ORDER, SEVERITY_ORDER, Category, Severity
 from flows.safeguarding.patterns import CompiledPattern, compile_pattern
 from flows.safeguarding.rules import RuleFile, read_rule_file, rule_files
 from flows.safeguarding.text import (
@@ -238,7 +238,7 @@ class Detector:
         self._rules = [_LanguageRules(rules) for rules in rule_sets]
 
     def findings(self, text: str) -> list[Finding]:
-        """Each kind of concern the text shows, most urgent first; [] when none."""
+        """Each kind of concern the text shows, most urgent and gravest first; [] when none."""
         if not text or not text.strip():
             return []
         found: dict[Category, Finding] = {}
@@ -248,7 +248,10 @@ class Detector:
                 continue
             for finding in rules.findings(text, folded):
                 found.setdefault(finding.category, finding)
-        return sorted(found.values(), key=lambda f: (SEVERITY_ORDER[f.severity], f.category))
+        return sorted(
+            found.values(),
+            key=lambda f: (SEVERITY_ORDER[f.severity], GRAVITY_ORDER[f.category]),
+        )
 
 
 def load_detector(folder: Path = DEFAULT_RULES) -> Detector:

@@ -178,6 +178,16 @@ async def test_a_full_disk_loses_nothing_and_silences_nothing(
     assert await bot.app.journal.count() == 0
 
 
+async def concerns_once_the_journal_is_applied(bot: RunningBot, interview_id: str) -> list[str]:
+    """The interview's concern categories, once every parked input has been applied."""
+    for _ in range(100):
+        if await bot.app.journal.count() == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await bot.app.journal.count() == 0
+    return [c.category for c in await bot.app.storage.concerns.for_interview(interview_id)]
+
+
 async def test_a_wrong_key_under_a_running_bot_still_alerts_and_keeps_the_input(
     lockable_bot: RunningBot, api: FakeBotApi
 ) -> None:
@@ -192,13 +202,9 @@ async def test_a_wrong_key_under_a_running_bot_still_alerts_and_keeps_the_input(
         await api.wait_for_text(CHAT, "could not save that just now")
     finally:
         bot.app.storage.db.cipher = right
-    for _ in range(100):
-        if await bot.app.journal.count() == 0:
-            break
-        await asyncio.sleep(0.05)
-    assert await bot.app.journal.count() == 0
-    concerns = await bot.app.storage.concerns.for_interview(interview_id)
-    assert [c.category for c in concerns] == ["sexual_harm_exploitation"]
+    assert await concerns_once_the_journal_is_applied(bot, interview_id) == [
+        "sexual_harm_exploitation"
+    ]
 
 
 async def test_an_interview_changed_under_every_save_still_alerts_and_keeps_the_input(
@@ -222,13 +228,7 @@ async def test_an_interview_changed_under_every_save_still_alerts_and_keeps_the_
     await api.wait_for_text(OAK_STAFF, "safety journal")
     await api.wait_for_text(CHAT, "could not save that just now")
     assert refused == [interview_id] * ATTEMPTS_WHEN_CHANGED
-    for _ in range(100):
-        if await bot.app.journal.count() == 0:
-            break
-        await asyncio.sleep(0.05)
-    assert await bot.app.journal.count() == 0
-    concerns = await bot.app.storage.concerns.for_interview(interview_id)
-    assert [c.category for c in concerns] == ["physical_harm"]
+    assert await concerns_once_the_journal_is_applied(bot, interview_id) == ["physical_harm"]
 
 
 class Mailbox:

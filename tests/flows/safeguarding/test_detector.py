@@ -103,6 +103,14 @@ def test_a_finding_holds_no_words_of_the_text() -> None:
     assert "punch" not in repr(finding)
 
 
+def rule_problems(path: Path, text: str) -> list[str]:
+    """What the rule checker says about a rule file holding `text`."""
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FlowError) as raised:
+        read_rule_file(path)
+    return [str(problem) for problem in raised.value.problems]
+
+
 def test_rule_files_report_every_problem_with_its_line(tmp_path: Path) -> None:
     bad = tmp_path / "en.yaml"
     bad.write_text(
@@ -121,14 +129,11 @@ def test_rule_files_report_every_problem_with_its_line(tmp_path: Path) -> None:
     with pytest.raises(FlowError) as raised:
         read_rule_file(bad)
     assert any("category" in str(problem) for problem in raised.value.problems)
-    bad.write_text(
+    messages = rule_problems(
+        bad,
         "language: en\nrules:\n  - id: one\n    category: physical_harm\n    patterns:\n"
         '      - "hit+ {nowhere}"\n      - "(hit|"\n      - "butt"\n',
-        encoding="utf-8",
     )
-    with pytest.raises(FlowError) as raised:
-        read_rule_file(bad)
-    messages = [str(problem) for problem in raised.value.problems]
     assert f"{bad}:6" in messages[0] and "no list 'nowhere'" in messages[0]
     assert "never closed" in messages[1] and "reads as 'but'" in messages[2]
 
@@ -137,16 +142,13 @@ def test_a_choice_of_sentence_splitting_words_is_refused_not_silently_optional(
     tmp_path: Path,
 ) -> None:
     rules = tmp_path / "en.yaml"
-    rules.write_text(
+    messages = rule_problems(
+        rules,
         "language: en\nrules:\n  - id: one\n    category: threats\n    patterns:\n"
         '      - "(going to) hurt me (tonight|until)"\n'
         '      - "(going to) hurt me (tonight|later)?"\n'
         '      - "(safe) (and|&) (happy)"\n',
-        encoding="utf-8",
     )
-    with pytest.raises(FlowError) as raised:
-        read_rule_file(rules)
-    messages = [str(problem) for problem in raised.value.problems]
     assert len(messages) == 1, messages
     assert f"{rules}:6" in messages[0] and "may be left out" in messages[0]
 
@@ -155,3 +157,14 @@ def test_the_shipped_rules_load(tmp_path: Path) -> None:
     assert set(default_detector().languages) == {"en", "cy"}
     with pytest.raises(FlowError):
         load_detector(tmp_path)
+
+
+def test_several_concerns_in_one_text_are_filed_under_the_gravest() -> None:
+    findings = default_detector().findings("he touched me and said not to tell")
+    assert [f.category.value for f in findings][:2] == [
+        "sexual_harm_exploitation",
+        "coercion_secrecy",
+    ]
+    assert default_detector().findings("they call me names and i want to die")[0].category is (
+        Category.SUICIDE_SELF_HARM
+    )
