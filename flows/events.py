@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
-
-from pydantic import Field
+from typing import Literal
 
 from flows.text import Language
 
@@ -159,7 +157,7 @@ class VoiceRefused:
     voice_id: str
 
 
-Event = Annotated[
+Event = (
     Waiting
     | LanguageChosen
     | ConsentGiven
@@ -178,6 +176,5 @@ Event = Annotated[
     | CirculationLimited
     | TalkRequested
     | VoiceTaken
-    | VoiceRefused,
-    Field(discriminator="type"),
-]
+    | VoiceRefused
+)
