@@ -29,6 +29,8 @@ class Caring(TurnBase):
                 category=findings[0].category.value,
                 severity=findings[0].severity.value,
                 after_end=self.state.finished,
+                tier=findings[0].tier.value,
+                span=findings[0].span,
             )
         )
 

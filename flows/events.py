@@ -111,6 +111,9 @@ class ConcernRaised:
     severity: Literal["urgent", "serious"]
     answer: str | None = None
     after_end: bool = False
+    tier: Literal["red", "amber"] = "red"
+    span: tuple[int, int] | None = None
+    """Where in the person's words the concern was found (offsets), for staff to see."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,7 +1,7 @@
 """Finding signs that someone may be at risk in what they write: rules as data, checked
 against text that has been folded the same way as the rules."""
 
-from flows.safeguarding.categories import Category, Severity
+from flows.safeguarding.categories import Category, Severity, Tier
 from flows.safeguarding.detector import (
     DEFAULT_RULES,
     Detector,
@@ -16,6 +16,7 @@ __all__ = [
     "Detector",
     "Finding",
     "Severity",
+    "Tier",
     "default_detector",
     "load_detector",
 ]

@@ -12,6 +12,15 @@ class Severity(StrEnum):
     SERIOUS = "serious"
 
 
+class Tier(StrEnum):
+    """Red: staff are alerted at once and again until someone acknowledges it by name.
+    Amber: a possible concern a person reads today (a task and a daily digest), never an
+    urgent push; staff can raise it to red or close it with a reason."""
+
+    RED = "red"
+    AMBER = "amber"
+
+
 class Category(StrEnum):
     """The kinds of concern the safeguarding rules and the answers can raise."""
 
@@ -36,6 +45,11 @@ class Category(StrEnum):
         return Severity.SERIOUS
 
     @property
+    def next_step(self) -> str:
+        """The one line an alert shows: what staff do next for this kind of concern."""
+        return NEXT_STEPS[self]
+
+    @property
     def label(self) -> str:
         """How staff read the category in an alert, a list or a report."""
         return CATEGORY_LABELS[self]
@@ -54,6 +68,21 @@ CATEGORY_LABELS: dict[Category, str] = {
     Category.BULLYING: "bullying",
     Category.MISSING: "going missing or running away",
     Category.FEELING_UNSAFE: "feeling unsafe",
+}
+
+NEXT_STEPS: dict[Category, str] = {
+    Category.SUICIDE_SELF_HARM: "Check the young person is safe now; if life is at risk call 999.",
+    Category.DANGER_NOW: "Make sure they are safe now; if they are in danger call 999.",
+    Category.PHYSICAL_HARM: "Refer to children's social care today; if staff or a carer, tell the LADO.",
+    Category.SEXUAL_HARM: "Refer to children's social care and the police today.",
+    Category.ONLINE_GROOMING: "Refer to children's social care today; keep any messages as evidence.",
+    Category.THREATS: "Check they are safe now; refer to social care or the police today.",
+    Category.COERCION_SECRECY: "Talk to the designated safeguarding lead today.",
+    Category.RESTRAINT_DEPRIVATION: "Tell the registered manager and the LADO within one working day.",
+    Category.NEGLECT: "Refer to children's social care today.",
+    Category.BULLYING: "Talk to the young person's social worker this week.",
+    Category.MISSING: "Follow the missing-from-care protocol; tell their social worker today.",
+    Category.FEELING_UNSAFE: "Talk to them and their social worker today about why.",
 }
 
 SEVERITY_ORDER = {Severity.URGENT: 0, Severity.SERIOUS: 1}

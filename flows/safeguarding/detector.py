@@ -15,7 +15,13 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from flows.problems import FlowError, Problem
-from flows.safeguarding.categories import GRAVITY_ORDER, SEVERITY_ORDER, Category, Severity
+from flows.safeguarding.categories import (
+    GRAVITY_ORDER,
+    SEVERITY_ORDER,
+    Category,
+    Severity,
+    Tier,
+)
 from flows.safeguarding.patterns import CompiledPattern, compile_pattern
 from flows.safeguarding.rules import RuleFile, read_rule_file, rule_files
 from flows.safeguarding.text import (
@@ -65,6 +71,10 @@ class Finding:
     category: Category
     rule: str
     language: Language
+    tier: Tier = Tier.RED
+    span: tuple[int, int] | None = None
+    """Where in the text the words that raised it stand (start, end), to highlight them for
+    staff; None where it is not known."""
 
     @property
     def severity(self) -> Severity:
