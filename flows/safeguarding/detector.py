@@ -18,18 +18,21 @@ from flows.problems import FlowError, Problem
 from flows.safeguarding.categories import (
     GRAVITY_ORDER,
     SEVERITY_ORDER,
+    TIER_ORDER,
     Category,
     Severity,
     Tier,
+    read_categories,
 )
 from flows.safeguarding.patterns import CompiledPattern, compile_pattern
-from flows.safeguarding.rules import RuleFile, read_rule_file, rule_files
+from flows.safeguarding.rules import CATEGORIES_NAME, RuleFile, read_rule_file, rule_files
 from flows.safeguarding.text import (
     NEGATORS,
     SCOPE_ENDS,
     Language,
     Words,
     fold,
+    original_span,
     rough_vocabulary,
     words_of,
 )
@@ -87,6 +90,7 @@ class _Entry:
     rule: str
     category: Category
     unless: tuple[CompiledPattern, ...]
+    tier: Tier
 
 
 class _LanguageRules:
@@ -107,7 +111,7 @@ class _LanguageRules:
             )
             for source in rule.patterns:
                 compiled = compile_pattern(rules.expand(source), rules.language, self.negators)
-                entry = _Entry(compiled, rule.id, rule.category, own_unless)
+                entry = _Entry(compiled, rule.id, rule.category, own_unless, rule.tier)
                 for word in compiled.anchor.words:
                     self.by_word[word].append(entry)
                 for prefix in compiled.anchor.prefixes:
@@ -190,7 +194,8 @@ class _LanguageRules:
                     return True
         return False
 
-    def _matches(self, words: Words, entry: _Entry, anchors: list[int]) -> bool:
+    def _matches(self, words: Words, entry: _Entry, anchors: list[int]) -> tuple[int, int] | None:
+        """The first and last word of the first match that counts, or None."""
         pattern = entry.pattern
         joined = words.joined
         ranges = (
@@ -206,8 +211,8 @@ class _LanguageRules:
                 last = words.index_at(match.end() - 2)
                 if self.excused(words, first, last, entry.unless):
                     continue
-                return True
-        return False
+                return first, last
+        return None
 
     def may_match(self, folded: str) -> bool:
         """Whether any anchor word of these rules could be in the text at all."""
@@ -222,7 +227,9 @@ class _LanguageRules:
         if not any(word in typos for word in words.words):
             return words
         fixed = tuple(typos.get(word, word) for word in words.words)
-        return Words(fixed, words.clause, " " + " ".join(fixed) + " ")
+        return Words(
+            fixed, words.clause, " " + " ".join(fixed) + " ", words.places, words.prepared
+        )
 
     def findings(self, text: str, folded: str) -> list[Finding]:
         words = self.corrected(words_of(text, self.language, folded))
@@ -230,10 +237,17 @@ class _LanguageRules:
             return []
         found: dict[Category, Finding] = {}
         for entry, anchors in self.candidates(words):
-            if entry.category in found:
+            already = found.get(entry.category)
+            if already is not None and (already.tier is Tier.RED or entry.tier is Tier.AMBER):
                 continue
-            if self._matches(words, entry, anchors):
-                found[entry.category] = Finding(entry.category, entry.rule, self.language)
+            matched = self._matches(words, entry, anchors)
+            if matched is None:
+                continue
+            start, end = words.places[matched[0]][0], words.places[matched[1]][1]
+            span = original_span(text, words.prepared, start, end)
+            found[entry.category] = Finding(
+                entry.category, entry.rule, self.language, entry.tier, span
+            )
         return list(found.values())
 
 
@@ -248,7 +262,8 @@ class Detector:
         self._rules = [_LanguageRules(rules) for rules in rule_sets]
 
     def findings(self, text: str) -> list[Finding]:
-        """Each kind of concern the text shows, most urgent and gravest first; [] when none."""
+        """Each kind of concern the text shows, red before amber, then most urgent and
+        gravest first; [] when none."""
         if not text or not text.strip():
             return []
         found: dict[Category, Finding] = {}
@@ -257,17 +272,24 @@ class Detector:
             if rules.language != "en" and not rules.may_match(folded):
                 continue
             for finding in rules.findings(text, folded):
-                found.setdefault(finding.category, finding)
+                already = found.get(finding.category)
+                if already is None or (already.tier is Tier.AMBER and finding.tier is Tier.RED):
+                    found[finding.category] = finding
         return sorted(
             found.values(),
-            key=lambda f: (SEVERITY_ORDER[f.severity], GRAVITY_ORDER[f.category]),
+            key=lambda f: (
+                TIER_ORDER[f.tier],
+                SEVERITY_ORDER[f.severity],
+                GRAVITY_ORDER[f.category],
+            ),
         )
 
 
 def load_detector(folder: Path = DEFAULT_RULES) -> Detector:
     """The detector from a folder of rules files; FlowError lists every problem in them.
     Loaded once per version of the files, since compiling the rules takes a moment."""
-    stamps = tuple((path.name, path.stat().st_mtime_ns) for path in rule_files(folder))
+    paths = [*rule_files(folder), *folder.glob(CATEGORIES_NAME)]
+    stamps = tuple((path.name, path.stat().st_mtime_ns) for path in paths)
     return _load_detector(folder.resolve(), stamps)
 
 
@@ -278,6 +300,12 @@ def _load_detector(folder: Path, stamps: tuple[tuple[str, int], ...]) -> Detecto
     for path in rule_files(folder):
         try:
             rule_sets.append(read_rule_file(path))
+        except FlowError as error:
+            problems.extend(error.problems)
+    categories = folder / CATEGORIES_NAME
+    if categories.exists():
+        try:
+            read_categories(categories)
         except FlowError as error:
             problems.extend(error.problems)
     if problems:

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from typing import Literal
 
@@ -160,6 +161,9 @@ class Words:
     words: tuple[str, ...]
     clause: tuple[int, ...]
     joined: str
+    places: tuple[tuple[int, int], ...] = ()
+    """Where each word came from in `prepared` (start, end), to point staff at it."""
+    prepared: str = ""
 
     @cached_property
     def starts(self) -> tuple[int, ...]:
@@ -242,9 +246,11 @@ def words_of(text: str, language: Language, folded: str | None = None) -> Words:
     breaks = _BREAKS
     words: list[str] = []
     clauses: list[int] = []
-    add_word, add_clause = words.append, clauses.append
+    places: list[tuple[int, int]] = []
+    add_word, add_clause, add_place = words.append, clauses.append, places.append
     clause = 1
-    for raw in _TOKEN.findall(prepared):
+    for token in _TOKEN.finditer(prepared):
+        raw = token.group()
         if raw[0] in breaks:
             clause += 1
             continue
@@ -254,4 +260,24 @@ def words_of(text: str, language: Language, folded: str | None = None) -> Words:
                 continue
             add_word(word)
             add_clause(clause)
-    return Words(tuple(words), tuple(clauses), " " + " ".join(words) + " ")
+            add_place(token.span())
+    return Words(
+        tuple(words), tuple(clauses), " " + " ".join(words) + " ", tuple(places), prepared
+    )
+
+
+def original_span(text: str, prepared: str, start: int, end: int) -> tuple[int, int]:
+    """Where a stretch of the prepared text stands in what the person typed, so staff see
+    the very words highlighted; exact when folding kept every character in place."""
+    if len(prepared) == len(text):
+        return start, end
+    matcher = SequenceMatcher(None, text.lower(), prepared, autojunk=False)
+    first = last = None
+    for _tag, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        if first is None and b_end > start:
+            first = a_start + min(max(start - b_start, 0), a_end - a_start)
+        if b_start < end:
+            last = a_start + min(max(end - b_start, 0), a_end - a_start)
+    first = 0 if first is None else first
+    last = len(text) if last is None or last < first else last
+    return first, max(last, first + 1)
