@@ -34,6 +34,7 @@ from flows.safeguarding.text import (
     fold,
     original_span,
     rough_vocabulary,
+    word_places,
     words_of,
 )
 
@@ -219,7 +220,13 @@ class _LanguageRules:
         vocabulary = rough_vocabulary(folded, self.language)
         if vocabulary & self.anchor_words:
             return True
-        return any(word[:PREFIX_KEY] in self.by_prefix for word in vocabulary)
+        by_prefix = self.by_prefix
+        return any(
+            word.startswith(prefix)
+            for word in vocabulary
+            if word[:PREFIX_KEY] in by_prefix
+            for prefix, _ in by_prefix[word[:PREFIX_KEY]]
+        )
 
     def corrected(self, words: Words) -> Words:
         """The words with a missing-letter typo of a trigger word put right ("tuched")."""
@@ -227,15 +234,14 @@ class _LanguageRules:
         if not any(word in typos for word in words.words):
             return words
         fixed = tuple(typos.get(word, word) for word in words.words)
-        return Words(
-            fixed, words.clause, " " + " ".join(fixed) + " ", words.places, words.prepared
-        )
+        return Words(fixed, words.clause, " " + " ".join(fixed) + " ", words.prepared)
 
     def findings(self, text: str, folded: str) -> list[Finding]:
         words = self.corrected(words_of(text, self.language, folded))
         if not words.words:
             return []
         found: dict[Category, Finding] = {}
+        places: tuple[tuple[int, int], ...] = ()
         for entry, anchors in self.candidates(words):
             already = found.get(entry.category)
             if already is not None and (already.tier is Tier.RED or entry.tier is Tier.AMBER):
@@ -243,7 +249,8 @@ class _LanguageRules:
             matched = self._matches(words, entry, anchors)
             if matched is None:
                 continue
-            start, end = words.places[matched[0]][0], words.places[matched[1]][1]
+            places = places or word_places(words.prepared, self.language)
+            start, end = places[matched[0]][0], places[matched[1]][1]
             span = original_span(text, words.prepared, start, end)
             found[entry.category] = Finding(
                 entry.category, entry.rule, self.language, entry.tier, span
