@@ -33,7 +33,8 @@ from flows.safeguarding.text import (
     Words,
     fold,
     original_span,
-    rough_vocabulary,
+    expand_token,
+    rough_tokens,
     word_places,
     words_of,
 )
@@ -42,6 +43,7 @@ DEFAULT_RULES = Path(__file__).resolve().parents[1] / "definitions" / "safeguard
 NEGATION_WINDOW = 3
 SHORT_TEXT = 240
 PREFIX_KEY = 3
+WORD_CACHE_SIZE = 50000
 # "wouldn't stop hitting me", "never stopped": a negated stop means it went on.
 _NEGATION_FLIPS = frozenset({"stop", "stops", "stoped", "stoping", "quit", "end", "ended", "leave"})
 _PRONOUNS_AFTER_NO = frozenset(
@@ -118,33 +120,45 @@ class _LanguageRules:
                 for prefix in compiled.anchor.prefixes:
                     self.by_prefix[prefix[:PREFIX_KEY]].append((prefix, entry))
         self.anchor_words = frozenset(self.by_word)
+        self._word_entries: dict[str, tuple[_Entry, ...]] = {}
+        self._token_may_anchor: dict[str, bool] = {}
         self.typos = _typo_map(self.anchor_words)
+
+    def _entries_of(self, word: str) -> tuple[_Entry, ...]:
+        """The patterns a word anchors, exactly or as a word beginning; remembered."""
+        known = self._word_entries.get(word)
+        if known is None:
+            entries = list(self.by_word.get(word, ()))
+            for prefix, entry in self.by_prefix.get(word[:PREFIX_KEY], ()):
+                if word.startswith(prefix):
+                    entries.append(entry)
+            known = tuple(entries)
+            if len(self._word_entries) < WORD_CACHE_SIZE:
+                self._word_entries[word] = known
+        return known
 
     def candidates(self, words: Words) -> list[tuple[_Entry, list[int]]]:
         """The patterns whose anchor the text holds, with the word positions it holds it at."""
-        vocabulary = words.vocabulary
-        hits = vocabulary & self.anchor_words
-        prefixed = [
-            (word, key)
-            for word, key in ((word, word[:PREFIX_KEY]) for word in vocabulary)
-            if key in self.by_prefix
-        ]
-        if not hits and not prefixed:
-            return []
-        wanted = hits.union(word for word, _ in prefixed)
-        positions: dict[str, list[int]] = defaultdict(list)
-        for index, word in enumerate(words.words):
-            if word in wanted:
-                positions[word].append(index)
         found: dict[int, tuple[_Entry, list[int]]] = {}
-        for word in hits:
-            for entry in self.by_word[word]:
-                found.setdefault(id(entry), (entry, []))[1].extend(positions[word])
-        for word, key in prefixed:
-            for prefix, entry in self.by_prefix[key]:
-                if word.startswith(prefix):
-                    found.setdefault(id(entry), (entry, []))[1].extend(positions[word])
-        return [(entry, sorted(anchors)) for entry, anchors in found.values()]
+        entries_of = self._entries_of
+        for index, word in enumerate(words.words):
+            for entry in entries_of(word):
+                held = found.get(id(entry))
+                if held is None:
+                    found[id(entry)] = (entry, [index])
+                elif held[1][-1] != index:
+                    held[1].append(index)
+        return list(found.values())
+
+    def idioms_present(self, words: Words) -> tuple[CompiledPattern, ...]:
+        """The file-wide idioms whose anchor the text holds: the only ones worth trying."""
+        present = words.vocabulary
+        return tuple(
+            idiom
+            for idiom in self.unless
+            if idiom.anchor.words & present
+            or any(word.startswith(p) for p in idiom.anchor.prefixes for word in present)
+        )
 
     @staticmethod
     def windows(words: Words, anchors: list[int], span: int) -> list[tuple[int, int]]:
@@ -178,14 +192,20 @@ class _LanguageRules:
         return False
 
     def excused(
-        self, words: Words, first: int, last: int, unless: tuple[CompiledPattern, ...]
+        self,
+        words: Words,
+        span: tuple[int, int],
+        unless: tuple[CompiledPattern, ...],
+        idioms: tuple[CompiledPattern, ...],
     ) -> bool:
         """Whether an idiom that never counts covers the match ("killing time")."""
+        first, last = span
         present = words.vocabulary
-        for idiom in (*self.unless, *unless):
+        for idiom in (*idioms, *unless):
             anchor = idiom.anchor
-            if not (anchor.words & present) and not any(
-                word.startswith(prefix) for prefix in anchor.prefixes for word in present
+            if idiom in unless and (
+                not (anchor.words & present)
+                and not any(word.startswith(p) for p in anchor.prefixes for word in present)
             ):
                 continue
             start, end = self.windows(words, [first, last], idiom.span)[0]
@@ -195,7 +215,13 @@ class _LanguageRules:
                     return True
         return False
 
-    def _matches(self, words: Words, entry: _Entry, anchors: list[int]) -> tuple[int, int] | None:
+    def _matches(
+        self,
+        words: Words,
+        entry: _Entry,
+        anchors: list[int],
+        idioms: tuple[CompiledPattern, ...],
+    ) -> tuple[int, int] | None:
         """The first and last word of the first match that counts, or None."""
         pattern = entry.pattern
         joined = words.joined
@@ -210,23 +236,24 @@ class _LanguageRules:
                 if not pattern.holds_negation and self.negated(words, first):
                     continue
                 last = words.index_at(match.end() - 2)
-                if self.excused(words, first, last, entry.unless):
+                if self.excused(words, (first, last), entry.unless, idioms):
                     continue
                 return first, last
         return None
 
     def may_match(self, folded: str) -> bool:
-        """Whether any anchor word of these rules could be in the text at all."""
-        vocabulary = rough_vocabulary(folded, self.language)
-        if vocabulary & self.anchor_words:
-            return True
-        by_prefix = self.by_prefix
-        return any(
-            word.startswith(prefix)
-            for word in vocabulary
-            if word[:PREFIX_KEY] in by_prefix
-            for prefix, _ in by_prefix[word[:PREFIX_KEY]]
-        )
+        """Whether any anchor word of these rules could be in the text at all; each distinct
+        token's answer is remembered, since this runs for every answer."""
+        known = self._token_may_anchor
+        for token in set(rough_tokens(folded)):
+            hit = known.get(token)
+            if hit is None:
+                hit = any(self._entries_of(word) for word in expand_token(token, self.language))
+                if len(known) < WORD_CACHE_SIZE:
+                    known[token] = hit
+            if hit:
+                return True
+        return False
 
     def corrected(self, words: Words) -> Words:
         """The words with a missing-letter typo of a trigger word put right ("tuched")."""
@@ -242,11 +269,17 @@ class _LanguageRules:
             return []
         found: dict[Category, Finding] = {}
         places: tuple[tuple[int, int], ...] = ()
+        idioms: tuple[CompiledPattern, ...] | None = None
         for entry, anchors in self.candidates(words):
             already = found.get(entry.category)
             if already is not None and (already.tier is Tier.RED or entry.tier is Tier.AMBER):
                 continue
-            matched = self._matches(words, entry, anchors)
+            vocabulary = words.vocabulary
+            if not all(needed & vocabulary for needed in entry.pattern.required):
+                continue
+            if idioms is None:
+                idioms = self.idioms_present(words)
+            matched = self._matches(words, entry, anchors, idioms)
             if matched is None:
                 continue
             places = places or word_places(words.prepared, self.language)

@@ -228,11 +228,16 @@ def _prepared(folded: str, language: Language) -> str:
     return folded
 
 
-def rough_vocabulary(folded: str, language: Language) -> frozenset[str]:
-    """The words a text may hold for one language, cheaply, to skip a language's rules when
-    none of their anchor words is there (a superset of what words_of would find)."""
-    raw = set(_WORD.findall(folded.replace("'", " ")))
-    return frozenset(word for token in raw for word in _expand(token, language))
+def rough_tokens(folded: str) -> list[str]:
+    """The tokens a text may hold, cheaply, before any language's reading of them: with
+    expand_token, a superset of the words words_of would find, to skip a language's rules
+    when none of their anchor words is there."""
+    return _WORD.findall(folded.replace("'", " "))
+
+
+def expand_token(token: str, language: Language) -> tuple[str, ...]:
+    """The words one typed token stands for in a language (text-speak, digits, repeats)."""
+    return _expand(token, language)
 
 
 _BREAK = ""
