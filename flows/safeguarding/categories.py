@@ -11,8 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.problems import FlowError, Problem, line_of, read_yaml
 
-CATEGORIES_FILE = Path(__file__).resolve().parents[1] / "definitions" / "safeguarding" / (
-    "categories.yaml"
+CATEGORIES_FILE = (
+    Path(__file__).resolve().parents[1] / "definitions" / "safeguarding" / ("categories.yaml")
 )
 
 

@@ -31,9 +31,9 @@ from flows.safeguarding.text import (
     SCOPE_ENDS,
     Language,
     Words,
+    expand_token,
     fold,
     original_span,
-    expand_token,
     rough_tokens,
     word_places,
     words_of,
@@ -46,6 +46,10 @@ PREFIX_KEY = 3
 WORD_CACHE_SIZE = 50000
 # "wouldn't stop hitting me", "never stopped": a negated stop means it went on.
 _NEGATION_FLIPS = frozenset({"stop", "stops", "stoped", "stoping", "quit", "end", "ended", "leave"})
+_NEGATION_FILLERS = frozenset(
+    {"once", "ever", "even", "really", "actually", "properly", "physically", "deliberately",
+     "seriously", "at", "all", "erioed", "unwaith", "wir"}
+)  # fmt: skip
 _PRONOUNS_AFTER_NO = frozenset(
     {"he", "she", "they", "i", "we", "you", "it", "my", "the", "his", "her", "their", "a",
      "and", "but", "e", "hi", "nhw", "fi"}
@@ -176,9 +180,12 @@ class _LanguageRules:
         return ranges
 
     def negated(self, words: Words, first: int) -> bool:
-        """Whether a negation just before the match, in its clause, says it did not happen."""
+        """Whether a negation just before the match, in its clause, says it did not happen.
+        Adverbs like 'once' or 'ever' do not use up the reach ("never once raised a hand")."""
         clause = words.clause[first]
-        for back in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
+        budget = NEGATION_WINDOW
+        back = first - 1
+        while back >= 0 and budget > 0:
             if words.clause[back] != clause:
                 return False
             word = words.words[back]
@@ -187,8 +194,13 @@ class _LanguageRules:
             if word in self.negators:
                 following = words.words[back + 1] if back + 1 < len(words.words) else ""
                 if word in {"no", "na"} and following in _PRONOUNS_AFTER_NO:
+                    back -= 1
+                    budget -= 1
                     continue
                 return following not in _NEGATION_FLIPS
+            if word not in _NEGATION_FILLERS:
+                budget -= 1
+            back -= 1
         return False
 
     def excused(
