@@ -98,6 +98,7 @@ class _Entry:
     category: Category
     unless: tuple[CompiledPattern, ...]
     tier: Tier
+    half_match: bool = False
 
 
 class _LanguageRules:
@@ -118,7 +119,9 @@ class _LanguageRules:
             )
             for source in rule.patterns:
                 compiled = compile_pattern(rules.expand(source), rules.language, self.negators)
-                entry = _Entry(compiled, rule.id, rule.category, own_unless, rule.tier)
+                entry = _Entry(
+                    compiled, rule.id, rule.category, own_unless, rule.tier, rule.half_match
+                )
                 for word in compiled.anchor.words:
                     self.by_word[word].append(entry)
                 for prefix in compiled.anchor.prefixes:
@@ -126,6 +129,7 @@ class _LanguageRules:
         self.anchor_words = frozenset(self.by_word)
         self._word_entries: dict[str, tuple[_Entry, ...]] = {}
         self._token_may_anchor: dict[str, bool] = {}
+        self._word_idioms: dict[str, tuple[int, ...]] = {}
         self.typos = _typo_map(self.anchor_words)
 
     def _entries_of(self, word: str) -> tuple[_Entry, ...]:
@@ -156,25 +160,36 @@ class _LanguageRules:
 
     def idioms_present(self, words: Words) -> tuple[CompiledPattern, ...]:
         """The file-wide idioms whose anchor the text holds: the only ones worth trying."""
-        present = words.vocabulary
-        return tuple(
-            idiom
-            for idiom in self.unless
-            if idiom.anchor.words & present
-            or any(word.startswith(p) for p in idiom.anchor.prefixes for word in present)
-        )
+        known = self._word_idioms
+        held: set[int] = set()
+        for word in words.vocabulary:
+            positions = known.get(word)
+            if positions is None:
+                positions = tuple(
+                    position
+                    for position, idiom in enumerate(self.unless)
+                    if word in idiom.anchor.words
+                    or any(word.startswith(prefix) for prefix in idiom.anchor.prefixes)
+                )
+                if len(known) < WORD_CACHE_SIZE:
+                    known[word] = positions
+            held.update(positions)
+        return tuple(self.unless[position] for position in sorted(held))
 
     @staticmethod
     def windows(words: Words, anchors: list[int], span: int) -> list[tuple[int, int]]:
         """Character ranges of `joined` around each anchor wide enough for any match."""
         last = len(words.words) - 1
+        starts = words.starts
         ranges: list[tuple[int, int]] = []
         for index in anchors:
-            first, end = max(0, index - span), min(last, index + span)
-            start_char = words.starts[first] - 1
-            end_char = words.starts[end] + len(words.words[end]) + 1
+            first = index - span if index > span else 0
+            end = index + span if index + span < last else last
+            start_char = starts[first] - 1
+            end_char = starts[end] + len(words.words[end]) + 1
             if ranges and start_char <= ranges[-1][1]:
-                ranges[-1] = (ranges[-1][0], max(end_char, ranges[-1][1]))
+                if end_char > ranges[-1][1]:
+                    ranges[-1] = (ranges[-1][0], end_char)
             else:
                 ranges.append((start_char, end_char))
         return ranges
@@ -213,15 +228,15 @@ class _LanguageRules:
         """Whether an idiom that never counts covers the match ("killing time")."""
         first, last = span
         present = words.vocabulary
-        for idiom in (*idioms, *unless):
-            anchor = idiom.anchor
-            if idiom in unless and (
-                not (anchor.words & present)
-                and not any(word.startswith(p) for p in anchor.prefixes for word in present)
-            ):
-                continue
+        own = tuple(
+            idiom
+            for idiom in unless
+            if not present.isdisjoint(idiom.anchor.words)
+            or any(word.startswith(p) for p in idiom.anchor.prefixes for word in present)
+        )
+        match_start, match_end = words.starts[first] - 1, words.starts[last] + 1
+        for idiom in (*idioms, *own):
             start, end = self.windows(words, [first, last], idiom.span)[0]
-            match_start, match_end = words.starts[first] - 1, words.starts[last] + 1
             for found in idiom.regex.finditer(words.joined, start, end):
                 if found.start() < match_end and match_start < found.end() - 1:
                     return True
@@ -251,6 +266,28 @@ class _LanguageRules:
                 if self.excused(words, (first, last), entry.unless, idioms):
                     continue
                 return first, last
+        return None
+
+    def _half_match(
+        self,
+        words: Words,
+        entry: _Entry,
+        anchors: list[int],
+        idioms: tuple[CompiledPattern, ...],
+    ) -> tuple[int, int] | None:
+        """The first anchor word of a red rule that stands in the text, not negated and not
+        in an idiom, with at least half the other parts the pattern needs, though the pattern
+        did not match: a possible concern for amber."""
+        required = entry.pattern.required
+        present = sum(1 for needed in required if needed & words.vocabulary)
+        if len(required) < 2 or 2 * present < len(required) or present < 2:
+            return None
+        for index in anchors:
+            if self.negated(words, index):
+                continue
+            if self.excused(words, (index, index), entry.unless, idioms):
+                continue
+            return index, index
         return None
 
     def may_match(self, folded: str) -> bool:
@@ -286,21 +323,29 @@ class _LanguageRules:
             already = found.get(entry.category)
             if already is not None and (already.tier is Tier.RED or entry.tier is Tier.AMBER):
                 continue
-            vocabulary = words.vocabulary
-            if not all(needed & vocabulary for needed in entry.pattern.required):
-                continue
-            if idioms is None:
-                idioms = self.idioms_present(words)
-            matched = self._matches(words, entry, anchors, idioms)
+            tier, rule = entry.tier, entry.rule
+            matched = None
+            if _holds_all(words.vocabulary, entry.pattern.required):
+                if idioms is None:
+                    idioms = self.idioms_present(words)
+                matched = self._matches(words, entry, anchors, idioms)
+            if matched is None and entry.half_match and already is None:
+                if idioms is None:
+                    idioms = self.idioms_present(words)
+                matched = self._half_match(words, entry, anchors, idioms)
+                tier, rule = Tier.AMBER, f"{entry.rule}_half"
             if matched is None:
                 continue
             places = places or word_places(words.prepared, self.language)
             start, end = places[matched[0]][0], places[matched[1]][1]
             span = original_span(text, words.prepared, start, end)
-            found[entry.category] = Finding(
-                entry.category, entry.rule, self.language, entry.tier, span
-            )
+            found[entry.category] = Finding(entry.category, rule, self.language, tier, span)
         return list(found.values())
+
+
+def _holds_all(vocabulary: frozenset[str], required: tuple[frozenset[str], ...]) -> bool:
+    """Whether the text holds one of the words of every part a pattern needs."""
+    return not any(vocabulary.isdisjoint(needed) for needed in required)
 
 
 class Detector:

@@ -29,6 +29,9 @@ class Rule(_Strict):
     """red: staff are alerted at once; amber: a possible concern a person reads today."""
     patterns: list[str] = Field(min_length=1)
     unless: list[str] = Field(default_factory=list)
+    half_match: bool = False
+    """A red rule whose anchor words are a signal on their own: where they stand in a text
+    but no pattern matches, an amber finding is raised for a person to read today."""
 
 
 class RuleFile(_Strict):
