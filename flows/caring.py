@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows import events as ev
-from flows.safeguarding import Category, default_detector
+from flows.safeguarding import Category, Tier, default_detector
 from flows.text import pick
 from flows.turn import TurnBase
 
@@ -50,9 +50,15 @@ class Caring(TurnBase):
         self.tell(self.prompter.contacts_text(), "concern")
 
     def _raise_concern(self, concern: ev.ConcernRaised) -> None:
+        """Red: the person is told plainly what happens next, with the helplines. Amber is a
+        possible concern a person reads today, so the person is not alarmed: one gentle
+        line that help and a person to talk to are there."""
         if any(isinstance(e, ev.ConcernRaised) for e in self.events):
             return
         self.events.append(concern)
+        if concern.tier == Tier.AMBER.value:
+            self.say("amber_note")
+            return
         self.tell(pick(self.flow.concern_message, self.lang), "concern")
         self.tell(self.prompter.contacts_text(), "concern")
 

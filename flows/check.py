@@ -38,6 +38,19 @@ AUDIENCE_HELPLINES = {
 }
 
 
+def placeholder_helpline_warnings(
+    directory: HelpDirectory, helplines_file: Path | str = "the helplines file"
+) -> list[str]:
+    """One warning per helpline still holding the shipped placeholder, for `flows check` to
+    print and the bot to log at start-up: a person in need must never be shown a line that
+    leads nowhere. Pure, so either caller decides where the words go."""
+    return [
+        f"helplines: '{organisation.id}' still has the shipped placeholder; put your "
+        f"council's details in {helplines_file}"
+        for organisation in directory.unconfigured()
+    ]
+
+
 def check_flow(
     flow: Flow,
     path: Path,

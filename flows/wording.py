@@ -76,6 +76,12 @@ WORDS: Final[dict[str, dict[Language, str]]] = {
         "cy": "Diolch am ddweud wrthon ni. Rydyn ni'n dweud wrth aelod o staff nawr. "
         "Os ydych chi mewn perygl nawr, ffoniwch 999.",
     },
+    "amber_note": {
+        "en": "If anything is worrying you, 🆘 Help shows who you can talk to, "
+        "and 🙋 Talk to a person asks someone to get in touch.",
+        "cy": "Os oes unrhyw beth yn eich poeni, mae 🆘 Cymorth yn dangos pwy y gallwch siarad "
+        "â nhw, ac mae 🙋 Siarad â pherson yn gofyn i rywun gysylltu â chi.",
+    },
     "aside_edited": {
         "en": "I saw you changed a message. I keep what you first sent. To change an answer, "
         "tap Back, or change it at the end when you see all your answers.",

@@ -1,8 +1,19 @@
-"""What kind of risk a concern is about, and how urgently staff must act on it."""
+"""What kind of risk a concern is about, how urgently staff must act on it, and what they do
+next: the facts live in definitions/safeguarding/categories.yaml for a safeguarding lead."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from flows.problems import FlowError, Problem, line_of, read_yaml
+
+CATEGORIES_FILE = (
+    Path(__file__).resolve().parents[1] / "definitions" / "safeguarding" / ("categories.yaml")
+)
 
 
 class Severity(StrEnum):
@@ -22,7 +33,8 @@ class Tier(StrEnum):
 
 
 class Category(StrEnum):
-    """The kinds of concern the safeguarding rules and the answers can raise."""
+    """The kinds of concern the safeguarding rules and the answers can raise. Values are
+    stored with every concern, so a value is never changed or removed."""
 
     SUICIDE_SELF_HARM = "suicide_self_harm"
     DANGER_NOW = "danger_now"
@@ -36,56 +48,98 @@ class Category(StrEnum):
     BULLYING = "bullying"
     MISSING = "missing"
     FEELING_UNSAFE = "feeling_unsafe"
+    ALLEGATION_AGAINST_STAFF = "allegation_against_staff"
+    EMOTIONAL_ABUSE = "emotional_abuse"
+    DOMESTIC_ABUSE = "domestic_abuse"
+    CRIMINAL_EXPLOITATION = "criminal_exploitation"
+    ONLINE_ABUSE = "online_abuse"
+    CHILD_ON_CHILD = "child_on_child"
+    YOUTH_VIOLENCE_WEAPONS = "youth_violence_weapons"
+    FGM = "fgm"
+    FORCED_MARRIAGE_HONOUR = "forced_marriage_honour"
+    RADICALISATION = "radicalisation"
+    MODERN_SLAVERY_TRAFFICKING = "modern_slavery_trafficking"
+    SUBSTANCE_MISUSE = "substance_misuse"
+    CONTACT_WITH_RISK = "contact_with_risk"
 
     @property
     def severity(self) -> Severity:
         """Urgent where a life may be at risk now; serious otherwise."""
-        if self in {Category.SUICIDE_SELF_HARM, Category.DANGER_NOW}:
-            return Severity.URGENT
-        return Severity.SERIOUS
+        return category_facts()[self].severity
 
     @property
     def next_step(self) -> str:
         """The one line an alert shows: what staff do next for this kind of concern."""
-        return NEXT_STEPS[self]
+        return category_facts()[self].next_step
 
     @property
     def label(self) -> str:
         """How staff read the category in an alert, a list or a report."""
-        return CATEGORY_LABELS[self]
+        return category_facts()[self].label
+
+    @property
+    def source(self) -> str:
+        """The guidance the next step comes from, for a safeguarding lead to check."""
+        return category_facts()[self].source
 
 
-CATEGORY_LABELS: dict[Category, str] = {
-    Category.SUICIDE_SELF_HARM: "suicide or self-harm",
-    Category.DANGER_NOW: "in danger now, or asked for help now",
-    Category.PHYSICAL_HARM: "physical harm",
-    Category.SEXUAL_HARM: "sexual harm or exploitation",
-    Category.ONLINE_GROOMING: "online grooming",
-    Category.THREATS: "threats",
-    Category.COERCION_SECRECY: "coercion or secrecy",
-    Category.RESTRAINT_DEPRIVATION: "restraint, locking in or deprivation",
-    Category.NEGLECT: "neglect",
-    Category.BULLYING: "bullying",
-    Category.MISSING: "going missing or running away",
-    Category.FEELING_UNSAFE: "feeling unsafe",
-}
+class CategoryFacts(BaseModel):
+    """What a safeguarding lead needs to know about one category."""
 
-NEXT_STEPS: dict[Category, str] = {
-    Category.SUICIDE_SELF_HARM: "Check the young person is safe now; if life is at risk call 999.",
-    Category.DANGER_NOW: "Make sure they are safe now; if they are in danger call 999.",
-    Category.PHYSICAL_HARM: "Refer to children's social care today; if staff or a carer, tell the LADO.",
-    Category.SEXUAL_HARM: "Refer to children's social care and the police today.",
-    Category.ONLINE_GROOMING: "Refer to children's social care today; keep any messages as evidence.",
-    Category.THREATS: "Check they are safe now; refer to social care or the police today.",
-    Category.COERCION_SECRECY: "Talk to the designated safeguarding lead today.",
-    Category.RESTRAINT_DEPRIVATION: "Tell the registered manager and the LADO within one working day.",
-    Category.NEGLECT: "Refer to children's social care today.",
-    Category.BULLYING: "Talk to the young person's social worker this week.",
-    Category.MISSING: "Follow the missing-from-care protocol; tell their social worker today.",
-    Category.FEELING_UNSAFE: "Talk to them and their social worker today about why.",
-}
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity: Severity
+    label: str = Field(min_length=3, max_length=80)
+    next_step: str = Field(min_length=10, max_length=200)
+    source: str = Field(min_length=3)
+
+
+class _CategoriesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    categories: dict[Category, CategoryFacts]
+
+
+def read_categories(path: Path = CATEGORIES_FILE) -> dict[Category, CategoryFacts]:
+    """The categories file, checked: every category the code knows, each with a severity,
+    a label, a next step and its source; FlowError lists every problem with its line."""
+    data, index = read_yaml(path)
+    try:
+        parsed = _CategoriesFile.model_validate(data)
+    except ValidationError as error:
+        raise FlowError(
+            [
+                Problem(
+                    path,
+                    line_of(index, tuple(e["loc"])),
+                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
+                )
+                for e in error.errors()
+            ]
+        ) from None
+    missing = [category.value for category in Category if category not in parsed.categories]
+    if missing:
+        raise FlowError(
+            [
+                Problem(
+                    path,
+                    line_of(index, ("categories",)),
+                    f"no entry for {', '.join(missing)}; add a severity, label, next_step "
+                    "and source for each",
+                )
+            ]
+        )
+    return dict(parsed.categories)
+
+
+@cache
+def category_facts() -> dict[Category, CategoryFacts]:
+    """The shipped categories, read once."""
+    return read_categories(CATEGORIES_FILE)
+
 
 SEVERITY_ORDER = {Severity.URGENT: 0, Severity.SERIOUS: 1}
+TIER_ORDER = {Tier.RED: 0, Tier.AMBER: 1}
 
 GRAVITY_ORDER = {category: position for position, category in enumerate(Category)}
 """Which concern a text is filed under when it shows several of the same severity: the

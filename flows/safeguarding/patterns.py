@@ -244,6 +244,9 @@ class CompiledPattern:
     anchor: Anchor
     holds_negation: bool
     span: int
+    required: tuple[frozenset[str], ...] = ()
+    """For each part a match needs, the words one of which must be in the text (parts that
+    may match by word beginnings are left out): a cheap test before the regex."""
 
 
 def compile_pattern(pattern: str, language: Language, negators: frozenset[str]) -> CompiledPattern:
@@ -260,4 +263,7 @@ def compile_pattern(pattern: str, language: Language, negators: frozenset[str]) 
     assert anchor is not None
     regex = re.compile(" " + "".join(piece.regex for piece in pieces))
     span = sum(piece.span for piece in pieces)
-    return CompiledPattern(pattern, regex, anchor, any(p.negator for p in pieces), span)
+    needed = tuple(
+        piece.anchor.words for piece in required if piece.anchor and not piece.anchor.prefixes
+    )
+    return CompiledPattern(pattern, regex, anchor, any(p.negator for p in pieces), span, needed)

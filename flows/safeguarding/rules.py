@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flows.problems import FlowError, Problem, line_of, read_yaml
-from flows.safeguarding.categories import Category
+from flows.safeguarding.categories import Category, Tier
 from flows.safeguarding.patterns import PatternError, compile_pattern
 from flows.safeguarding.text import NEGATORS, Language
 
@@ -25,8 +25,13 @@ class Rule(_Strict):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_]*$")
     category: Category
+    tier: Tier = Tier.RED
+    """red: staff are alerted at once; amber: a possible concern a person reads today."""
     patterns: list[str] = Field(min_length=1)
     unless: list[str] = Field(default_factory=list)
+    half_match: bool = False
+    """A red rule whose anchor words are a signal on their own: where they stand in a text
+    but no pattern matches, an amber finding is raised for a person to read today."""
 
 
 class RuleFile(_Strict):
@@ -47,9 +52,12 @@ class RuleFile(_Strict):
         return pattern
 
 
+CATEGORIES_NAME = "categories.yaml"
+
+
 def rule_files(folder: Path) -> list[Path]:
-    """The rules files in a folder, one per language."""
-    return sorted(folder.glob("*.yaml"))
+    """The rules files in a folder, one per language (the categories file is not one)."""
+    return sorted(path for path in folder.glob("*.yaml") if path.name != CATEGORIES_NAME)
 
 
 def read_rule_file(path: Path) -> RuleFile:

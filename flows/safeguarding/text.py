@@ -160,6 +160,8 @@ class Words:
     words: tuple[str, ...]
     clause: tuple[int, ...]
     joined: str
+    prepared: str = ""
+    """The folded text the words were read from, to find them again for staff."""
 
     @cached_property
     def starts(self) -> tuple[int, ...]:
@@ -226,32 +228,90 @@ def _prepared(folded: str, language: Language) -> str:
     return folded
 
 
-def rough_vocabulary(folded: str, language: Language) -> frozenset[str]:
-    """The words a text may hold for one language, cheaply, to skip a language's rules when
-    none of their anchor words is there (a superset of what words_of would find)."""
-    raw = set(_WORD.findall(folded.replace("'", " ")))
-    return frozenset(word for token in raw for word in _expand(token, language))
+def rough_tokens(folded: str) -> list[str]:
+    """The tokens a text may hold, cheaply, before any language's reading of them: with
+    expand_token, a superset of the words words_of would find, to skip a language's rules
+    when none of their anchor words is there."""
+    return _WORD.findall(folded.replace("'", " "))
+
+
+def expand_token(token: str, language: Language) -> tuple[str, ...]:
+    """The words one typed token stands for in a language (text-speak, digits, repeats)."""
+    return _expand(token, language)
+
+
+_BREAK = ""
+"""Marks a clause break among a token's words: punctuation, or a word like 'and'."""
+_TOKEN_WORDS: dict[Language, dict[str, tuple[str, ...]]] = {"en": {}, "cy": {}}
+_TOKEN_CACHE_SIZE = 20000
+
+
+def _token_words(raw: str, language: Language) -> tuple[str, ...]:
+    """A typed token as the words rules match, with _BREAK where a clause ends."""
+    if raw[0] in _BREAKS:
+        return (_BREAK,)
+    clause_words = CLAUSE_WORDS[language]
+    return tuple(_BREAK if word in clause_words else word for word in _expand(raw, language))
 
 
 def words_of(text: str, language: Language, folded: str | None = None) -> Words:
     """The text as words for one language's rules, with clause boundaries marked.
-    `folded` is fold(text), when the caller has it already."""
+    `folded` is fold(text), when the caller has it already. This runs for every answer in
+    every language, so each distinct token is read once and remembered."""
     prepared = _prepared(fold(text) if folded is None else folded, language)
-    clause_words = CLAUSE_WORDS[language]
-    expand = _expand
-    breaks = _BREAKS
+    known = _TOKEN_WORDS[language]
     words: list[str] = []
     clauses: list[int] = []
     add_word, add_clause = words.append, clauses.append
     clause = 1
     for raw in _TOKEN.findall(prepared):
-        if raw[0] in breaks:
-            clause += 1
-            continue
-        for word in expand(raw, language):
-            if word in clause_words:
+        parts = known.get(raw)
+        if parts is None:
+            parts = _token_words(raw, language)
+            if len(known) < _TOKEN_CACHE_SIZE:
+                known[raw] = parts
+        for word in parts:
+            if word:
+                add_word(word)
+                add_clause(clause)
+            else:
                 clause += 1
-                continue
-            add_word(word)
-            add_clause(clause)
-    return Words(tuple(words), tuple(clauses), " " + " ".join(words) + " ")
+    return Words(tuple(words), tuple(clauses), " " + " ".join(words) + " ", prepared=prepared)
+
+
+def word_places(prepared: str, language: Language) -> tuple[tuple[int, int], ...]:
+    """Where each word of words_of came from in the prepared text (start, end): worked out
+    only when a rule matched, to point staff at the words."""
+    known = _TOKEN_WORDS[language]
+    places: list[tuple[int, int]] = []
+    for token in _TOKEN.finditer(prepared):
+        raw = token.group()
+        parts = known.get(raw) or _token_words(raw, language)
+        places.extend(token.span() for word in parts if word)
+    return tuple(places)
+
+
+def original_span(text: str, prepared: str, start: int, end: int) -> tuple[int, int]:
+    """Where a stretch of the prepared text stands in what the person typed, so staff see
+    the very words highlighted: exact where folding kept every character in place, else
+    each end word found where it should be, else an estimate in proportion."""
+    if len(prepared) == len(text):
+        return start, end
+    lowered = text.lower()
+    scale = len(text) / max(len(prepared), 1)
+
+    def locate(position: int, word: str, at_end: bool) -> int:
+        guess = int(position * scale)
+        before = lowered.rfind(word, 0, guess + len(word) + 1)
+        after = lowered.find(word, guess)
+        found = [p for p in (before, after) if p >= 0]
+        if not found:
+            return min(guess, len(text))
+        best = min(found, key=lambda p: abs(p - guess))
+        return best + len(word) if at_end else best
+
+    first_word = prepared[start:end].split(" ")[0]
+    last_word = prepared[start:end].split(" ")[-1]
+    first = locate(start, first_word, False)
+    last = locate(end - len(last_word), last_word, True)
+    return (first, last) if last > first else (first, min(len(text), first + end - start))

@@ -106,3 +106,27 @@ def test_not_feeling_safe_is_still_a_concern() -> None:
         chat.control(Control.SKIP)
     chat.tap("no")
     assert concerns(chat)[0].category == "feeling_unsafe"
+
+
+def test_feeling_like_hurting_oneself_is_urgent_and_the_reply_says_what_happens_next() -> None:
+    chat = Conversation(real_flow("children-home"))
+    chat.consent()
+    chat.type("I feel like hurting myself")
+    [concern] = concerns(chat)
+    assert concern.category == "suicide_self_harm" and concern.severity == "urgent"
+    assert concern.tier == "red" and concern.span == (2, 26)
+    said = " ".join(chat.texts())
+    assert "0800 1111" in said and "116 123" in said
+    assert "working day" in said and "999" in said
+    assert "secret" not in said.lower()
+
+
+def test_an_amber_answer_is_recorded_and_the_person_sees_only_a_gentle_line() -> None:
+    chat = Conversation(real_flow("children-home"))
+    chat.consent()
+    chat.type("the police came round again last week")
+    [concern] = concerns(chat)
+    assert concern.tier == "amber"
+    said = " ".join(chat.texts())
+    assert "Talk to a person" in said and "Help" in said
+    assert "0800 1111" not in said and "call 999" not in said

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from flows import FlowError, load_flow
+from flows.check import placeholder_helpline_warnings
+from flows.help import HelpDirectory, load_help_directory
 from tests.flows.helpers import FIXTURES
 
 GOOD = (FIXTURES / "every-kind.yaml").read_text(encoding="utf-8")
@@ -100,3 +102,17 @@ def test_bad_yaml_is_reported_with_a_line(tmp_path: Path) -> None:
     path.write_text("id: x\ntitle: [unclosed\n", encoding="utf-8")
     found = problems(path)
     assert any("not valid YAML" in p for p in found)
+
+
+def test_a_placeholder_helpline_is_named_in_a_warning() -> None:
+    directory = HelpDirectory.model_validate(
+        {
+            "organisations": [
+                {"id": "childline", "name": "Childline", "contact": "call 0800 1111"},
+                {"id": "local_advocacy", "name": "Advocacy", "contact": "ask", "configure": True},
+            ]
+        }
+    )
+    [warning] = placeholder_helpline_warnings(directory, "helplines.yaml")
+    assert "'local_advocacy'" in warning and "helplines.yaml" in warning
+    assert placeholder_helpline_warnings(load_help_directory()) != []

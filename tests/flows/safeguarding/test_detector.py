@@ -8,15 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.concerns import disclosures, ordinary
+from benchmarks.concerns import TUNING_SETS, disclosures, ordinary, read_sets
 from flows.problems import FlowError
-from flows.safeguarding import Category, Severity, default_detector, load_detector
+from flows.safeguarding import Category, Severity, Tier, default_detector, load_detector
 from flows.safeguarding.rules import read_rule_file
 
 MAX_FALSE_ALARMS = 0.03
+MAX_AMBER_ALARMS = 0.10
 BY_CATEGORY: dict[str, list[str]] = defaultdict(list)
 for _language, _category, _text in disclosures():
     BY_CATEGORY[_category].append(_text)
+TUNING_DISCLOSURES, TUNING_ORDINARY = read_sets(TUNING_SETS)
+for _item in TUNING_DISCLOSURES:
+    BY_CATEGORY[_item.category].append(_item.text)
+ALL_ORDINARY = ordinary() + TUNING_ORDINARY
 
 
 def categories_of(text: str) -> set[str]:
@@ -29,6 +34,10 @@ def test_the_corpus_is_as_large_as_promised() -> None:
     assert sum(1 for language, _, _ in found if language == "cy") >= 60
     assert len(ordinary()) >= 300
     assert set(BY_CATEGORY) == {category.value for category in Category}
+    voices = {(item.category, item.voice) for item in TUNING_DISCLOSURES}
+    for category in {item.category for item in TUNING_DISCLOSURES}:
+        assert {(category, "young_people"), (category, "carers")} <= voices, category
+    assert {item.language for item in TUNING_DISCLOSURES} == {"en", "cy"}
 
 
 @pytest.mark.parametrize("category", sorted(BY_CATEGORY))
@@ -38,9 +47,12 @@ def test_every_disclosure_in_the_corpus_is_caught(category: str) -> None:
 
 
 def test_few_ordinary_answers_raise_a_concern() -> None:
-    answers = ordinary()
-    alarms = [text for _, text in answers if categories_of(text)]
-    assert len(alarms) <= MAX_FALSE_ALARMS * len(answers), alarms
+    answers = ALL_ORDINARY
+    tiers = [(text, {f.tier for f in default_detector().findings(text)}) for _, text in answers]
+    red = [text for text, found in tiers if Tier.RED in found]
+    amber = [text for text, found in tiers if found == {Tier.AMBER}]
+    assert len(red) <= MAX_FALSE_ALARMS * len(answers), red
+    assert len(amber) <= MAX_AMBER_ALARMS * len(answers), amber
 
 
 @pytest.mark.parametrize(
@@ -168,3 +180,127 @@ def test_several_concerns_in_one_text_are_filed_under_the_gravest() -> None:
     assert default_detector().findings("they call me names and i want to die")[0].category is (
         Category.SUICIDE_SELF_HARM
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I feel like hurting myself",
+        "feel like cutting myself",
+        "i feel like ending it",
+        "dw i'n teimlo fel brifo fy hun",
+    ],
+)
+def test_intent_to_hurt_oneself_is_urgent_self_harm_whatever_the_verb(text: str) -> None:
+    first = default_detector().findings(text)[0]
+    assert first.category is Category.SUICIDE_SELF_HARM
+    assert first.severity is Severity.URGENT and first.tier is Tier.RED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he never raised a hand to me",
+        "he has never once raised a hand to me",
+        "she works with people who have been hurt",
+        "there was bullying but it got sorted",
+        "there was some bullying at school but it got sorted quickly",
+        "the police came to school to give a talk about knife crime",
+    ],
+)
+def test_negation_the_resolved_past_and_other_peoples_jobs_raise_no_red(text: str) -> None:
+    assert Tier.RED not in {f.tier for f in default_detector().findings(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my mum calls me a waste of space every day", "emotional_abuse"),
+        ("i heard my stepdad strangling my mum", "domestic_abuse"),
+        ("the olders sent me to another town to sell", "criminal_exploitation"),
+        ("she keeps a knife in her bag for protection", "youth_violence_weapons"),
+        ("they are taking her abroad to get cut this summer", "fgm"),
+        ("my dad wants me to marry my cousin", "forced_marriage_honour"),
+        ("he shares beheading videos in the group chat", "radicalisation"),
+        ("the man who brought me here took my passport", "modern_slavery_trafficking"),
+        ("he is smoking weed every day to cope", "substance_misuse"),
+        ("a night worker comes into my room at night", "allegation_against_staff"),
+        ("he threatened to post my pics unless i paid", "online_abuse"),
+        ("an older resident made him touch them", "child_on_child"),
+        ("they are sending her back to her dad who hit her", "contact_with_risk"),
+    ],
+)
+def test_each_new_category_raises_red_from_words_it_was_not_tuned_on(
+    text: str, category: str
+) -> None:
+    red = {f.category.value for f in default_detector().findings(text) if f.tier is Tier.RED}
+    assert category in red
+
+
+def test_a_rule_file_with_amber_rules_gives_amber_findings(tmp_path: Path) -> None:
+    (tmp_path / "en.yaml").write_text(
+        "language: en\nrules:\n"
+        "  - id: police\n    category: criminal_exploitation\n    tier: amber\n"
+        '    patterns: ["police"]\n'
+        '  - id: hit\n    category: physical_harm\n    patterns: ["hit+ me"]\n',
+        encoding="utf-8",
+    )
+    detector = load_detector(tmp_path)
+    [amber] = detector.findings("the police came round")
+    assert amber.tier is Tier.AMBER and amber.category is Category.CRIMINAL_EXPLOITATION
+    both = detector.findings("the police came and he hit me")
+    assert [f.tier for f in both] == [Tier.RED, Tier.AMBER]
+
+
+def test_amber_never_outranks_red_in_the_same_category(tmp_path: Path) -> None:
+    (tmp_path / "en.yaml").write_text(
+        "language: en\nrules:\n"
+        "  - id: wide\n    category: physical_harm\n    tier: amber\n"
+        '    patterns: ["hurt"]\n'
+        '  - id: narrow\n    category: physical_harm\n    patterns: ["hurt me"]\n',
+        encoding="utf-8",
+    )
+    [finding] = load_detector(tmp_path).findings("hurt. he hurt me")
+    assert finding.tier is Tier.RED and finding.rule == "narrow"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Honestly, he punches me when he's drunk", "punches me"),
+        ("I can't sleep. She h1ts me every night", "h1ts me"),
+        ("I’m fine but i wanna die tbh", "wanna die"),
+        ("Mae o'n fy nharo i bob nos", "fy nharo"),
+    ],
+)
+def test_a_span_points_at_the_words_that_raised_the_concern(text: str, words: str) -> None:
+    finding = default_detector().findings(text)[0]
+    assert finding.span is not None
+    start, end = finding.span
+    assert text[start:end] == words
+
+
+def test_every_category_has_a_next_step_a_label_and_a_source() -> None:
+    for category in Category:
+        assert len(category.next_step) > 10 and category.next_step.endswith(".")
+        assert category.label and category.source
+    assert "LADO" in Category.ALLEGATION_AGAINST_STAFF.next_step
+    assert "police" in Category.FGM.next_step and "Prevent" in Category.RADICALISATION.next_step
+    assert "National Referral Mechanism" in Category.MODERN_SLAVERY_TRAFFICKING.next_step
+    assert "999" in Category.DANGER_NOW.next_step
+
+
+def test_a_categories_file_missing_a_category_is_refused_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "en.yaml").write_text(
+        'language: en\nrules:\n  - id: a\n    category: threats\n    patterns: ["x"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "categories.yaml").write_text(
+        "categories:\n  threats:\n    severity: serious\n    label: threats\n"
+        "    next_step: Check they are safe now.\n    source: WT2023\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(FlowError) as raised:
+        load_detector(tmp_path)
+    [problem] = raised.value.problems
+    assert "categories.yaml:1" in str(problem) and "suicide_self_harm" in str(problem)
