@@ -19,7 +19,7 @@ from flows.status import status_of
 from flows.workdays import add_working_days
 from storage.batch import Statement, UnitOfWork
 from storage.codec import encode_message, encode_state, encode_value
-from storage.concerns import concern_detail
+from storage.concerns import INSERT_RAISED, concern_detail
 from storage.database import Database, iso
 from storage.errors import StaleStateError
 from storage.known_states import KnownState, KnownStates
@@ -102,12 +102,12 @@ def _consent_given(draft: _Draft, event: ev.Event) -> None:
 def _concern_raised(draft: _Draft, event: ev.Event) -> None:
     assert isinstance(event, ev.ConcernRaised)
     detail = concern_detail(
-        event.question, event.reason, event.category, event.answer, event.after_end
+        event.question, event.reason, event.category, event.answer, event.after_end, event.span
     )
     draft.concern_rows.append(
         draft.unit.add(
-            "INSERT INTO concerns (interview_id, severity, detail, raised_at) VALUES (?, ?, ?, ?)",
-            (draft.interview_id, event.severity, draft.db.seal(detail), draft.at),
+            INSERT_RAISED,
+            (draft.interview_id, event.severity, draft.db.seal(detail), draft.at, event.tier),
             id_from="concerns",
         )
     )
