@@ -53,8 +53,7 @@ def concern_detail(
 
 
 INSERT_RAISED = (
-    "INSERT INTO concerns (interview_id, severity, detail, raised_at, tier) "
-    "VALUES (?, ?, ?, ?, ?)"
+    "INSERT INTO concerns (interview_id, severity, detail, raised_at, tier) VALUES (?, ?, ?, ?, ?)"
 )
 """A concern the engine raised, with its tier (red or amber)."""
 

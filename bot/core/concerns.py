@@ -24,8 +24,8 @@ from bot.core.mail import DutyMailer
 from flows import Flow
 from flows.outputs import Message
 from flows.safeguarding import Category
-from flows.workdays import add_working_days
 from flows.text import pick
+from flows.workdays import add_working_days
 from storage import Storage
 from storage.codec import encode_message
 from storage.records import ConcernRecord, Role, StaffMember
@@ -102,7 +102,9 @@ def alert_text(concern: ConcernRecord, flow: Flow | None, reminder: bool) -> str
     if concern.reason == "answer" and concern.answer:
         why += f" (“{concern.answer.replace('_', ' ')}”)"
     head = "⏰ Reminder: still not acknowledged.\n" if reminder else ""
-    raised = "Raised from amber to red by a member of staff.\n" if concern.decision == "raised" else ""
+    raised = (
+        "Raised from amber to red by a member of staff.\n" if concern.decision == "raised" else ""
+    )
     urgent = concern.severity == "urgent"
     title = "🚨 URGENT safeguarding concern" if urgent else "⚠️ Possible safeguarding concern"
     after = " It was sent after the interview ended." if concern.after_end else ""
