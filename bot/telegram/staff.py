@@ -15,7 +15,7 @@ from bot.core.invitations import InvitationRefused, create_invitation, reissue_i
 from bot.core.logs import log_event
 from bot.core.notices import stranger_text
 from bot.core.transcripts import read_transcript
-from bot.documents.view import question_words
+from bot.documents.concern_view import question_words
 from bot.telegram.keyboards import (
     ack_keyboard,
     answer_press,
