@@ -114,9 +114,7 @@ async def test_asking_to_talk_reaches_the_interviewer_and_is_reminded_when_overd
     assert call_back.owner_user_id == OAK_INTERVIEWER
     bot.clock.advance(days=4)
     await api.wait_for(
-        lambda: any(
-            "⏰ Reminder" in t and "Asked to talk" in t for t in api.texts(OAK_INTERVIEWER)
-        )
+        lambda: any("⏰ Reminder" in t and "Asked to talk" in t for t in api.texts(OAK_INTERVIEWER))
     )
     api.message(OAK_INTERVIEWER, "/tasks")
     listing = await api.wait_for_text(OAK_INTERVIEWER, "Your open tasks")
