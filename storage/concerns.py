@@ -37,9 +37,11 @@ def concern_detail(
     answer: str | None,
     after_end: bool,
     span: tuple[int, int] | None = None,
+    source: str | None = None,
 ) -> str:
     """What a concern is about, as the JSON that is sealed in its row; the span says where
-    in the person's words it was found, so staff see those words highlighted."""
+    in the person's words (`source`, what they sent) it was found, so staff see those words
+    highlighted in the transcript. Alerts never show them."""
     return json.dumps(
         {
             "question": question,
@@ -48,6 +50,7 @@ def concern_detail(
             "answer": answer,
             "after_end": after_end,
             "span": list(span) if span is not None else None,
+            "source": source if span is not None else None,
         }
     )
 
@@ -139,6 +142,7 @@ class Concerns:
                     ),
                     tier=r["tier"],
                     span=_span(detail.get("span")),
+                    source=detail.get("source"),
                     decision=r["decision"],
                     decided_by=r["decided_by"],
                     decided_at=parse_time(r["decided_at"]),

@@ -224,6 +224,7 @@ class ConcernRecord:
     circulation: Circulation | None = None
     tier: str = "red"
     span: tuple[int, int] | None = None
+    source: str | None = None
     decision: str | None = None
     decided_by: int | None = None
     decided_at: datetime | None = None

@@ -15,7 +15,7 @@ from flows.text import pick
 from storage.records import ConcernRecord, Transcript
 from storage.tasks import Task
 
-CHANNEL_MARK = re.compile(r"^\([^)\n]{1,40}\) ")
+CHANNEL_MARK = re.compile(r"^\((?:edited message|caption)\) ")
 """What the bot puts before words that came another way ("(edited message) ", "(caption) ")."""
 DECISION_WORDS = {"raised": "Raised to red", "closed": "Closed with no further action"}
 WHEN_WORDS = {
@@ -92,21 +92,12 @@ def highlight(text: str, span: tuple[int, int] | None) -> Highlight | None:
 
 
 def source_text(concern: ConcernRecord, transcript: Transcript) -> tuple[str | None, bool]:
-    """The person's words the concern was found in: the answer given at that moment, else
-    what they sent at that moment; and whether it is still the question's answer."""
-    for change in transcript.history:
-        if (
-            change.question_id == concern.question_id
-            and change.at == concern.raised_at
-            and change.kind in {"answered", "changed"}
-            and isinstance(change.value, str)
-        ):
-            current = transcript.answers.get(change.question_id) == change.value
-            return change.value, current
-    for line in transcript.lines:
-        if line.direction == "in" and line.at == concern.raised_at:
-            return line.text, False
-    return None, False
+    """The person's words the concern was found in (kept, sealed, with the concern), and
+    whether they are part of the answer to its question as it stands now."""
+    if concern.source is None:
+        return None, False
+    answer = transcript.answers.get(concern.question_id or "")
+    return concern.source, isinstance(answer, str) and concern.source in answer
 
 
 def category_words(category: str) -> tuple[str, str]:
