@@ -69,6 +69,8 @@ def read_today_due(now: datetime, zone: ZoneInfo) -> datetime:
     )
     if local.weekday() < 5 and local < end:
         return end
+    if local.weekday() >= 5:
+        return add_working_days(end, 0)
     return add_working_days(end, 1)
 
 

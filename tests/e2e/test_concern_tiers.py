@@ -175,6 +175,8 @@ async def test_the_transcript_shows_the_words_tier_and_acknowledgement_at_the_an
     await api.wait_for_text(CHAT, "Who decided?")
     alert = await api.wait_for_text(OAK_STAFF, "physical harm")
     assert HITS not in alert.text
+    helplines = await api.wait_for_text(CHAT, "Childline")
+    assert "0800 1111 (+44 800 1111)" in helplines.text, "a number Telegram makes tappable"
     api.press(OAK_STAFF, alert.button_data("I am dealing with this"), alert)
     await api.wait_for(lambda: "Acknowledged by Oak Reviewer" in alert.text)
 
