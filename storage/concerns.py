@@ -1,6 +1,10 @@
 """Concerns: signs that someone may be at risk, who was alerted (and whether it reached
-them), and who acknowledged. What a concern is about is sealed; only its severity is plain,
-for the re-alert schedule."""
+them), and who acknowledged. What a concern is about is sealed; only its severity and tier
+are plain, for the re-alert schedule.
+
+Red concerns are alerted at once and again until acknowledged. Amber ones are never pushed:
+each becomes a "read today" task and a line in the daily digest, until staff raise it to red
+or close it with a reason (both audited)."""
 
 from __future__ import annotations
 
@@ -13,11 +17,13 @@ import aiosqlite
 from storage.audit import write_audit
 from storage.database import Database, iso, parse_time
 from storage.records import Actor, AlertDelivery, Circulation, ConcernRecord, parse_readers
+from storage.tasks import NewTask, close_task, insert_task
 
 _COLUMNS = (
     "c.id, c.interview_id, c.severity, c.detail, c.raised_at, c.acknowledged_at, "
     "c.acknowledged_by, i.service, c.escalated_at, c.last_alerted_at, i.flow_id, "
-    "i.limited_circulation, i.assigned_reviewer, "
+    "i.limited_circulation, i.assigned_reviewer, c.tier, c.decision, c.decided_by, "
+    "c.decided_at, c.decision_reason, "
     "(SELECT group_concat(x.user_id) FROM interview_readers x WHERE x.interview_id = i.id) "
     "AS readers"
 )
@@ -30,8 +36,12 @@ def concern_detail(
     category: str,
     answer: str | None,
     after_end: bool,
+    span: tuple[int, int] | None = None,
+    source: str | None = None,
 ) -> str:
-    """What a concern is about, as the JSON that is sealed in its row."""
+    """What a concern is about, as the JSON that is sealed in its row; the span says where
+    in the person's words (`source`, what they sent) it was found, so staff see those words
+    highlighted in the transcript. Alerts never show them."""
     return json.dumps(
         {
             "question": question,
@@ -39,8 +49,22 @@ def concern_detail(
             "category": category,
             "answer": answer,
             "after_end": after_end,
+            "span": list(span) if span is not None else None,
+            "source": source if span is not None else None,
         }
     )
+
+
+INSERT_RAISED = (
+    "INSERT INTO concerns (interview_id, severity, detail, raised_at, tier) VALUES (?, ?, ?, ?, ?)"
+)
+"""A concern the engine raised, with its tier (red or amber)."""
+
+
+def _span(value: object) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (value[0], value[1])
+    return None
 
 
 async def insert_concern(
@@ -116,6 +140,15 @@ class Concerns:
                         r["assigned_reviewer"],
                         parse_readers(r["readers"]),
                     ),
+                    tier=r["tier"],
+                    span=_span(detail.get("span")),
+                    source=detail.get("source"),
+                    decision=r["decision"],
+                    decided_by=r["decided_by"],
+                    decided_at=parse_time(r["decided_at"]),
+                    decision_reason=(
+                        self.db.open_text(r["decision_reason"]) if r["decision_reason"] else None
+                    ),
                 )
             )
         return records
@@ -128,8 +161,101 @@ class Concerns:
         return await self._records("c.interview_id = ?", (interview_id,))
 
     async def open_everywhere(self) -> list[ConcernRecord]:
-        """Every unacknowledged concern, for the alerting loop (never shown to a person)."""
-        return await self._records("c.acknowledged_at IS NULL", ())
+        """Every unacknowledged red concern, for the alerting loop (never shown to a person);
+        amber ones are never pushed, so never escalated as undelivered."""
+        return await self._records("c.acknowledged_at IS NULL AND c.tier = 'red'", ())
+
+    async def open_amber(self) -> list[ConcernRecord]:
+        """Every amber concern nobody has decided on yet, oldest first, for the digest."""
+        return await self._records("c.acknowledged_at IS NULL AND c.tier = 'amber'", ())
+
+    async def amber_without_task(self) -> list[ConcernRecord]:
+        """Open amber concerns whose "read today" task is not made yet (just raised, or the
+        bot stopped between saving one and making its task)."""
+        return await self._records(
+            "c.acknowledged_at IS NULL AND c.tier = 'amber' AND c.last_alerted_at IS NULL", ()
+        )
+
+    async def make_read_today_task(self, concern_id: int, task: NewTask, at: datetime) -> bool:
+        """Make an amber concern's "read today" task, once: the concern is marked in the same
+        transaction, so a restart or a second caller makes none twice. False if made before."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "UPDATE concerns SET last_alerted_at = ? WHERE id = ? AND tier = 'amber' "
+                "AND last_alerted_at IS NULL AND acknowledged_at IS NULL",
+                (iso(at), concern_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            ref = await insert_task(connection, self.db, task, at, "bot")
+            # Amber is never pushed one by one: the task is in the lists at once and in
+            # the daily digest, so it counts as announced from the start.
+            await connection.execute(
+                "UPDATE tasks SET announced_at = ? WHERE ref = ?", (iso(at), ref)
+            )
+        return True
+
+    async def decide_amber(
+        self, concern_id: int, decision: str, reason: str, actor: Actor, at: datetime
+    ) -> bool:
+        """Raise an open amber concern to red (it is then alerted like any red one, from
+        now) or close it with a reason; who, when and why are kept and audited, and its
+        "read today" task is closed. False if it is not an open amber concern they may see."""
+        if decision not in {"raised", "closed"}:
+            raise ValueError(decision)
+        concern = await self.get(concern_id)
+        if (
+            concern is None
+            or concern.tier != "amber"
+            or actor.staff is None
+            or not actor.may_read(concern.readable_by)
+        ):
+            return False
+        staff_id = actor.staff.user_id
+        sealed = self.db.seal(reason)
+        if decision == "raised":
+            sql = (
+                "UPDATE concerns SET tier = 'red', decision = 'raised', decided_by = ?, "
+                "decided_at = ?, decision_reason = ?, last_alerted_at = NULL "
+                "WHERE id = ? AND tier = 'amber' AND acknowledged_at IS NULL"
+            )
+            params: tuple[object, ...] = (staff_id, iso(at), sealed, concern_id)
+        else:
+            sql = (
+                "UPDATE concerns SET decision = 'closed', decided_by = ?, decided_at = ?, "
+                "decision_reason = ?, acknowledged_at = ?, acknowledged_by = ? "
+                "WHERE id = ? AND tier = 'amber' AND acknowledged_at IS NULL"
+            )
+            params = (staff_id, iso(at), sealed, iso(at), staff_id, concern_id)
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(sql, params)
+            if cursor.rowcount != 1:
+                return False
+            await write_audit(
+                connection,
+                actor,
+                f"concern_{decision}",
+                at,
+                concern.interview_id,
+                f"concern {concern_id}",
+            )
+            await _close_read_today(connection, self.db, concern, decision, actor.label, at)
+        return True
+
+    async def claim_digest(self, day: str, at: datetime, count: int) -> bool:
+        """Take the right to send the amber digest for one local day; False if it was sent
+        (or is being sent) already, so it goes once a day even across restarts."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "INSERT OR IGNORE INTO amber_digests (day, sent_at, concerns) VALUES (?, ?, ?)",
+                (day, iso(at), count),
+            )
+            return cursor.rowcount == 1
+
+    async def digest_sent(self, day: str) -> bool:
+        """Whether the amber digest for this local day has gone."""
+        row = await self.db.fetch_one("SELECT 1 FROM amber_digests WHERE day = ?", (day,))
+        return row is not None
 
     async def visible(self, actor: Actor, open_only: bool = True) -> list[ConcernRecord]:
         """Concerns this person may see: open ones, or all."""
@@ -147,7 +273,7 @@ class Concerns:
         """Open concerns never alerted, or last alerted longer ago than their severity's
         repeat interval (urgent ones more often)."""
         return await self._records(
-            "c.acknowledged_at IS NULL AND (c.last_alerted_at IS NULL OR "
+            "c.acknowledged_at IS NULL AND c.tier = 'red' AND (c.last_alerted_at IS NULL OR "
             "(c.severity = 'urgent' AND c.last_alerted_at <= ?) OR "
             "(c.severity = 'serious' AND c.last_alerted_at <= ?))",
             (
@@ -165,7 +291,7 @@ class Concerns:
             concern_id,
             now,
             every_seconds,
-            also="AND acknowledged_at IS NULL",
+            also="AND acknowledged_at IS NULL AND tier = 'red'",
         )
 
     async def record_alert(
@@ -246,3 +372,25 @@ class Concerns:
                 f"concern {concern_id}",
             )
         return True
+
+
+async def _close_read_today(
+    connection: aiosqlite.Connection,
+    db: Database,
+    concern: ConcernRecord,
+    decision: str,
+    actor: str,
+    at: datetime,
+) -> None:
+    """The amber concern's "read today" task is done once someone decided on it."""
+    note = "Raised to red." if decision == "raised" else "Closed with a reason."
+    async with connection.execute(
+        "SELECT id, detail FROM tasks WHERE interview_id = ? AND kind = 'read_today' "
+        "AND closed_at IS NULL",
+        (concern.interview_id,),
+    ) as cursor:
+        rows = list(await cursor.fetchall())
+    for row in rows:
+        detail = json.loads(db.open_text(row["detail"])) if row["detail"] else {}
+        if str(detail.get("concern")) == str(concern.id):
+            await close_task(connection, db, int(row["id"]), note, actor, at)

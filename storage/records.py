@@ -222,6 +222,13 @@ class ConcernRecord:
     last_alerted_at: datetime | None = None
     flow_id: str | None = None
     circulation: Circulation | None = None
+    tier: str = "red"
+    span: tuple[int, int] | None = None
+    source: str | None = None
+    decision: str | None = None
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
 
     @property
     def readable_by(self) -> Circulation:

@@ -144,7 +144,8 @@ class Reporting:
         ]
 
     async def follow_up_counts(self, interview_ids: list[str], today: date) -> dict[str, int]:
-        """Recommendations made, answered and overdue, and young people thanked."""
+        """Recommendations made, answered and overdue, young people thanked, and free text
+        read on time."""
         wanted = set(interview_ids)
         counts: dict[str, int] = defaultdict(int)
         for r in await self.db.fetch_all(
@@ -161,4 +162,22 @@ class Reporting:
         for r in await self.db.fetch_all("SELECT id FROM interviews WHERE thanked_at IS NOT NULL"):
             if r[0] in wanted:
                 counts["thanked"] += 1
+        await self._free_text_counts(wanted, counts)
         return dict(counts)
+
+    async def _free_text_counts(self, wanted: set[str], counts: dict[str, int]) -> None:
+        """How many interviews' free text a person had to read, and whether on time (by the
+        task's due time), late, or not yet: the detector never replaces that reading."""
+        for r in await self.db.fetch_all(
+            "SELECT interview_id, due_at, closed_at FROM tasks WHERE kind = 'read_free_text'"
+        ):
+            if r["interview_id"] not in wanted:
+                continue
+            counts["free_text"] += 1
+            closed, due = parse_time(r["closed_at"]), parse_time(r["due_at"])
+            if closed is None:
+                counts["free_text_unread"] += 1
+            elif due is not None and closed <= due:
+                counts["free_text_on_time"] += 1
+            else:
+                counts["free_text_late"] += 1

@@ -19,6 +19,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("transcript", "id", "body"),
     ("outbox", "id", "payload"),
     ("concerns", "id", "detail"),
+    ("concerns", "id", "decision_reason"),
     ("recommendations", "id", "body"),
     ("recommendation_responses", "id", "body"),
     ("tasks", "id", "detail"),

@@ -19,7 +19,7 @@ from flows.status import status_of
 from flows.workdays import add_working_days
 from storage.batch import Statement, UnitOfWork
 from storage.codec import encode_message, encode_state, encode_value
-from storage.concerns import concern_detail
+from storage.concerns import INSERT_RAISED, concern_detail
 from storage.database import Database, iso
 from storage.errors import StaleStateError
 from storage.known_states import KnownState, KnownStates
@@ -66,6 +66,7 @@ class _Draft:
     unit: UnitOfWork = field(init=False)
     concern_rows: list[int] = field(default_factory=list)
     content_deleted: bool = False
+    incoming: str | None = None
 
     def __post_init__(self) -> None:
         self.unit = UnitOfWork(owner=self.interview_id)
@@ -102,12 +103,18 @@ def _consent_given(draft: _Draft, event: ev.Event) -> None:
 def _concern_raised(draft: _Draft, event: ev.Event) -> None:
     assert isinstance(event, ev.ConcernRaised)
     detail = concern_detail(
-        event.question, event.reason, event.category, event.answer, event.after_end
+        event.question,
+        event.reason,
+        event.category,
+        event.answer,
+        event.after_end,
+        event.span,
+        draft.incoming,
     )
     draft.concern_rows.append(
         draft.unit.add(
-            "INSERT INTO concerns (interview_id, severity, detail, raised_at) VALUES (?, ?, ?, ?)",
-            (draft.interview_id, event.severity, draft.db.seal(detail), draft.at),
+            INSERT_RAISED,
+            (draft.interview_id, event.severity, draft.db.seal(detail), draft.at, event.tier),
             id_from="concerns",
         )
     )
@@ -231,7 +238,7 @@ class Steps:
         """Commit one input's whole effect at once; None if this update was handled before.
         `started_from` is the state the step began from: if the interview's row no longer
         holds it, nothing is written and StaleStateError says to read it again."""
-        draft = _Draft(self.db, interview_id, iso(at), at)
+        draft = _Draft(self.db, interview_id, iso(at), at, incoming=incoming)
         if update_id is not None:
             draft.unit.guard = Statement(
                 "INSERT OR IGNORE INTO processed_updates (update_id, handled_at) VALUES (?, ?)",

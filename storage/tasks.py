@@ -23,10 +23,20 @@ from storage.records import Actor, Role, StaffMember
 from storage.staff import StaffDirectory
 
 TaskKind = Literal[
-    "read", "call_back", "agree_readers", "respond", "send_by_hand", "thanks_undelivered", "listen"
+    "read",
+    "call_back",
+    "agree_readers",
+    "respond",
+    "send_by_hand",
+    "thanks_undelivered",
+    "listen",
+    "read_today",
+    "read_free_text",
 ]
 TASK_KINDS: tuple[TaskKind, ...] = (
     "read",
+    "read_today",
+    "read_free_text",
     "call_back",
     "agree_readers",
     "respond",

@@ -16,6 +16,8 @@ from storage.records import ConcernRecord
 
 def delivery_summary(concern: ConcernRecord) -> str:
     """Who an alert reached, or, loudly, that it reached nobody."""
+    if concern.tier == "amber":
+        return "amber: read today and in the daily digest, never pushed"
     delivered = sorted({d.user_id for d in concern.deliveries if d.state == "delivered"})
     failed = [d for d in concern.deliveries if d.state == "failed" and d.channel == "telegram"]
     mailed = any(d.channel == "email" and d.state == "delivered" for d in concern.deliveries)
@@ -38,6 +40,7 @@ def concern_row(concern: ConcernRecord) -> dict[str, Any]:
         "interview": concern.interview_id,
         "service": concern.service,
         "severity": concern.severity,
+        "tier": concern.tier,
         "category": concern.category,
         "raised_at": concern.raised_at.isoformat(),
         "acknowledged_by": concern.acknowledged_by,

@@ -4,12 +4,17 @@ it by name, and further (every other admin, the duty e-mail) when nobody could b
 An alert counts only when the channel accepted it. Urgent concerns are re-sent every 15
 minutes and serious ones every hour (both configurable). Each concern is handled on its
 own: one that fails is logged at ERROR and never stops the others.
+
+That is the red tier. An amber concern is never pushed: it becomes a "read today" task for
+the duty officer (the reviewers of its home or service, else the admins) and a line in the
+daily digest (bot/core/amber.py), until someone raises it to red or closes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.core.clock import Clock
 from bot.core.config import Settings
@@ -20,9 +25,11 @@ from flows import Flow
 from flows.outputs import Message
 from flows.safeguarding import Category
 from flows.text import pick
+from flows.workdays import add_working_days
 from storage import Storage
 from storage.codec import encode_message
-from storage.records import ConcernRecord, StaffMember
+from storage.records import ConcernRecord, Role, StaffMember
+from storage.tasks import NewTask
 
 PRIORITY = {"urgent": 2, "serious": 1}
 REASONS = {
@@ -32,12 +39,56 @@ REASONS = {
 }
 
 
+END_OF_WORKING_DAY = time(17, 30)
+"""A "read today" task is due by this local time on the day it is raised (a working day),
+or on the next working day if it is raised later or at a weekend."""
+
+
 def category_label(category: str) -> str:
     """The category in the words staff read."""
     try:
         return Category(category).label
     except ValueError:
         return category.replace("_", " ")
+
+
+def next_step(category: str) -> str:
+    """What staff do next for this kind of concern, the one line every alert and list shows;
+    a category this version does not know still gets a safe instruction."""
+    try:
+        return Category(category).next_step
+    except (ValueError, KeyError):
+        return "Talk to the designated safeguarding lead today."
+
+
+def read_today_due(now: datetime, zone: ZoneInfo) -> datetime:
+    """When a "read today" task falls due: the end of this working day, or of the next one."""
+    local = now.astimezone(zone)
+    end = local.replace(
+        hour=END_OF_WORKING_DAY.hour, minute=END_OF_WORKING_DAY.minute, second=0, microsecond=0
+    )
+    if local.weekday() < 5 and local < end:
+        return end
+    if local.weekday() >= 5:
+        return add_working_days(end, 0)
+    return add_working_days(end, 1)
+
+
+def read_today_task(concern: ConcernRecord, now: datetime, zone: ZoneInfo) -> NewTask:
+    """The duty officer's task for an amber concern: the reviewers of its home or service
+    (else the admins, see storage.tasks.owners_among); if the person asked for fewer people
+    to see their answers, its assigned reviewer, else the admins."""
+    circulation = concern.readable_by
+    role: Role = "admin" if circulation.limited else "reviewer"
+    return NewTask(
+        "read_today",
+        read_today_due(now, zone),
+        concern.interview_id,
+        concern.service,
+        circulation.assigned_reviewer if circulation.limited else None,
+        role,
+        detail={"concern": str(concern.id), "category": concern.category},
+    )
 
 
 def alert_text(concern: ConcernRecord, flow: Flow | None, reminder: bool) -> str:
@@ -53,11 +104,15 @@ def alert_text(concern: ConcernRecord, flow: Flow | None, reminder: bool) -> str
     if concern.reason == "answer" and concern.answer:
         why += f" (“{concern.answer.replace('_', ' ')}”)"
     head = "⏰ Reminder: still not acknowledged.\n" if reminder else ""
+    raised = (
+        "Raised from amber to red by a member of staff.\n" if concern.decision == "raised" else ""
+    )
     urgent = concern.severity == "urgent"
     title = "🚨 URGENT safeguarding concern" if urgent else "⚠️ Possible safeguarding concern"
     after = " It was sent after the interview ended." if concern.after_end else ""
     return (
-        f"{head}{title}: {category_label(concern.category)}\n"
+        f"{head}{title}: {category_label(concern.category)}\n{raised}"
+        f"➡ What to do next: {next_step(concern.category)}\n"
         f"Interview: {concern.interview_id}\nHome or service: {concern.service or '-'}\n"
         f"Raised by {why}{where}.{after}\n"
         "The person has been shown helplines and told that staff will be in touch.\n"
@@ -95,14 +150,25 @@ class ConcernAlerter:
         return minutes * 60
 
     async def alert(self, concern_ids: list[int]) -> None:
-        """Alert staff at once about concerns just raised."""
+        """Alert staff at once about red concerns just raised; give each amber one its
+        "read today" task instead (never a push)."""
         for concern_id in concern_ids:
             try:
                 concern = await self.storage.concerns.get(concern_id)
-                if concern is not None:
+                if concern is None:
+                    continue
+                if concern.tier == "amber":
+                    await self._read_today(concern)
+                else:
                     await self._send(concern, reminder=False)
             except Exception as error:  # one concern must never stop the others
                 log_error("concern_alert_failed", concern=concern_id, error=type(error).__name__)
+
+    async def _read_today(self, concern: ConcernRecord) -> None:
+        now = self.clock()
+        task = read_today_task(concern, now, self.settings.zone)
+        if await self.storage.concerns.make_read_today_task(concern.id, task, now):
+            log_event("concern_amber", concern=concern.id, category=concern.category)
 
     async def _send(self, concern: ConcernRecord, reminder: bool) -> None:
         now = self.clock()
@@ -239,6 +305,7 @@ class ConcernAlerter:
                 await self._send(concern, reminder=bool(concern.deliveries))
             except Exception as error:  # one concern must never stop the others
                 log_error("concern_alert_failed", concern=concern.id, error=type(error).__name__)
+        await self.alert([c.id for c in await self.storage.concerns.amber_without_task()])
         await self.escalate_undelivered(now)
 
     async def escalate_undelivered(self, now: datetime) -> None:

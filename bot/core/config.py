@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     urgent_repeat_minutes: int = Field(default=15, ge=1)
     undelivered_escalate_minutes: int = Field(default=5, ge=1)
     read_within_working_days: int = Field(default=10, ge=1)
+    amber_digest_at: time = time(8, 30)
+    """Local time of the one daily digest of open amber (read today) concerns."""
     """How long the reviewers have to read a finished interview and record a decision."""
     task_escalate_after_days: int = Field(default=3, ge=0)
     web_url: str | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 
+from bot.core.amber import AmberDesk
 from bot.core.concerns import ConcernAlerter
 from bot.core.context import AppContext
 from bot.core.delivery import Delivery
@@ -62,6 +63,7 @@ class Scheduler:
         """The jobs by name, in the order they should run; concerns first."""
         return {
             "concerns": self.concerns,
+            "amber_digest": self.amber_digest,
             "parked": self.parked,
             "outbox": self.sender.flush_all,
             "reminders": self.reminders,
@@ -78,6 +80,12 @@ class Scheduler:
     async def concerns(self) -> None:
         """Re-send unacknowledged concerns and escalate any nobody received."""
         await self.alerter.realert_due(self.app.clock())
+
+    async def amber_digest(self) -> None:
+        """Once a day at the configured local time, the digest of open amber concerns."""
+        await AmberDesk(self.app.storage, self.alerter, self.sender).send_digest_due(
+            self.app.clock()
+        )
 
     async def parked(self) -> None:
         """Apply inputs parked while the database was down, in order, once it is back."""

@@ -5,7 +5,10 @@ the claims in storage mean none is sent twice.
 
 A finished interview is where most tasks begin: its read task is made here (the step that
 finished it only changed the interview), so an interview that finished while the bot was
-down still gets one on the next tick.
+down still gets one on the next tick. One with free-text answers also gets a "read the free
+text" task for its interviewer, due in two working days: the safeguarding detector helps a
+person, it never replaces one. A stopped interview's read task says it was stopped and
+what was answered.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.core.concerns import category_label, next_step
 from bot.core.config import Settings
 from bot.core.delivery import Delivery
 from bot.core.logs import log_error, log_event
@@ -23,10 +27,13 @@ from flows.text import pick
 from flows.workdays import add_working_days
 from storage import Storage
 from storage.codec import encode_message
-from storage.records import InterviewSummary, Role, StaffMember, staff_id_of
+from storage.records import InterviewSummary, Role, StaffMember, Transcript, staff_id_of
 from storage.tasks import NewTask, Task
 
 DAY_SECONDS = 24 * 3600
+FREE_TEXT_WITHIN_WORKING_DAYS = 2
+NOT_REMINDED: frozenset[str] = frozenset({"read_today"})
+"""Kinds whose daily reminder is something else (the amber digest lists them every day)."""
 OPEN_PREFIX = "open"
 NO_ACTION_PREFIX = "noaction"
 WHEN_WORDS = {
@@ -86,7 +93,33 @@ class TaskDesk:
             )
             if await self.storage.tasks.create(task, now, "bot") is not None:
                 made += 1
+                await self._free_text_task(interview, now)
         return made
+
+    async def _free_text_task(self, interview: InterviewSummary, now: datetime) -> None:
+        """Every free-text answer is read by a person: the interviewer (or, if the person
+        asked for fewer people to see their answers, its assigned reviewer, else the
+        admins), within two working days."""
+        flow = self.flows.get(interview.flow_id)
+        if flow is None:
+            return
+        record = await self.storage.transcripts.load(interview.id)
+        count = len(free_text_answers(record, flow))
+        if not count:
+            return
+        limited = interview.limited_circulation
+        owner = interview.assigned_reviewer if limited else staff_id_of(interview.created_by)
+        role: Role = "admin" if limited else "interviewer"
+        task = NewTask(
+            "read_free_text",
+            add_working_days(now, FREE_TEXT_WITHIN_WORKING_DAYS),
+            interview.id,
+            interview.service,
+            owner,
+            role,
+            detail={"answers": str(count)},
+        )
+        await self.storage.tasks.create(task, now, "bot")
 
     async def announce_new(self, now: datetime) -> None:
         """Tell owners of every task not yet announced (finished interviews first made
@@ -128,7 +161,8 @@ class TaskDesk:
         escalate_after = timedelta(days=self.settings.task_escalate_after_days)
         for task in await self.storage.tasks.overdue(now):
             try:
-                await self._remind(task, now)
+                if task.kind not in NOT_REMINDED:
+                    await self._remind(task, now)
                 if now - task.due_at >= escalate_after:
                     await self._escalate(task, now)
             except Exception as error:  # one task must never stop the others
@@ -176,6 +210,31 @@ class TaskDesk:
         about = self._about(interview)
         due = f"{task.due_at:%d %B %Y}"
         done = f"When it is done: /done {task.ref} what you did"
+        if task.kind == "read" and interview is not None and interview.status == "stopped":
+            return TaskWords(
+                f"⏹ Interview stopped before the end: {about}\n"
+                f"{await self._answered(interview)}\n{self._concerns(interview)}\n"
+                f"Please read what they did answer and record a decision by {due}: no "
+                f"action needed, or /recommend {interview.id}; TO WHOM; DUE DATE; WHAT",
+                read_buttons(interview.id),
+            )
+        if task.kind == "read_free_text":
+            return TaskWords(
+                f"📝 Free text to read: {about}\n"
+                f"{task.detail.get('answers', 'Some')} answer(s) in their own words. The "
+                "safeguarding detector helps but never replaces a person: please read every "
+                f"one by {due} (/transcript {task.interview_id}).\n"
+                f"When you have: /done {task.ref} read"
+            )
+        if task.kind == "read_today":
+            concern = task.detail.get("concern", "?")
+            return TaskWords(
+                f"🟠 Read today, possible concern (amber) {concern}: "
+                f"{category_label(task.detail.get('category', 'feeling_unsafe'))}, {about}\n"
+                f"➡ {next_step(task.detail.get('category', 'feeling_unsafe'))}\n"
+                f"Read it with /transcript {task.interview_id}, then /raise {concern} why "
+                f"(it becomes red: staff are alerted at once) or /closeconcern {concern} why."
+            )
         if task.kind == "read" and interview is not None:
             return TaskWords(
                 f"✅ Interview finished: {about}\n{self._concerns(interview)}\n"
@@ -242,6 +301,19 @@ class TaskDesk:
             f"“{title}”{when} ({interview.id})"
         )
 
+    async def _answered(self, interview: InterviewSummary) -> str:
+        """What a stopped interview holds: which questions were answered, in their
+        wording; never the answers themselves."""
+        flow = self.flows.get(interview.flow_id)
+        record = await self.storage.transcripts.load(interview.id)
+        if flow is None or not record.answers:
+            return "They answered no questions, or asked for their answers to be deleted."
+        answered = [q for q in flow.questions() if q.id in record.answers]
+        total = len(flow.questions())
+        names = "; ".join(f"“{pick(q.text, 'en')}”" for q in answered[:8])
+        more = f" and {len(answered) - 8} more" if len(answered) > 8 else ""
+        return f"They answered {len(answered)} of {total} questions: {names}{more}."
+
     @staticmethod
     def _concerns(interview: InterviewSummary) -> str:
         if not interview.concerns:
@@ -260,6 +332,17 @@ class TaskDesk:
             number = task.detail.get("number") or "the number you have for them"
             return f"They would like a phone call ({number}), {when}."
         return f"They would like a message in their chat, {when}."
+
+
+def free_text_answers(record: Transcript, flow: Flow) -> list[str]:
+    """The answers given in the person's own words (free-text questions), which a person
+    must read."""
+    found = []
+    for question in flow.questions():
+        value = record.answers.get(question.id)
+        if question.kind == "text" and isinstance(value, str) and value.strip():
+            found.append(value)
+    return found
 
 
 def staff_name(label: str, names: Mapping[int, str]) -> str:

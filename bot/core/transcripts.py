@@ -9,6 +9,7 @@ from typing import Literal
 
 from bot.core.context import AppContext
 from bot.core.tasks import staff_name
+from bot.documents.concern_view import call_back_views
 from bot.documents.pages import transcript_html, transcript_markdown
 from bot.documents.transcript import transcript_json, transcript_text
 from bot.documents.view import build_view
@@ -50,12 +51,14 @@ async def read_transcript(
     now = app.clock()
     record = await app.storage.transcripts.read(interview_id, actor, now)
     flow = app.flows.get(record.interview.flow_id)
-    if form == "json":
-        return json.dumps(transcript_json(record, flow), ensure_ascii=False, indent=2)
     names = await app.storage.staff.names()
+    call_backs = call_back_views(await app.storage.tasks.for_interview(interview_id), names)
+    if form == "json":
+        document = transcript_json(record, flow, names, call_backs)
+        return json.dumps(document, ensure_ascii=False, indent=2)
     voices = await app.storage.voices.for_interview(interview_id)
     if form == "text":
-        return transcript_text(record, flow, names) + voice_lines(voices, names)
+        return transcript_text(record, flow, names, call_backs) + voice_lines(voices, names)
     view = build_view(
         record,
         flow,
@@ -64,6 +67,7 @@ async def read_transcript(
         now,
         names=names,
         messages_to_person=await app.storage.thanks.for_interview(interview_id),
+        call_backs=call_backs,
     )
     view.voices = [voice_line(v, names) for v in voices]
     return transcript_html(view) if form == "html" else transcript_markdown(view)

@@ -6,7 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.documents.view import build_view, question_words
+from bot.documents.concern_view import CallBackView, ConcernView, concern_views
+from bot.documents.view import build_view
 from flows import Flow
 from flows.prompts import answer_label
 from flows.text import pick
@@ -57,7 +58,39 @@ def interview_row(summary: InterviewSummary) -> dict[str, Any]:
     }
 
 
-def transcript_json(transcript: Transcript, flow: Flow | None) -> dict[str, Any]:
+def _concern_json(c: ConcernView) -> dict[str, Any]:
+    """A concern for case systems: where, what kind, the words that raised it (as a span
+    and as text), who was alerted, acknowledgement and decision."""
+    return {
+        "id": c.id,
+        "question": c.question_id,
+        "question_text": c.where,
+        "reason": c.reason,
+        "tier": c.tier,
+        "category": c.category,
+        "severity": c.severity,
+        "next_step": c.next_step,
+        "words": c.highlight.words if c.highlight else None,
+        "context": (
+            {"before": c.highlight.before, "after": c.highlight.after} if c.highlight else None
+        ),
+        "raised_at": _when(c.raised_at),
+        "alerted": list(c.alerted),
+        "acknowledged_at": _when(c.acknowledged_at),
+        "acknowledged_by": c.acknowledged_by,
+        "decision": c.decision,
+        "decided_by": c.decided_by,
+        "decided_at": _when(c.decided_at),
+        "decision_reason": c.decision_reason,
+    }
+
+
+def transcript_json(
+    transcript: Transcript,
+    flow: Flow | None,
+    names: Mapping[int, str] | None = None,
+    call_backs: list[CallBackView] | None = None,
+) -> dict[str, Any]:
     """The whole record as one JSON document, for case systems and scripts."""
     questions = []
     for question in flow.questions() if flow else []:
@@ -84,18 +117,20 @@ def transcript_json(transcript: Transcript, flow: Flow | None) -> dict[str, Any]
         "consented_at": _when(transcript.consented_at),
         "questions": questions,
         "concerns": [
+            _concern_json(c)
+            for c in concern_views(transcript.concerns, flow, names or {}, transcript)
+        ],
+        "call_backs": [
             {
-                "id": c.id,
-                "question": c.question_id,
-                "reason": c.reason,
-                "answer": c.answer,
-                "raised_at": _when(c.raised_at),
-                "acknowledged_at": _when(c.acknowledged_at),
-                "acknowledged_by": c.acknowledged_by,
-                "question_text": question_words(flow, c.question_id),
-                "alerted": list(c.alerted),
+                "ref": b.ref,
+                "asked_at": _when(b.asked_at),
+                "how": b.how,
+                "number": b.number,
+                "status": b.status,
+                "note": b.note,
+                "closed_by": b.closed_by,
             }
-            for c in transcript.concerns
+            for b in call_backs or []
         ],
         "messages": [
             {"direction": line.direction, "at": _when(line.at), "text": line.text}
@@ -104,8 +139,43 @@ def transcript_json(transcript: Transcript, flow: Flow | None) -> dict[str, Any]
     }
 
 
+def concern_line(c: ConcernView) -> str:
+    """A concern in a plain-text transcript; the words that raised it between » and «."""
+    tier = "🔴 RED" if c.tier == "red" else "🟠 AMBER"
+    where = f" at “{c.where}”" if c.where else ""
+    lines = [f"{tier} concern {c.id}: {c.category} ({c.severity}), {c.reason}{where}"]
+    if c.highlight is not None:
+        words = plain(f"{c.highlight.before}»{c.highlight.words}«{c.highlight.after}")
+        lines.append(quoted(words))
+    if c.next_step:
+        lines.append(f"   What to do next: {c.next_step}")
+    lines.append(f"   Alerted: {', '.join(c.alerted) or 'nobody (amber is not pushed)'}")
+    if c.acknowledged_at:
+        lines.append(
+            f"   Acknowledged by {c.acknowledged_by} at {c.acknowledged_at:%d %b %Y %H:%M}"
+        )
+    else:
+        lines.append("   NOT YET ACKNOWLEDGED")
+    if c.decision and c.decided_at:
+        lines.append(
+            f"   {c.decision} by {c.decided_by} at {c.decided_at:%d %b %Y %H:%M}: "
+            f"{plain(c.decision_reason or '')}"
+        )
+    return "\n".join(lines)
+
+
+def call_back_line(b: CallBackView) -> str:
+    """A request to talk to a person, with the number they gave and what became of it."""
+    number = f" on {b.number}" if b.number else ""
+    done = f" ({b.closed_by}: {plain(b.note)})" if b.note else ""
+    return f"🙋 Asked {b.asked_at:%d %b %Y %H:%M} for {b.how}{number}: {b.status}{done}"
+
+
 def transcript_text(
-    transcript: Transcript, flow: Flow | None, names: Mapping[int, str] | None = None
+    transcript: Transcript,
+    flow: Flow | None,
+    names: Mapping[int, str] | None = None,
+    call_backs: list[CallBackView] | None = None,
 ) -> str:
     """A readable record: each question in plain words and in the original, then the answer.
     Staff are named and questions worded; no internal id stands for either."""
@@ -123,14 +193,8 @@ def transcript_text(
         lines.append(f"Support: {SUPPORT_WORDS[interview.support]}.")
     if view.decision:
         lines.append(f"Decision: {view.decision}.")
-    for concern in view.concern_views:
-        acknowledged = (
-            f"acknowledged by {concern.acknowledged_by} at {concern.acknowledged_at:%d %b %Y %H:%M}"
-            if concern.acknowledged_at
-            else "NOT YET ACKNOWLEDGED"
-        )
-        where = f"at “{concern.where}”" if concern.where else "in something they wrote"
-        lines.append(f"⚠ Concern {concern.id} ({concern.reason}) {where}: {acknowledged}")
+    lines.extend(concern_line(c) for c in view.concerns_elsewhere)
+    lines.extend(call_back_line(b) for b in call_backs or [])
     for section in view.sections:
         lines.append("")
         lines.append(f"== {section.title} ==")
@@ -145,6 +209,7 @@ def transcript_text(
                 lines.append("A: (skipped)")
             if question.times_changed:
                 lines.append(f"   (changed {question.times_changed} time(s))")
+            lines.extend(concern_line(c) for c in question.concerns)
     sent = [line for line in transcript.lines if line.direction == "in"]
     if sent:
         lines.append("")

@@ -7,6 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.documents.concern_view import (
+    CallBackView,
+    ConcernView,
+    concern_views,
+)
 from flows import Flow
 from flows.prompts import answer_label
 from flows.text import Language, pick
@@ -34,57 +39,14 @@ class QuestionView:
     asked: str | None = None
     # The answer's words as the person tapped them, in that language.
     answer_as_seen: str | None = None
+    # Concerns raised at this question, shown where they arose.
+    concerns: list[ConcernView] = field(default_factory=list)
 
 
 @dataclass
 class SectionView:
     title: str
     questions: list[QuestionView]
-
-
-@dataclass(frozen=True)
-class ConcernView:
-    """A concern as staff read it: the question's words and the name of who took it on."""
-
-    id: int
-    raised_at: datetime
-    reason: str
-    where: str | None
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-
-
-def question_words(flow: Flow | None, question_id: str | None) -> str | None:
-    """A question's wording, for documents; never its internal id."""
-    if question_id is None:
-        return None
-    if flow is not None:
-        try:
-            return pick(flow.question(question_id).text, "en")
-        except KeyError:
-            pass
-    return "a question no longer in this flow"
-
-
-def concern_views(
-    concerns: list[ConcernRecord], flow: Flow | None, names: Mapping[int, str]
-) -> list[ConcernView]:
-    """The concerns with wording and names in place of ids."""
-    return [
-        ConcernView(
-            c.id,
-            c.raised_at,
-            "their answer" if c.reason == "answer" else "words that may mean risk",
-            question_words(flow, c.question_id),
-            c.acknowledged_at,
-            (
-                names.get(c.acknowledged_by, "a former member of staff")
-                if c.acknowledged_by
-                else None
-            ),
-        )
-        for c in concerns
-    ]
 
 
 @dataclass
@@ -101,6 +63,14 @@ class TranscriptView:
     decision: str | None = None
     messages_to_person: list[ThankYou] = field(default_factory=list)
     voices: list[str] = field(default_factory=list)
+    call_backs: list[CallBackView] = field(default_factory=list)
+
+    @property
+    def concerns_elsewhere(self) -> list[ConcernView]:
+        """Concerns not shown at a question of the transcript (outside a question, or at
+        one not shown)."""
+        shown = {c.id for s in self.sections for q in s.questions for c in q.concerns}
+        return [c for c in self.concern_views if c.id not in shown]
 
 
 def build_view(
@@ -112,8 +82,11 @@ def build_view(
     *,
     names: Mapping[int, str] | None = None,
     messages_to_person: list[ThankYou] | None = None,
+    call_backs: list[CallBackView] | None = None,
 ) -> TranscriptView:
-    """Everything a reader needs, in the flow's order; questions never reached are left out."""
+    """Everything a reader needs, in the flow's order; questions never reached are left out.
+    Each concern is shown at the question where it arose."""
+    views = concern_views(transcript.concerns, flow, names or {}, transcript)
     sections: list[SectionView] = []
     code: Language = "cy" if transcript.interview.language == "cy" else "en"
     for section in flow.sections if flow else []:
@@ -146,6 +119,7 @@ def build_view(
                         if code != "en" and value is not None and question.kind != "text"
                         else None
                     ),
+                    concerns=[v for v in views if v.question_id == question.id],
                 )
             )
         if shown:
@@ -159,7 +133,8 @@ def build_view(
         thanked_at,
         now,
         LANGUAGE_NAMES[code],
-        concern_views(transcript.concerns, flow, names or {}),
+        views,
         DECISIONS.get(transcript.interview.decision or ""),
         messages_to_person or [],
+        call_backs=call_backs or [],
     )

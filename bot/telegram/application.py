@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot.core.after_reply import AfterReply, Beside
+from bot.core.amber import AmberDesk
 from bot.core.concerns import alerter_for
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
@@ -41,7 +42,7 @@ from bot.telegram.keyboards import app_language
 from bot.telegram.ordering import ChatOrderedProcessor, PriorityRateLimiter
 from bot.telegram.participants import Participants
 from bot.telegram.request import AiohttpRequest
-from bot.telegram.staff import StaffChat, StaffGate
+from bot.telegram.staff import StaffAmber, StaffChat, StaffGate
 from bot.telegram.staff_followup import StaffFollowUp, StaffReports
 from storage.running import RunningLock
 
@@ -139,6 +140,7 @@ def build_application(app: AppContext) -> BotParts:
     gate = StaffGate(app)
     followup = StaffFollowUp(app, gate, FollowUpDesk(app, sender, tasks), tasks)
     staff = StaffChat(app, gate)
+    amber = StaffAmber(app, gate, AmberDesk(app.storage, alerter, sender))
     scheduler = Scheduler(app, sender, alerter, net, tasks)
     only_staff = followup.staff_only
     private = filters.ChatType.PRIVATE
@@ -156,6 +158,8 @@ def build_application(app: AppContext) -> BotParts:
         CommandHandler("reissue", staff.on_reissue),
         CommandHandler("transcript", staff.on_transcript),
         CommandHandler("concerns", staff.on_concerns),
+        CommandHandler("raise", amber.on_raise),
+        CommandHandler("closeconcern", amber.on_close),
         CommandHandler("recommend", only_staff(followup.on_recommend)),
         CommandHandler("respond", only_staff(followup.on_respond)),
         CommandHandler(["tasks", "overdue"], only_staff(followup.on_tasks)),

@@ -9,6 +9,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.core.clock import Clock
+from bot.core.dialling import TAPPABLE_KINDS, with_international_numbers
 from bot.core.locks import KeyedLocks
 from bot.core.logs import log_error, log_event, person
 from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram, staff_keyboard
@@ -180,11 +181,14 @@ class OutboxSender:
             markup = staff_keyboard(message)
         else:
             markup = keyboard(message, outgoing.interview_id or "")
-        parts = split_for_telegram(message.text)
+        text = message.text
+        if message.kind in TAPPABLE_KINDS:
+            text = with_international_numbers(text)
+        parts = split_for_telegram(text)
         if message.replaces_prompt and chat_id in self.last_prompt and len(parts) == 1:
             try:
                 await self.bot.edit_message_text(
-                    message.text,
+                    text,
                     chat_id=chat_id,
                     message_id=self.last_prompt[chat_id],
                     reply_markup=markup,

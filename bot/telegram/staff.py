@@ -8,12 +8,14 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.core.amber import DIGEST_HOW, AmberDesk, AmberRefused, amber_line
+from bot.core.concerns import category_label, next_step
 from bot.core.context import AppContext
 from bot.core.invitations import InvitationRefused, create_invitation, reissue_invitation
 from bot.core.logs import log_event
 from bot.core.notices import stranger_text
 from bot.core.transcripts import read_transcript
-from bot.documents.view import question_words
+from bot.documents.concern_view import question_words
 from bot.telegram.keyboards import (
     ack_keyboard,
     answer_press,
@@ -32,6 +34,12 @@ INVITE_USAGE = (
 NO_SUCH_INTERVIEW = (
     "There is no interview {interview} that you can read. Send /interviews to see yours."
 )
+DECISION_USAGE = {
+    "raise": "Send /raise CONCERN why, for example: /raise 12 an adult is hurting them. "
+    "/concerns lists the open ones.",
+    "closeconcern": "Send /closeconcern CONCERN why, for example: /closeconcern 12 read it, "
+    "a sports injury, no risk. /concerns lists the open ones.",
+}
 CANNOT_ACKNOWLEDGE = "Sorry, that button does not work for you."
 STATUS_MARKS = {
     "completed": "✅",
@@ -221,6 +229,8 @@ class StaffChat:
                 await message.reply_document(audio, filename=f"{voice.id}.audio", caption=caption)
 
     async def on_concerns(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Open concerns the reader may see: red first (each with its button), then amber
+        (read today), each with what to do next; never the person's words."""
         member = await self.gate.member(update)
         if member is None:
             await self.gate.refuse(update)
@@ -231,14 +241,31 @@ class StaffChat:
             return
         message = update.effective_message
         assert message is not None
-        for concern in concerns:
+        red = [c for c in concerns if c.tier != "amber"]
+        amber = [c for c in concerns if c.tier == "amber"]
+        await self.gate.say(
+            update,
+            f"🔴 Red, act now: {len(red)} not yet acknowledged." if red else "🔴 Red: none open.",
+        )
+        for concern in red:
             words = question_words(self.app.flows.get(concern.flow_id or ""), concern.question_id)
             where = f"at the question “{words}”" if words else "in something they wrote"
             await message.reply_text(
-                f"⚠ Concern {concern.id}: interview {concern.interview_id} "
-                f"({concern.service or '-'}), raised {concern.raised_at:%d %b %H:%M}, {where}.",
+                f"🔴 Concern {concern.id}: {category_label(concern.category)}, interview "
+                f"{concern.interview_id} ({concern.service or '-'}), raised "
+                f"{concern.raised_at:%d %b %H:%M}, {where}.\n"
+                f"➡ What to do next: {next_step(concern.category)}",
                 reply_markup=ack_keyboard(concern.id),
             )
+        if amber:
+            now = self.app.clock()
+            lines = [
+                f"🟠 Amber, read today: {len(amber)} possible concern(s) waiting for a decision.",
+                *(amber_line(c, now) for c in amber),
+                "",
+                DIGEST_HOW,
+            ]
+            await self.gate.say(update, "\n".join(lines))
 
     async def on_acknowledge(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Acknowledge by name; the same refusal whatever the reason, so a button for another
@@ -275,3 +302,56 @@ class StaffChat:
             await query.edit_message_text(
                 f"{original}\n\n✅ Acknowledged by {name} at {concern.acknowledged_at:%d %b %H:%M}."
             )
+
+
+class StaffAmber:
+    """Deciding on an amber concern from the chat: /raise makes it red (everyone is alerted
+    at once), /closeconcern closes it with a reason. Both are recorded and audited."""
+
+    def __init__(self, app: AppContext, gate: StaffGate, desk: AmberDesk) -> None:
+        self.app = app
+        self.gate = gate
+        self.desk = desk
+
+    async def _decision(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, command: str
+    ) -> tuple[StaffMember, int, str] | None:
+        member = await self.gate.member(update)
+        if member is None:
+            await self.gate.refuse(update)
+            return None
+        args = context.args or []
+        if len(args) < 2 or not args[0].isdigit():
+            await self.gate.say(update, DECISION_USAGE[command])
+            return None
+        return member, int(args[0]), " ".join(args[1:])
+
+    async def on_raise(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        asked = await self._decision(update, context, "raise")
+        if asked is None:
+            return
+        member, concern_id, reason = asked
+        try:
+            concern = await self.desk.raise_to_red(concern_id, reason, Actor.for_staff(member))
+        except AmberRefused as error:
+            await self.gate.say(update, str(error))
+            return
+        await self.gate.say(
+            update,
+            f"Concern {concern.id} is now red. Everyone who may read it has been alerted, "
+            "and will be again until someone acknowledges it by name.",
+        )
+
+    async def on_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        asked = await self._decision(update, context, "closeconcern")
+        if asked is None:
+            return
+        member, concern_id, reason = asked
+        try:
+            concern = await self.desk.close(concern_id, reason, Actor.for_staff(member))
+        except AmberRefused as error:
+            await self.gate.say(update, str(error))
+            return
+        await self.gate.say(
+            update, f"Concern {concern.id} closed. Your reason is recorded with your name."
+        )

@@ -10,6 +10,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.core.notices import notice
+from bot.web.dial import dial_links
 from flows.outputs import Message
 from flows.text import Language
 from storage.codec import decode_message
@@ -19,12 +20,14 @@ PAGE_KINDS = {"concern": "concern", "help": "help", "ending": "ending", "reminde
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("bot.web", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["dial"] = dial_links
+    return env
 
 
 @dataclass(frozen=True)

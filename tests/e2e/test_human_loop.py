@@ -81,8 +81,11 @@ async def test_a_finished_interview_notifies_its_homes_reviewers_only(
     await api.wait_for(lambda: "no action needed (recorded)" in notice.text)
     summary = await bot.app.storage.interviews.get(interview_id)
     assert summary.decision == "no_action"
-    (read,) = await bot.app.storage.tasks.for_interview(interview_id)
-    assert read.kind == "read" and not read.open
+    tasks = {t.kind: t for t in await bot.app.storage.tasks.for_interview(interview_id)}
+    assert set(tasks) == {"read", "read_free_text"}
+    assert not tasks["read"].open
+    free_text = tasks["read_free_text"]
+    assert free_text.open and free_text.owner_user_id == OAK_INTERVIEWER
     actions = [e.action for e in await bot.app.storage.audit.entries(interview_id)]
     assert "transcript_read" in actions and "decision_recorded" in actions
 
@@ -110,8 +113,9 @@ async def test_asking_to_talk_reaches_the_interviewer_and_is_reminded_when_overd
     ]
     assert call_back.owner_user_id == OAK_INTERVIEWER
     bot.clock.advance(days=4)
-    reminder = await api.wait_for_text(OAK_INTERVIEWER, "⏰ Reminder")
-    assert call_back.ref in api.texts(OAK_INTERVIEWER)[-1] or "Asked to talk" in reminder.text
+    await api.wait_for(
+        lambda: any("⏰ Reminder" in t and "Asked to talk" in t for t in api.texts(OAK_INTERVIEWER))
+    )
     api.message(OAK_INTERVIEWER, "/tasks")
     listing = await api.wait_for_text(OAK_INTERVIEWER, "Your open tasks")
     assert call_back.ref in listing.text and "OVERDUE" in listing.text
@@ -184,7 +188,7 @@ async def test_a_recommendation_reaches_its_addressee_and_the_response_reaches_t
     summary = await bot.app.storage.interviews.get(interview_id)
     assert summary.decision == "recommendations"
     kinds = {t.kind: t.open for t in await bot.app.storage.tasks.for_interview(interview_id)}
-    assert kinds == {"read": False, "respond": False}
+    assert kinds == {"read": False, "respond": False, "read_free_text": True}
 
 
 async def test_an_unregistered_addressee_reminds_the_iro_to_send_it_by_hand(
