@@ -21,6 +21,7 @@ from storage.batch import Statement, UnitOfWork
 from storage.codec import encode_message, encode_state, encode_value
 from storage.concerns import concern_detail
 from storage.database import Database, iso
+from storage.erasure import CONTENT_STEPS
 from storage.errors import StaleStateError
 from storage.known_states import KnownState, KnownStates
 from storage.records import OutgoingMessage
@@ -39,11 +40,6 @@ UPDATE_STATE = (
     "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
     "limited_circulation = ?, updated_at = ?, "
     "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END"
-)
-DELETE_CONTENT = (
-    "DELETE FROM answers WHERE interview_id = ?",
-    "DELETE FROM transcript WHERE interview_id = ?",
-    "DELETE FROM voice_answers WHERE interview_id = ?",
 )
 
 
@@ -117,7 +113,7 @@ def _stopped(draft: _Draft, event: ev.Event) -> None:
     assert isinstance(event, ev.Stopped)
     if event.keep:
         return
-    for sql in DELETE_CONTENT:
+    for sql in CONTENT_STEPS:
         draft.unit.add(sql, (draft.interview_id,))
     draft.unit.add(
         INSERT_AUDIT, (draft.at, "person", "answers_deleted_on_request", draft.interview_id, "")

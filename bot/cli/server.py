@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import app, fail, operator, out, run_with_context, settings
+from bot.cli.common import app, fail, operator, out, record_copy, run_with_context, settings
 from bot.core.context import AppContext
 from storage import new_key
 from storage.running import DatabaseInUse, RunningLock
@@ -47,10 +47,17 @@ def purge() -> None:
             keep_finished_days=context.settings.keep_finished_days,
             invitation_days=context.settings.invitation_days,
         )
-        return (
+        done = (
             f"Erased {report.erased} interview(s) past the retention period; closed "
             f"{report.expired_invitations} unused invitation(s)."
         )
+        if report.failed:
+            done += (
+                f" {len(report.failed)} could not be erased this time "
+                f"({', '.join(report.failed)}); the next purge tries them again. If they "
+                "still fail, erase each with 'exit-interviews erase ID' to see why."
+            )
+        return done
 
     out.print(run_with_context(work))
 
@@ -64,6 +71,7 @@ def backup(path: Path) -> None:
         await context.storage.audit.record(operator(), "backup", context.clock(), detail=str(path))
 
     run_with_context(work)
+    record_copy("backup", path)
     out.print(f"Backup written to {path}.")
 
 
