@@ -71,9 +71,7 @@ async def fill_every_field(storage: Storage, clock: FakeClock, tmp_path: Path) -
         OPERATOR,
         clock(),
     )
-    await storage.followup.respond(
-        recommended.ref, f"Done {WORDS['response']}", OPERATOR, clock()
-    )
+    await storage.followup.respond(recommended.ref, f"Done {WORDS['response']}", OPERATOR, clock())
     await storage.tasks.create(
         NewTask(
             kind="call_back",
