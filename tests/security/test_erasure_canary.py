@@ -111,7 +111,7 @@ def decrypted_values(path: Path, cipher: Cipher) -> list[str]:
                     if isinstance(value, bytes):
                         try:
                             found.append(cipher.decrypt(value))
-                        except Exception:  # noqa: BLE001 - not every blob is sealed
+                        except Exception:
                             found.append(value.decode("latin-1"))
                     elif value is not None:
                         found.append(str(value))

@@ -28,7 +28,7 @@ async def _replies(api: FakeBotApi, chat: int, interview_id: str) -> list[str]:
     for command in COMMANDS:
         before = len(api.texts(chat))
         api.message(chat, command.format(id=interview_id))
-        await api.wait_for(lambda: len(api.texts(chat)) > before)
+        await api.wait_for(lambda seen=before: len(api.texts(chat)) > seen)
         replies.append(api.texts(chat)[-1].replace(interview_id, "ID"))
     return replies
 
