@@ -109,16 +109,21 @@ def _concern_raised(draft: _Draft, event: ev.Event) -> None:
     )
 
 
-def _stopped(draft: _Draft, event: ev.Event) -> None:
-    assert isinstance(event, ev.Stopped)
-    if event.keep:
-        return
+def _delete_content(draft: _Draft, action: str) -> None:
     for sql in CONTENT_STEPS:
         draft.unit.add(sql, (draft.interview_id,))
-    draft.unit.add(
-        INSERT_AUDIT, (draft.at, "person", "answers_deleted_on_request", draft.interview_id, "")
-    )
+    draft.unit.add(INSERT_AUDIT, (draft.at, "person", action, draft.interview_id, ""))
     draft.content_deleted = True
+
+
+def _stopped(draft: _Draft, event: ev.Event) -> None:
+    assert isinstance(event, ev.Stopped)
+    if not event.keep:
+        _delete_content(draft, "answers_deleted_on_request")
+
+
+def _consent_refused(draft: _Draft, event: ev.Event) -> None:
+    _delete_content(draft, "answers_deleted_on_decline")
 
 
 INTERVIEWER_OF = (
@@ -197,6 +202,7 @@ WRITERS: dict[type[ev.Event], EventWriter] = {
     ev.AnswerCleared: _answer_cleared,
     ev.QuestionSkipped: _question_skipped,
     ev.ConsentGiven: _consent_given,
+    ev.ConsentRefused: _consent_refused,
     ev.ConcernRaised: _concern_raised,
     ev.Stopped: _stopped,
     ev.TalkRequested: _talk_requested,

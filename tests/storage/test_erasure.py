@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from flows.inputs import Start
 from storage import Storage
 from storage.erasure import ERASE_STEPS, KEPT, ErasureFailed
 from storage.followup import Addressee
 from tests.conftest import FakeClock
 from tests.flows.helpers import every_kind
-from tests.storage.helpers import OPERATOR, invite, start_and_consent, tap, type_text
+from tests.storage.helpers import OPERATOR, feed, invite, start_and_consent, tap, type_text
 
 
 def tables_reaching_interviews(path: Path) -> set[str]:
@@ -155,3 +156,23 @@ async def test_erasure_marks_backups_and_exports_that_hold_the_interview_stale(
         str(tmp_path / "b.sqlite3"),
         str(tmp_path / "t.md"),
     ]
+
+
+async def test_a_declined_interview_keeps_nothing_the_person_said(
+    storage: Storage, clock: FakeClock
+) -> None:
+    flow = every_kind()
+    interview_id, _ = await invite(storage, flow, clock())
+    await feed(storage, flow, interview_id, Start(at=clock(), language="en"))
+    await type_text(storage, flow, interview_id, "not sure about this", clock())
+    secret = await storage.web_sessions.start(interview_id, 5, clock())
+    await storage.web_sessions.seen(secret, clock(), page="<p>not sure</p>")
+    await tap(storage, flow, interview_id, "no", clock())
+    assert (await storage.interviews.get(interview_id)).status == "declined"
+    for table in ("answers", "transcript", "voice_answers"):
+        rows = await storage.db.fetch_all(
+            f"SELECT COUNT(*) FROM {table} WHERE interview_id = ?", (interview_id,)
+        )
+        assert rows[0][0] == 0, f"{table} still holds what the person said"
+    session = await storage.web_sessions.get(secret)
+    assert session is not None and session.last_page is None
