@@ -18,7 +18,7 @@ import aiosqlite
 
 from storage.audit import write_audit
 from storage.database import Database, iso
-from storage.errors import NotFound, StorageError
+from storage.errors import NotFound, StorageError, StorageUnavailable
 from storage.known_states import KnownStates
 from storage.records import Actor
 from storage.safety import journal_path, scrub_journal
@@ -88,13 +88,24 @@ _EMPTY_INTERVIEW = (
 class ErasureFailed(StorageError):
     """An interview could not be erased; nothing of it was removed, and it is tried again."""
 
-    def __init__(self, interview_id: str, table: str, problem: str) -> None:
+    def __init__(self, interview_id: str, table: str | None, problem: str) -> None:
         self.interview_id = interview_id
         self.table = table
+        if table is None:
+            what, then = (
+                f"the database could not be written ({problem})",
+                "Check disk space and that no other program holds the database, then erase "
+                "it again; the retention purge also tries again next time.",
+            )
+        else:
+            what, then = (
+                f"removing its rows from '{table}' failed ({problem})",
+                "The next purge tries again; if this repeats, report it as a bug with this "
+                "message (it holds no content).",
+            )
         super().__init__(
-            f"Interview {interview_id} could not be erased: removing its rows from '{table}' "
-            f"failed ({problem}). Nothing of it was removed. The next purge tries again; if "
-            "this repeats, report it as a bug with this message (it holds no content)."
+            f"Interview {interview_id} could not be erased: {what}. Nothing of it was "
+            f"removed. {then}"
         )
 
 
@@ -118,6 +129,8 @@ class Erasure:
         ErasureFailed (with nothing removed) if any table refuses."""
         try:
             chat_id, stale = await self._erase(interview_id, actor, at, reason)
+        except StorageUnavailable as error:
+            raise ErasureFailed(interview_id, None, error.problem) from error
         finally:
             self.known.forget(interview_id)
         await self.db.checkpoint()

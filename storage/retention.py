@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from storage.audit import write_audit
 from storage.database import Database, iso
 from storage.erasure import Copies, Erased, Erasure, ErasureFailed
-from storage.errors import StorageUnavailable
 from storage.known_states import KnownStates
 from storage.records import Actor
 
@@ -52,7 +51,7 @@ class Retention:
         for row in rows:
             try:
                 await self.erase(str(row[0]), actor, now, "retention period ended")
-            except (ErasureFailed, StorageUnavailable):
+            except ErasureFailed:
                 failed.append(str(row[0]))
         invited_before = iso(now - timedelta(days=invitation_days))
         stale = await self.db.fetch_all(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.inputs import Start
-from storage import Storage
+from storage import Cipher, Storage
 from storage.erasure import ERASE_STEPS, KEPT, ErasureFailed
 from storage.followup import Addressee
 from tests.conftest import FakeClock
@@ -176,3 +176,25 @@ async def test_a_declined_interview_keeps_nothing_the_person_said(
         assert rows[0][0] == 0, f"{table} still holds what the person said"
     session = await storage.web_sessions.get(secret)
     assert session is not None and session.last_page is None
+
+
+async def test_erasure_blocked_by_another_program_says_so_not_the_safety_journal(
+    tmp_path: Path, key: str, clock: FakeClock
+) -> None:
+    opened = await Storage.open(tmp_path / "locked.sqlite3", Cipher(key), busy_timeout_ms=50)
+    try:
+        interview_id = await _recommended(opened, clock)
+        other = sqlite3.connect(tmp_path / "locked.sqlite3")
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(ErasureFailed) as failure:
+                await opened.retention.erase(interview_id, OPERATOR, clock(), "on request")
+        finally:
+            other.rollback()
+            other.close()
+        message = str(failure.value)
+        assert "safety journal" not in message and "no other program" in message
+        await opened.retention.erase(interview_id, OPERATOR, clock(), "on request")
+        assert (await opened.interviews.get(interview_id)).status == "erased"
+    finally:
+        await opened.close()
