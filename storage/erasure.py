@@ -10,9 +10,11 @@ emptied, and backups and exports that held the interview are marked out of date.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import aiosqlite
 
@@ -213,11 +215,31 @@ class StaleCopy:
     stale_at: str
 
 
+class BackupFailed(StorageError):
+    """A backup could not be written; the live database is untouched."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        super().__init__(
+            f"The backup to {path} could not be written ({problem}). Check the folder exists, "
+            "that there is disk space and that this user may write there, then try again."
+        )
+
+
 class Copies:
     """Backups and exports written to files, so that an erasure can say which are stale."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+
+    async def backup(self, path: Path, at: datetime) -> None:
+        """A consistent copy of the live database, recorded so that a later erasure marks
+        it out of date; BackupFailed (saying what to do) if the file cannot be written."""
+        try:
+            await self.db.backup(path)
+        except (OSError, sqlite3.Error) as error:
+            problem = error.strerror if isinstance(error, OSError) else type(error).__name__
+            raise BackupFailed(path, problem or type(error).__name__) from error
+        await self.record("backup", str(await asyncio.to_thread(path.resolve)), at)
 
     async def record(
         self,

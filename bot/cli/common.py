@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import getpass
 import os
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -112,7 +111,7 @@ def run_with_context(
         fail("A number given is too large. Check it (user ids and counts are whole numbers).")
     except ValueError as error:
         fail(str(error))
-    except (OSError, sqlite3.Error) as error:
+    except OSError as error:
         fail(
             f"A file could not be written or read ({_fault(error)}). Check the path exists, "
             "that there is disk space, and that this user may write there; then try again."
@@ -120,11 +119,9 @@ def run_with_context(
     raise AssertionError("unreachable")
 
 
-def _fault(error: Exception) -> str:
+def _fault(error: OSError) -> str:
     """What kind of fault, without the paths or values inside the exception's text."""
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return type(error).__name__
+    return error.strerror or type(error).__name__
 
 
 async def warn_of_stale_copies(context: AppContext) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import app, fail, operator, out, record_copy, run_with_context, settings
+from bot.cli.common import app, fail, operator, out, run_with_context, settings
 from bot.core.context import AppContext
 from storage import new_key
 from storage.running import DatabaseInUse, RunningLock
@@ -67,11 +67,10 @@ def backup(path: Path) -> None:
     """Write a consistent copy of the live database to PATH (safe while the bot runs)."""
 
     async def work(context: AppContext) -> None:
-        await context.storage.backup(path)
+        await context.storage.retention.copies.backup(path, context.clock())
         await context.storage.audit.record(operator(), "backup", context.clock(), detail=str(path))
 
     run_with_context(work)
-    record_copy("backup", path)
     out.print(f"Backup written to {path}.")
 
 

@@ -129,8 +129,7 @@ async def test_erasure_leaves_nothing_but_the_content_free_audit_row(
     try:
         interview_id, token = await fill_every_field(storage, clock, tmp_path)
         backup = tmp_path / "copies" / "before.sqlite3"
-        await storage.backup(backup)
-        await storage.retention.copies.record("backup", str(backup), clock())
+        await storage.retention.copies.backup(backup, clock())
         await storage.retention.copies.record(
             "export", str(tmp_path / "copies" / "t.md"), clock(), [interview_id]
         )
