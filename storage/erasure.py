@@ -41,7 +41,7 @@ ERASE_STEPS: tuple[tuple[str, str], ...] = (
     ("recommendations", "DELETE FROM recommendations WHERE interview_id = :id"),
     (
         "outbox",
-        "DELETE FROM outbox WHERE interview_id = :id "
+        "DELETE FROM outbox WHERE interview_id = :id OR about_interview = :id "
         "OR id IN (SELECT outbox_id FROM thank_yous WHERE interview_id = :id) "
         "OR id IN (SELECT outbox_id FROM concern_alerts WHERE concern_id IN "
         "(SELECT id FROM concerns WHERE interview_id = :id))",

@@ -13,3 +13,8 @@ CREATE TABLE copy_interviews (
     PRIMARY KEY (copy_id, interview_id)
 );
 CREATE INDEX copy_interviews_interview ON copy_interviews (interview_id);
+
+-- A message to staff about an interview (a task's announcement or reminder, which may hold
+-- a call-back's phone number) names it, so that erasing the interview removes it unsent.
+ALTER TABLE outbox ADD COLUMN about_interview TEXT REFERENCES interviews (id);
+CREATE INDEX outbox_about ON outbox (about_interview) WHERE about_interview IS NOT NULL;

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.config import Settings
+from bot.core.tasks import TaskDesk
 from flows import step
 from flows.inputs import Choice, Input, Start, Text
 from storage import Cipher, Storage
@@ -176,3 +178,37 @@ async def test_erasure_leaves_nothing_but_the_content_free_audit_row(
             assert word not in caplog.text, f"the logs hold {word}"
     finally:
         await storage.close()
+
+
+class Unreachable:
+    """A channel that cannot reach anyone just now: messages stay queued."""
+
+    async def flush_chat(self, chat_id: int) -> bool:
+        return False
+
+
+async def test_a_waiting_call_back_announcement_goes_with_the_erased_interview(
+    storage: Storage, clock: FakeClock, tmp_path: Path
+) -> None:
+    await storage.services.add("Oak House", OPERATOR, clock())
+    await storage.staff.add(605, "Ivy Interviewer", "interviewer", ["Oak House"], OPERATOR, clock())
+    interview_id, _ = await invite(storage, every_kind(), clock())
+    await storage.tasks.create(
+        NewTask(
+            kind="call_back",
+            due_at=clock() + timedelta(days=2),
+            interview_id=interview_id,
+            owner_user_id=605,
+            service="Oak House",
+            detail={"how": "phone", "number": PHONE, "when": "afternoon"},
+        ),
+        clock(),
+        OPERATOR,
+    )
+    settings = Settings(database=tmp_path / "unused.sqlite3")
+    desk = TaskDesk(storage, {"every-kind": every_kind()}, Unreachable(), settings)  # type: ignore[arg-type]
+    await desk.announce_new(clock())
+    waiting = await storage.outbox.unsent_for_chat(605)
+    assert any(PHONE in message.payload for message in waiting)
+    await storage.retention.erase(interview_id, OPERATOR, clock(), "on request")
+    assert await storage.outbox.unsent_for_chat(605) == []
