@@ -144,13 +144,21 @@ class Erasure:
     ) -> tuple[int | None, int]:
         async with self.db.transaction() as connection:
             row = await _fetch(
-                connection, "SELECT chat_id FROM interviews WHERE id = ?", (interview_id,)
+                connection,
+                "SELECT i.status, i.chat_id, EXISTS (SELECT 1 FROM interviews o WHERE "
+                "o.chat_id = i.chat_id AND o.id != i.id AND o.status != 'erased') "
+                "FROM interviews i WHERE i.id = ?",
+                (interview_id,),
             )
             if row is None:
                 raise NotFound(
                     f"No interview {interview_id}. See 'exit-interviews interviews list'."
                 )
-            chat_id = None if row[0] is None else int(row[0])
+            if row[0] == "erased":
+                return None, 0
+            # Inputs a chat parked are the chat's, not one interview's: they are removed only
+            # when no other interview is taking that chat (else they belong to that one).
+            chat_id = None if row[1] is None or row[2] else int(row[1])
             for table, sql in ERASE_STEPS:
                 await _run(connection, interview_id, table, sql, {"id": interview_id})
             await _run(

@@ -13,6 +13,7 @@ from flows.inputs import Start
 from storage import Cipher, Storage
 from storage.erasure import ERASE_STEPS, KEPT, ErasureFailed
 from storage.followup import Addressee
+from storage.safety import SafetyJournal, journal_path
 from tests.conftest import FakeClock
 from tests.flows.helpers import every_kind
 from tests.storage.helpers import OPERATOR, feed, invite, start_and_consent, tap, type_text
@@ -198,3 +199,39 @@ async def test_erasure_blocked_by_another_program_says_so_not_the_safety_journal
         assert (await opened.interviews.get(interview_id)).status == "erased"
     finally:
         await opened.close()
+
+
+async def test_erasing_twice_changes_nothing_the_second_time(
+    storage: Storage, clock: FakeClock
+) -> None:
+    interview_id = await _recommended(storage, clock)
+    await storage.retention.erase(interview_id, OPERATOR, clock(), "on request")
+    await storage.retention.erase(interview_id, OPERATOR, clock(), "on request")
+    actions = [e.action for e in await storage.audit.entries(interview_id)]
+    assert actions.count("erased") == 1
+
+
+async def test_inputs_parked_by_a_chat_that_is_taking_another_interview_are_kept(
+    storage: Storage, clock: FakeClock
+) -> None:
+    flow = every_kind()
+    old, old_token = await invite(storage, flow, clock())
+    await storage.interviews.redeem(old_token, 77, clock())
+    async with storage.db.transaction() as connection:
+        await connection.execute(
+            "UPDATE interviews SET status = 'completed', finished_at = ? WHERE id = ?",
+            (clock().isoformat(), old),
+        )
+    new, new_token = await invite(storage, flow, clock())
+    await storage.interviews.redeem(new_token, 77, clock())
+    journal = await SafetyJournal.open(journal_path(storage.db.path), storage.db.cipher)
+    try:
+        await journal.park(77, None, "an answer to the new interview", clock())
+        await storage.retention.erase(old, OPERATOR, clock(), "on request")
+        assert [p.payload for p in await journal.parked_for_chat(77)] == [
+            "an answer to the new interview"
+        ]
+        await storage.retention.erase(new, OPERATOR, clock(), "on request")
+        assert await journal.parked_for_chat(77) == []
+    finally:
+        await journal.close()
