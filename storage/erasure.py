@@ -64,6 +64,7 @@ ERASE_STEPS: tuple[tuple[str, str], ...] = (
 """Children before parents, so no foreign key is broken on the way. Every table whose rows
 can refer to an interview, directly or through another table, has its step here."""
 
+JOURNAL = "the safety journal"
 KEPT = frozenset({"interviews"})
 """Tables that keep a row for an erased interview: the interview row itself, emptied of
 everything but its id, flow, dates and status (the audit table has no foreign key)."""
@@ -94,20 +95,26 @@ class ErasureFailed(StorageError):
         self.interview_id = interview_id
         self.table = table
         if table is None:
-            what, then = (
-                f"the database could not be written ({problem})",
+            what = f"the database could not be written ({problem})"
+            then = (
                 "Check disk space and that no other program holds the database, then erase "
-                "it again; the retention purge also tries again next time.",
+                "it again; the retention purge also tries again next time."
+            )
+        elif table == JOURNAL:
+            what = f"the safety journal beside the database could not be cleaned ({problem})"
+            then = (
+                "Check disk space and that no other program holds the journal, then erase "
+                "it again; the retention purge also tries again next time."
             )
         else:
-            what, then = (
-                f"removing its rows from '{table}' failed ({problem})",
+            what = f"removing its rows from '{table}' failed ({problem})"
+            then = (
                 "The next purge tries again; if this repeats, report it as a bug with this "
-                "message (it holds no content).",
+                "message (it holds no content)."
             )
         super().__init__(
             f"Interview {interview_id} could not be erased: {what}. Nothing of it was "
-            f"removed. {then}"
+            f"removed from the database. {then}"
         )
 
 
@@ -127,38 +134,37 @@ class Erasure:
         self.known = known
 
     async def erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> Erased:
-        """Remove an interview's data from every table at once; NotFound for an unknown id,
-        ErasureFailed (with nothing removed) if any table refuses."""
+        """Remove an interview's data from the safety journal, then from every table at
+        once; NotFound for an unknown id, ErasureFailed (nothing removed from the database)
+        if the journal or any table refuses. Erasing an erased interview changes nothing."""
+        row = await self.db.fetch_one(
+            "SELECT i.status, i.chat_id, EXISTS (SELECT 1 FROM interviews o WHERE "
+            "o.chat_id = i.chat_id AND o.id != i.id AND o.status != 'erased') "
+            "FROM interviews i WHERE i.id = ?",
+            (interview_id,),
+        )
+        if row is None:
+            raise NotFound(f"No interview {interview_id}. See 'exit-interviews interviews list'.")
+        if row[0] == "erased":
+            return Erased(interview_id, 0)
+        # Inputs a chat parked are the chat's, not one interview's: they are removed only
+        # when no other interview is taking that chat (else they belong to that one).
+        chat_id = None if row[1] is None or row[2] else int(row[1])
         try:
-            chat_id, stale = await self._erase(interview_id, actor, at, reason)
+            await scrub_journal(journal_path(self.db.path), chat_id, interview_id)
+        except (sqlite3.Error, OSError) as error:
+            raise ErasureFailed(interview_id, JOURNAL, _problem(error)) from error
+        try:
+            stale = await self._erase(interview_id, actor, at, reason)
         except StorageUnavailable as error:
             raise ErasureFailed(interview_id, None, error.problem) from error
         finally:
             self.known.forget(interview_id)
         await self.db.checkpoint()
-        await scrub_journal(journal_path(self.db.path), chat_id, interview_id)
         return Erased(interview_id, stale)
 
-    async def _erase(
-        self, interview_id: str, actor: Actor, at: datetime, reason: str
-    ) -> tuple[int | None, int]:
+    async def _erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> int:
         async with self.db.transaction() as connection:
-            row = await _fetch(
-                connection,
-                "SELECT i.status, i.chat_id, EXISTS (SELECT 1 FROM interviews o WHERE "
-                "o.chat_id = i.chat_id AND o.id != i.id AND o.status != 'erased') "
-                "FROM interviews i WHERE i.id = ?",
-                (interview_id,),
-            )
-            if row is None:
-                raise NotFound(
-                    f"No interview {interview_id}. See 'exit-interviews interviews list'."
-                )
-            if row[0] == "erased":
-                return None, 0
-            # Inputs a chat parked are the chat's, not one interview's: they are removed only
-            # when no other interview is taking that chat (else they belong to that one).
-            chat_id = None if row[1] is None or row[2] else int(row[1])
             for table, sql in ERASE_STEPS:
                 await _run(connection, interview_id, table, sql, {"id": interview_id})
             await _run(
@@ -170,14 +176,16 @@ class Erasure:
             )
             stale = await _mark_copies_stale(connection, interview_id, at)
             await write_audit(connection, actor, "erased", at, interview_id, reason)
-        return chat_id, stale
+        return stale
 
 
-async def _fetch(
-    connection: aiosqlite.Connection, sql: str, params: tuple[object, ...]
-) -> sqlite3.Row | None:
-    async with connection.execute(sql, params) as cursor:
-        return await cursor.fetchone()
+def _problem(error: Exception) -> str:
+    """The kind of fault, never a value from the exception's text."""
+    text = str(error).lower()
+    for known in ("locked", "busy", "full", "readonly", "disk i/o"):
+        if known in text:
+            return known
+    return type(error).__name__
 
 
 async def _run(
