@@ -7,8 +7,6 @@ import secrets
 import sqlite3
 from datetime import datetime
 
-import aiosqlite
-
 from flows.state import InterviewState
 from flows.status import FINISHED_STATUSES
 from storage.audit import write_audit
@@ -366,12 +364,3 @@ class Interviews:
                 (update_id, iso(at)),
             )
             return cursor.rowcount == 1
-
-    @staticmethod
-    async def delete_content(connection: aiosqlite.Connection, interview_id: str) -> None:
-        """Remove everything the person said; what remains holds no content."""
-        await connection.execute("DELETE FROM answers WHERE interview_id = ?", (interview_id,))
-        await connection.execute("DELETE FROM transcript WHERE interview_id = ?", (interview_id,))
-        await connection.execute(
-            "DELETE FROM voice_answers WHERE interview_id = ?", (interview_id,)
-        )

@@ -126,14 +126,20 @@ class Outbox:
         return int(row[0]) if row else None
 
     async def add(
-        self, chat_id: int, payload: str, at: datetime, priority: int = 0
+        self,
+        chat_id: int,
+        payload: str,
+        at: datetime,
+        priority: int = 0,
+        about: str | None = None,
     ) -> OutgoingMessage:
         """A message for a chat outside any interview (a staff alert, a reminder to staff);
-        a higher priority is sent first."""
+        a higher priority is sent first. `about`: the interview it speaks of, so that
+        erasing that interview removes it if it is still waiting."""
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
-                "INSERT INTO outbox (interview_id, chat_id, payload, created_at, priority) "
-                "VALUES (NULL, ?, ?, ?, ?)",
-                (chat_id, self.db.seal(payload), iso(at), priority),
+                "INSERT INTO outbox (interview_id, chat_id, payload, created_at, priority, "
+                "about_interview) VALUES (NULL, ?, ?, ?, ?, ?)",
+                (chat_id, self.db.seal(payload), iso(at), priority, about),
             )
         return OutgoingMessage(int(cursor.lastrowid or 0), None, chat_id, payload)

@@ -7,12 +7,10 @@ from datetime import datetime, timedelta
 
 from storage.audit import write_audit
 from storage.database import Database, iso
-from storage.errors import NotFound
-from storage.interviews import Interviews
+from storage.erasure import Copies, Erased, Erasure, ErasureFailed
 from storage.known_states import KnownStates
 from storage.records import Actor
 
-ERASED_NAME = "(erased)"
 # Telegram keeps an unconfirmed update for at most 24 hours, so a week of update ids is ample
 # to recognise any repeat.
 UPDATE_MEMORY_DAYS = 7
@@ -20,64 +18,23 @@ UPDATE_MEMORY_DAYS = 7
 
 @dataclass(frozen=True)
 class PurgeReport:
-    """What a purge did, in counts only."""
+    """What a purge did, in counts and ids only (never content): `failed` holds the
+    interviews that could not be erased this time; the next purge tries them again."""
 
     erased: int
     expired_invitations: int
+    failed: tuple[str, ...] = ()
 
 
 class Retention:
     def __init__(self, db: Database, known: KnownStates) -> None:
         self.db = db
-        self.known = known
+        self.erasure = Erasure(db, known)
+        self.copies = Copies(db)
 
-    async def erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> None:
+    async def erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> Erased:
         """Remove an interview's content for good; keep a content-free row and the audit entry."""
-        try:
-            await self._erase(interview_id, actor, at, reason)
-        finally:
-            self.known.forget(interview_id)
-
-    async def _erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> None:
-        async with self.db.transaction() as connection:
-            cursor = await connection.execute(
-                "UPDATE interviews SET status = 'erased', state = NULL, display_name = ?, "
-                "chat_id = NULL, service = NULL, limited_circulation = 0, consented_at = NULL, "
-                "started_at = NULL, thanked_at = NULL, thanked_by = NULL, "
-                "due_at = NULL, erased_at = ?, updated_at = ? WHERE id = ? AND status != 'erased'",
-                (self.db.seal(ERASED_NAME), iso(at), iso(at), interview_id),
-            )
-            if cursor.rowcount == 0:
-                row = await self.db.fetch_one(
-                    "SELECT 1 FROM interviews WHERE id = ?", (interview_id,)
-                )
-                if row is None:
-                    raise NotFound(
-                        f"No interview {interview_id}. See 'exit-interviews interviews list'."
-                    )
-                return
-            await Interviews.delete_content(connection, interview_id)
-            await connection.execute(
-                "DELETE FROM recommendation_responses WHERE recommendation_id IN "
-                "(SELECT id FROM recommendations WHERE interview_id = ?)",
-                (interview_id,),
-            )
-            await connection.execute(
-                "DELETE FROM recommendations WHERE interview_id = ?", (interview_id,)
-            )
-            await connection.execute("DELETE FROM outbox WHERE interview_id = ?", (interview_id,))
-            await connection.execute(
-                "DELETE FROM concern_alerts WHERE concern_id IN "
-                "(SELECT id FROM concerns WHERE interview_id = ?)",
-                (interview_id,),
-            )
-            await connection.execute("DELETE FROM concerns WHERE interview_id = ?", (interview_id,))
-            await connection.execute("DELETE FROM events WHERE interview_id = ?", (interview_id,))
-            await connection.execute(
-                "DELETE FROM invitations WHERE interview_id = ?", (interview_id,)
-            )
-            await write_audit(connection, actor, "erased", at, interview_id, reason)
-        await self.db.checkpoint()
+        return await self.erasure.erase(interview_id, actor, at, reason)
 
     async def purge(
         self, now: datetime, actor: Actor, *, keep_finished_days: int, invitation_days: int
@@ -90,8 +47,12 @@ class Retention:
             "AND finished_at <= ?",
             (finished_before,),
         )
+        failed: list[str] = []
         for row in rows:
-            await self.erase(str(row[0]), actor, now, "retention period ended")
+            try:
+                await self.erase(str(row[0]), actor, now, "retention period ended")
+            except ErasureFailed:
+                failed.append(str(row[0]))
         invited_before = iso(now - timedelta(days=invitation_days))
         stale = await self.db.fetch_all(
             "SELECT i.id FROM interviews i WHERE i.status = 'invited' AND i.chat_id IS NULL "
@@ -117,4 +78,6 @@ class Retention:
                 "DELETE FROM processed_updates WHERE handled_at <= ?",
                 (iso(now - timedelta(days=UPDATE_MEMORY_DAYS)),),
             )
-        return PurgeReport(erased=len(rows), expired_invitations=len(closing))
+        return PurgeReport(
+            erased=len(rows) - len(failed), expired_invitations=len(closing), failed=tuple(failed)
+        )

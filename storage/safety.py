@@ -10,6 +10,7 @@ for both), entries are held in memory and written as soon as possible.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -105,6 +106,7 @@ class SafetyJournal:
             connection.row_factory = aiosqlite.Row
             await connection.execute("PRAGMA journal_mode = WAL")
             await connection.execute("PRAGMA synchronous = FULL")
+            await connection.execute("PRAGMA secure_delete = ON")
             await connection.executescript(SCHEMA)
         except (sqlite3.Error, OSError):
             return False
@@ -317,6 +319,8 @@ class SafetyJournal:
         except sqlite3.Error:
             return
         await self._note_if_empty()
+        if self._known_empty:
+            await _truncate_log(self.connection)
 
     async def _note_if_empty(self) -> None:
         assert self.connection is not None
@@ -348,3 +352,36 @@ class SafetyJournal:
             except sqlite3.Error:
                 pass
         return total
+
+
+async def _truncate_log(connection: aiosqlite.Connection) -> None:
+    """Copy the journal's write-ahead log into its file and empty it: deleted rows are zeroed
+    in the file (secure_delete) but would stay readable in the log until then."""
+    try:
+        await connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        return
+
+
+async def scrub_journal(path: Path, chat_id: int | None, interview_id: str) -> None:
+    """Remove whatever the journal still holds of an erased interview (inputs its chat
+    parked, concerns held for it) and empty the journal's write-ahead log. A separate
+    connection, so that it works from the command line while the bot holds the journal."""
+    if not await asyncio.to_thread(path.exists):
+        return
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await connection.execute("PRAGMA busy_timeout = 10000")
+        await connection.execute("PRAGMA secure_delete = ON")
+        await connection.executescript(SCHEMA)
+        await connection.execute("BEGIN IMMEDIATE")
+        await connection.execute(
+            "DELETE FROM held_concerns WHERE interview_id = ? OR parked_id IN "
+            "(SELECT id FROM parked WHERE chat_id = ?)",
+            (interview_id, chat_id),
+        )
+        await connection.execute("DELETE FROM parked WHERE chat_id = ?", (chat_id,))
+        await connection.execute("COMMIT")
+        await _truncate_log(connection)
+    finally:
+        await connection.close()

@@ -51,7 +51,9 @@ class StaffDirectory:
         return StaffMember(user_id, name, role, tuple(sorted(set(services))))
 
     async def remove(self, user_id: int, actor: Actor, at: datetime) -> None:
-        """Take away someone's access at once; their past actions stay in the audit log."""
+        """Take away someone's access at once: nothing already queued for them is sent (an
+        alert waiting for them counts as not delivered, so it is escalated to others); their
+        past actions stay in the audit log."""
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
                 "UPDATE staff SET removed_at = ? WHERE user_id = ? AND removed_at IS NULL",
@@ -63,6 +65,15 @@ class StaffDirectory:
                     "See 'exit-interviews staff list'."
                 )
             await connection.execute("DELETE FROM staff_services WHERE user_id = ?", (user_id,))
+            await connection.execute(
+                "UPDATE concern_alerts SET failed_at = ?, failure = 'recipient removed' "
+                "WHERE user_id = ? AND delivered_at IS NULL AND failed_at IS NULL AND outbox_id "
+                "IN (SELECT id FROM outbox WHERE chat_id = ? AND interview_id IS NULL)",
+                (iso(at), user_id, user_id),
+            )
+            await connection.execute(
+                "DELETE FROM outbox WHERE chat_id = ? AND interview_id IS NULL", (user_id,)
+            )
             await write_audit(connection, actor, "staff_removed", at, detail=f"user {user_id}")
 
     async def get(self, user_id: int) -> StaffMember | None:

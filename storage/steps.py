@@ -21,6 +21,7 @@ from storage.batch import Statement, UnitOfWork
 from storage.codec import encode_message, encode_state, encode_value
 from storage.concerns import INSERT_RAISED, concern_detail
 from storage.database import Database, iso
+from storage.erasure import CONTENT_STEPS
 from storage.errors import StaleStateError
 from storage.known_states import KnownState, KnownStates
 from storage.records import OutgoingMessage
@@ -39,11 +40,6 @@ UPDATE_STATE = (
     "UPDATE interviews SET state = ?, status = ?, language = ?, due_at = ?, "
     "limited_circulation = ?, updated_at = ?, "
     "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) ELSE finished_at END"
-)
-DELETE_CONTENT = (
-    "DELETE FROM answers WHERE interview_id = ?",
-    "DELETE FROM transcript WHERE interview_id = ?",
-    "DELETE FROM voice_answers WHERE interview_id = ?",
 )
 
 
@@ -120,16 +116,21 @@ def _concern_raised(draft: _Draft, event: ev.Event) -> None:
     )
 
 
+def _delete_content(draft: _Draft, action: str) -> None:
+    for sql in CONTENT_STEPS:
+        draft.unit.add(sql, (draft.interview_id,))
+    draft.unit.add(INSERT_AUDIT, (draft.at, "person", action, draft.interview_id, ""))
+    draft.content_deleted = True
+
+
 def _stopped(draft: _Draft, event: ev.Event) -> None:
     assert isinstance(event, ev.Stopped)
-    if event.keep:
-        return
-    for sql in DELETE_CONTENT:
-        draft.unit.add(sql, (draft.interview_id,))
-    draft.unit.add(
-        INSERT_AUDIT, (draft.at, "person", "answers_deleted_on_request", draft.interview_id, "")
-    )
-    draft.content_deleted = True
+    if not event.keep:
+        _delete_content(draft, "answers_deleted_on_request")
+
+
+def _consent_refused(draft: _Draft, event: ev.Event) -> None:
+    _delete_content(draft, "answers_deleted_on_decline")
 
 
 INTERVIEWER_OF = (
@@ -208,6 +209,7 @@ WRITERS: dict[type[ev.Event], EventWriter] = {
     ev.AnswerCleared: _answer_cleared,
     ev.QuestionSkipped: _question_skipped,
     ev.ConsentGiven: _consent_given,
+    ev.ConsentRefused: _consent_refused,
     ev.ConcernRaised: _concern_raised,
     ev.Stopped: _stopped,
     ev.TalkRequested: _talk_requested,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
+import os
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
@@ -45,6 +48,22 @@ app.add_typer(tasks_app, name="tasks")
 services_app = typer.Typer(no_args_is_help=True, help="The homes and fostering services.")
 app.add_typer(services_app, name="services")
 
+LONGEST_ARGUMENT = 2_000
+"""No name, message, path or id a person types is longer; anything longer is a mistake (or
+an attack on a log or a table) and is refused before any work is done."""
+
+
+@app.callback()
+def _limits() -> None:
+    """Refuse any argument longer than LONGEST_ARGUMENT before a command runs."""
+    for argument in sys.argv[1:]:
+        if len(argument) > LONGEST_ARGUMENT:
+            fail(
+                f"An argument is {len(argument):,} characters long; the limit is "
+                f"{LONGEST_ARGUMENT:,}. Shorten it (a long message can be sent in parts)."
+            )
+
+
 out = Console(width=None if sys.stdout.isatty() else 160, soft_wrap=not sys.stdout.isatty())
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
@@ -72,21 +91,69 @@ def operator() -> Actor:
 
 
 def run_with_context(
-    work: Callable[[AppContext], Awaitable[T]], config: Settings | None = None
+    work: Callable[[AppContext], Awaitable[T]], config: Settings | None = None, warn: bool = True
 ) -> T:
-    """Open the database and flows, run `work`, and turn known errors into clear messages."""
+    """Open the database and flows, run `work`, and turn known errors into clear messages;
+    then warn of backups and exports made stale by an erasure."""
 
     async def main() -> T:
         async with open_context(config or settings()) as context:
-            return await work(context)
+            result = await work(context)
+            if warn:
+                await warn_of_stale_copies(context)
+            return result
 
     try:
         return asyncio.run(main())
     except (StorageError, FlowError, ConfigurationError, UnknownFlowError) as error:
         fail(str(error))
+    except OverflowError:
+        fail("A number given is too large. Check it (user ids and counts are whole numbers).")
     except ValueError as error:
         fail(str(error))
+    except OSError as error:
+        fail(
+            f"A file could not be written or read ({_fault(error)}). Check the path exists, "
+            "that there is disk space, and that this user may write there; then try again."
+        )
     raise AssertionError("unreachable")
+
+
+def _fault(error: OSError) -> str:
+    """What kind of fault, without the paths or values inside the exception's text."""
+    return error.strerror or type(error).__name__
+
+
+async def warn_of_stale_copies(context: AppContext) -> None:
+    """Say which backups and exports still hold interviews erased since they were made,
+    until the files are deleted (a copy whose file is gone is forgotten)."""
+    copies = context.storage.retention.copies
+    for copy in await copies.stale():
+        if not await asyncio.to_thread(os.path.lexists, copy.path):
+            await copies.forget(copy.id)
+            continue
+        err.print(
+            f"[yellow]Warning:[/yellow] the {copy.kind} {copy.path} (made {copy.made_at[:16]}) "
+            f"is out of date: it still holds an interview erased on {copy.stale_at[:10]}. "
+            "Delete it (make a new one if you need it); this warning stops once it is gone.",
+            highlight=False,
+            markup=True,
+        )
+
+
+def record_copy(
+    kind: str, path: Path, interview_ids: list[str] | None = None, flow_id: str | None = None
+) -> None:
+    """Remember a backup or export written to a file, so that an erasure can mark it stale."""
+
+    where = str(path.resolve())
+
+    async def work(context: AppContext) -> None:
+        await context.storage.retention.copies.record(
+            kind, where, context.clock(), interview_ids, flow_id
+        )
+
+    run_with_context(work)
 
 
 AsStaff = Annotated[
@@ -114,9 +181,35 @@ def write_out(data: bytes | str, out_file: Path | None) -> None:
         sys.stdout.buffer.write(raw)
         sys.stdout.flush()
         return
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_bytes(raw)
+    try:
+        write_private(out_file, raw)
+    except OSError as error:
+        fail(
+            f"Could not write {out_file} ({_fault(error)}). Check the folder exists and this "
+            "user may write there, or choose another --out."
+        )
     err.print(f"Written to {out_file}.", highlight=False)
+
+
+def write_private(path: Path, raw: bytes) -> None:
+    """A new file readable by its owner only (mode 0600) replaces whatever was at `path`,
+    whose mode is never kept; a symbolic link there is refused, never followed, so an export
+    cannot be steered into another file or left readable by others."""
+    if path.is_symlink():
+        fail(f"{path} is a symbolic link; give the real path of a file to write instead.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".exit-interviews-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            os.fchmod(file.fileno(), 0o600)
+            file.write(raw)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def parse_day(value: str | None, option: str) -> date | None:

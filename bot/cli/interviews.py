@@ -18,8 +18,10 @@ from bot.cli.common import (
     interviews_app,
     operator,
     out,
+    record_copy,
     run_with_context,
     write_out,
+    write_private,
 )
 from bot.core.context import AppContext
 from bot.core.interviews import find_interviews
@@ -78,6 +80,8 @@ def transcript(
         )
 
     write_out(run_with_context(work) + "\n", out_file)
+    if out_file is not None:
+        record_copy("export", out_file, [interview_id])
 
 
 @app.command()
@@ -161,11 +165,13 @@ def voice(
             )
             suffix = ".ogg" if found.mime == "audio/ogg" else ".audio"
             target = out_dir / f"{interview_id}-voice-{number}{suffix}"
-            target.write_bytes(audio)
+            write_private(target, audio)
             saved.append(target)
         return saved
 
     saved = run_with_context(work)
+    for path in saved:
+        record_copy("export", path, [interview_id])
     if not saved:
         out.print(f"Interview {interview_id} has no voice answers.")
     for path in saved:

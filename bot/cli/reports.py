@@ -15,6 +15,7 @@ from bot.cli.common import (
     err,
     fail,
     parse_day,
+    record_copy,
     run_with_context,
     write_out,
 )
@@ -57,6 +58,8 @@ def export(
         )
 
     write_out(run_with_context(work), out_file)
+    if out_file is not None:
+        record_copy("export", out_file, flow_id=flow)
 
 
 @app.command()

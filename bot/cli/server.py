@@ -47,10 +47,17 @@ def purge() -> None:
             keep_finished_days=context.settings.keep_finished_days,
             invitation_days=context.settings.invitation_days,
         )
-        return (
+        done = (
             f"Erased {report.erased} interview(s) past the retention period; closed "
             f"{report.expired_invitations} unused invitation(s)."
         )
+        if report.failed:
+            done += (
+                f" {len(report.failed)} could not be erased this time "
+                f"({', '.join(report.failed)}); the next purge tries them again. If they "
+                "still fail, erase each with 'exit-interviews erase ID' to see why."
+            )
+        return done
 
     out.print(run_with_context(work))
 
@@ -60,7 +67,7 @@ def backup(path: Path) -> None:
     """Write a consistent copy of the live database to PATH (safe while the bot runs)."""
 
     async def work(context: AppContext) -> None:
-        await context.storage.backup(path)
+        await context.storage.retention.copies.backup(path, context.clock())
         await context.storage.audit.record(operator(), "backup", context.clock(), detail=str(path))
 
     run_with_context(work)

@@ -104,7 +104,10 @@ class FollowUpDesk:
             f"“{text.strip()}”\nYou recommended: “{recommendation.text}”"
         )
         await self.app.storage.outbox.add(
-            writer.user_id, encode_message(Message(message, "info")), now
+            writer.user_id,
+            encode_message(Message(message, "info")),
+            now,
+            about=recommendation.interview_id,
         )
         await self.sender.flush_chat(writer.user_id)
         return Responded(recommendation, writer.name)

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import sys
 
 LOGGER = logging.getLogger("exit_interviews")
@@ -38,14 +39,72 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+_COUNT = re.compile(r"-?\d{1,12}")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.:-]{0,63}")
+_PHRASE = re.compile(r"[A-Za-z0-9_.:'/ -]{1,120}")
+FIELDS: dict[str, re.Pattern[str]] = {
+    "interview": re.compile(r"iv-[0-9a-f]{6,32}|-"),
+    "chat": re.compile(r"p-[0-9a-f]{12}"),
+    "concern": _COUNT,
+    "outbox": _COUNT,
+    "task": re.compile(r"t-[0-9a-f]{4,16}"),
+    "staff": _COUNT,
+    "admins": _COUNT,
+    "waiting": _COUNT,
+    "erased": _COUNT,
+    "failed": _COUNT,
+    "expired_invitations": _COUNT,
+    "port": _COUNT,
+    "severity": _WORD,
+    "kind": _WORD,
+    "reason": _WORD,
+    "error": _WORD,
+    "problem": _WORD,
+    "job": _WORD,
+    "mode": _WORD,
+    "channel": _WORD,
+    "username": _WORD,
+    "reminder": _WORD,
+    "host": re.compile(r"[0-9a-fA-F.:]{1,45}|localhost"),
+    "retry_in": re.compile(r"\d{1,6}(\.\d)?s"),
+    "why": _PHRASE,
+    "action": _PHRASE,
+}
+"""Every field a log line may carry, and the shape its value must have: ids, counts and
+words the code chose. A field not listed (a question id, an answer, a name, a raw chat id)
+is left out of the line, and a listed field whose value has another shape is shown as '?'.
+So a careless call cannot put what a person said, or who they are, into a log."""
+
+CONCERN_EVENTS = frozenset(
+    {"concern_raised", "concern_alerted", "concern_emailed", "concern_acknowledged"}
+)
+"""Lines about a concern carry the concern's id and severity, never the interview or chat it
+came from: staff find the person through the concern, with the key and an audited read."""
+_PERSON_FIELDS = frozenset({"interview", "chat"})
+
+
+def allowed(event: str, fields: dict[str, object]) -> str:
+    """The fields of a log line, kept to the allow-list, as `key=value` text."""
+    shown = []
+    for key, value in fields.items():
+        shape = FIELDS.get(key)
+        if shape is None or (event in CONCERN_EVENTS and key in _PERSON_FIELDS):
+            continue
+        text = str(value)
+        shown.append(f"{key}={text if shape.fullmatch(text) else '?'}")
+    return " ".join(shown)
+
+
 def log_event(event: str, **fields: object) -> None:
-    """Log an event by name with ids and counts only; callers never pass answer text."""
-    details = " ".join(f"{key}={value}" for key, value in fields.items())
-    LOGGER.info("event=%s %s", event, details)
+    """Log an event by name with ids and counts only (see FIELDS)."""
+    LOGGER.info("event=%s %s", _event_name(event), allowed(event, fields))
 
 
 def log_error(event: str, **fields: object) -> None:
     """Log something that needs a person to act (an alert nobody received, a failed job),
-    with ids and counts only."""
-    details = " ".join(f"{key}={value}" for key, value in fields.items())
-    LOGGER.error("event=%s %s", event, details)
+    with ids and counts only (see FIELDS)."""
+    LOGGER.error("event=%s %s", _event_name(event), allowed(event, fields))
+
+
+def _event_name(event: str) -> str:
+    return event if _WORD.fullmatch(event) else "?"

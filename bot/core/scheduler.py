@@ -132,7 +132,12 @@ class Scheduler:
             invitation_days=self.app.settings.invitation_days,
         )
         self.last_purge = now
-        log_event("purge", erased=report.erased, expired_invitations=report.expired_invitations)
+        log_event(
+            "purge",
+            erased=report.erased,
+            expired_invitations=report.expired_invitations,
+            failed=len(report.failed),
+        )
 
 
 async def run_guarded(name: str, job: Job) -> None:

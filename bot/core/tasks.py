@@ -148,7 +148,7 @@ class TaskDesk:
                     continue
                 owners = await self.storage.tasks.owners(task)
                 words = await self.words(task, now)
-                await self._send(owners, words, now)
+                await self._send(owners, words, now, task.interview_id)
                 log_event("task_announced", task=task.ref, kind=task.kind, staff=len(owners))
             except Exception as error:  # one task must never stop the others
                 log_error("task_announce_failed", task=task.ref, error=type(error).__name__)
@@ -174,7 +174,9 @@ class TaskDesk:
         words = await self.words(task, now)
         text = f"⏰ Reminder: this was due on {task.due_at:%d %B %Y} and is not done yet.\n\n"
         owners = await self.storage.tasks.owners(task)
-        await self._send(owners, TaskWords(text + words.text, words.buttons), now)
+        await self._send(
+            owners, TaskWords(text + words.text, words.buttons), now, task.interview_id
+        )
         log_event("task_reminded", task=task.ref, kind=task.kind)
 
     async def _escalate(self, task: Task, now: datetime) -> None:
@@ -191,13 +193,15 @@ class TaskDesk:
             f"⚠ Overdue by {days} day{'s' if days != 1 else ''}: task {task.ref}, owned by "
             f"{names}. Please make sure it is done.\n\n{words.text}"
         )
-        await self._send(admins, TaskWords(text), now)
+        await self._send(admins, TaskWords(text), now, task.interview_id)
         log_event("task_escalated", task=task.ref, kind=task.kind, admins=len(admins))
 
-    async def _send(self, members: list[StaffMember], words: TaskWords, now: datetime) -> None:
+    async def _send(
+        self, members: list[StaffMember], words: TaskWords, now: datetime, about: str | None
+    ) -> None:
         payload = encode_message(Message(words.text, "info", words.buttons), staff_buttons=True)
         for member in members:
-            await self.storage.outbox.add(member.user_id, payload, now)
+            await self.storage.outbox.add(member.user_id, payload, now, about=about)
         for member in members:
             await self.sender.flush_chat(member.user_id)
 

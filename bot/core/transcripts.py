@@ -10,6 +10,7 @@ from typing import Literal
 from bot.core.context import AppContext
 from bot.core.tasks import staff_name
 from bot.documents.concern_view import call_back_views
+from bot.documents.exports import plain_direction
 from bot.documents.pages import transcript_html, transcript_markdown
 from bot.documents.transcript import transcript_json, transcript_text
 from bot.documents.view import build_view
@@ -46,8 +47,14 @@ TRANSCRIPT_FORMATS: tuple[TranscriptFormat, ...] = ("text", "markdown", "html", 
 async def read_transcript(
     app: AppContext, interview_id: str, actor: Actor, form: TranscriptFormat = "text"
 ) -> str:
-    """One interview as a document in the format asked for; AccessDenied or NotFound if the
-    reader may not see it. The read is written to the audit log."""
+    """One interview as a document in the format asked for, bidirectional controls shown as
+    codes; AccessDenied or NotFound if the reader may not see it. The read is audited."""
+    return plain_direction(await _transcript(app, interview_id, actor, form))
+
+
+async def _transcript(
+    app: AppContext, interview_id: str, actor: Actor, form: TranscriptFormat
+) -> str:
     now = app.clock()
     record = await app.storage.transcripts.read(interview_id, actor, now)
     flow = app.flows.get(record.interview.flow_id)

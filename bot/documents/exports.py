@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 from flows import Flow
@@ -60,13 +61,29 @@ def export_rows(
     return rows
 
 
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Characters that reorder the text around them when shown (right-to-left overrides and
+embeddings, isolates, direction marks). In a transcript or a spreadsheet they can make an
+answer read as something else ("txt.exe" shown as "exe.txt"), so they leave as visible
+codes."""
+
+
+def plain_direction(text: str) -> str:
+    """Text whose bidirectional control characters are shown as codes like [U+202E], so
+    what a reader sees in a file is what was typed, in the order it was typed."""
+    return BIDI_CONTROLS.sub(lambda found: f"[U+{ord(found.group()):04X}]", text)
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
 
 def spreadsheet_safe(value: object) -> object:
     """A cell a spreadsheet will show as text, never run as a formula (OWASP's advice:
-    a leading = + - @ tab or carriage return is escaped with a quote)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    a leading = + - @ tab or carriage return is escaped with a quote), nor reordered."""
+    if not isinstance(value, str):
+        return value
+    value = plain_direction(value)
+    if value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -88,4 +105,5 @@ def to_csv(flow: Flow, rows: list[dict[str, Any]]) -> bytes:
 
 
 def to_json(rows: list[dict[str, Any]]) -> bytes:
-    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+    """The rows as JSON, with bidirectional controls shown as codes as in the CSV."""
+    return plain_direction(json.dumps(rows, ensure_ascii=False, indent=1)).encode("utf-8")

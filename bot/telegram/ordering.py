@@ -4,7 +4,10 @@
 order they came, while chats run side by side; a chat's updates wait in its own queue, so a
 flood from one person never takes the places other people's updates need. Each chat is
 taken at a steady pace after a burst; beyond a bounded queue, an update is dropped with one
-kind reply, unless it holds a sign of risk, which is always kept.
+kind reply, unless it holds a sign of risk: up to RISKY_ALLOWANCE of those are kept beyond
+the bound (each is checked and alerted on when its turn comes, at the chat's pace), so a
+disclosure in a flood is never lost, yet a flood of risk words cannot grow a queue without
+end and starve everyone else.
 
 `PriorityRateLimiter` lets alerts to staff chats go before ordinary replies.
 """
@@ -32,6 +35,7 @@ from flows.text import Language
 BURST = 10
 PER_SECOND = 2.0
 MAX_WAITING = 30
+RISKY_ALLOWANCE = 10
 SLOW_DOWN_EVERY_SECONDS = 60.0
 IDLE_CHAT_SECONDS = 300.0
 DRAIN_SECONDS = 30.0
@@ -117,7 +121,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             await coroutine
             return
         lane = self._lanes.setdefault(chat_id, _ChatLane())
-        if len(lane.queue) >= MAX_WAITING and not default_detector().findings(_text_of(update)):
+        if len(lane.queue) >= MAX_WAITING and (
+            len(lane.queue) >= MAX_WAITING + RISKY_ALLOWANCE
+            or not default_detector().findings(_text_of(update))
+        ):
             self._shed(chat_id, lane, coroutine, _language_of(update))
             return
         lane.queue.append(coroutine)
@@ -149,8 +156,9 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     def _shed(
         self, chat_id: int, lane: _ChatLane, coroutine: Awaitable[Any], language: Language
     ) -> None:
-        """Too many waiting from one chat: drop this one (nothing in it is a sign of risk),
-        and say so kindly, once a minute at most."""
+        """Too many waiting from one chat: drop this one (no sign of risk in it, or already
+        RISKY_ALLOWANCE such signs waiting to be alerted on), and say so kindly, once a
+        minute at most."""
         if isinstance(coroutine, Coroutine):
             coroutine.close()
         self.dropped += 1

@@ -172,9 +172,13 @@ class StaffFollowUp:
             await self.gate.say(update, WRITE_USAGE.format(command=command))
             return
         actor = Actor.for_staff(member)
-        interview = await self.app.storage.interviews.require_access(
-            interview_id, actor, self.app.clock(), "thank_you"
-        )
+        try:
+            interview = await self.app.storage.interviews.require_access(
+                interview_id, actor, self.app.clock(), "thank_you"
+            )
+        except (AccessDenied, NotFound):
+            await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=interview_id[:40]))
+            return
         if not text:
             template = self.desk.thank_you_template(interview.flow_id, interview.language)
             await self.gate.say(
@@ -205,7 +209,11 @@ class StaffFollowUp:
             await self.gate.say(update, READERS_USAGE)
             return
         ids = [] if none else [int(a) for a in args[1:]]
-        await self.desk.agree_readers(args[0], ids, Actor.for_staff(member))
+        try:
+            await self.desk.agree_readers(args[0], ids, Actor.for_staff(member))
+        except (AccessDenied, NotFound):
+            await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
+            return
         names = await self.app.storage.staff.names()
         who = ", ".join(names.get(i, str(i)) for i in ids) or "nobody else"
         await self.gate.say(update, f"Recorded. Besides admins and its assigned reviewer: {who}.")
@@ -217,9 +225,13 @@ class StaffFollowUp:
         if not args:
             await self.gate.say(update, "Send /noaction INTERVIEW, and a note if you wish.")
             return
-        await self.desk.no_action(
-            args[0], " ".join(args[1:]) or NO_ACTION_NOTE, Actor.for_staff(member)
-        )
+        try:
+            await self.desk.no_action(
+                args[0], " ".join(args[1:]) or NO_ACTION_NOTE, Actor.for_staff(member)
+            )
+        except (AccessDenied, NotFound):
+            await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=args[0][:40]))
+            return
         await self.gate.say(update, f"Recorded: interview {args[0]} was read and needs no action.")
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
