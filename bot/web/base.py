@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.core.after_reply import AfterReply
 from bot.core.context import AppContext
 from bot.core.notices import notice
-from bot.web.headers import html_page
+from bot.web.headers import SPOKEN, html_page
 from bot.web.limits import WebLimits
 from bot.web.pages import PageChrome, notice_page, said_page
 from flows.text import Language
@@ -73,6 +73,8 @@ class WebBase:
         if interview is None:
             await self.app.storage.web_sessions.end(found[0], self.app.clock())
             return None
+        if SPOKEN in request:
+            request[SPOKEN].language = spoken(interview.language)
         return found[0], found[1], interview
 
     def chrome(self, language: Language | None, session: WebSession | None) -> PageChrome:

@@ -76,7 +76,7 @@ class LinkGuard:
     def _forget_old(self, now: datetime) -> None:
         for key in list(self._failures):
             self._recent(key, now)
-        while len(self._failures) >= self.limits.remembered:
+        while len(self._failures) > self.limits.remembered - 3:
             del self._failures[next(iter(self._failures))]
 
 

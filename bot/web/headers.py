@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from bot.core.logs import log_error
 from bot.web.pages import PageChrome, said_page
+from flows.text import Language
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -37,10 +39,10 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def add_security_headers(response: web.StreamResponse, path: str) -> None:
-    """What every response carries: nothing cached but the static files, no framing, no
-    third parties, no guessing of content types."""
+    """What every response carries: nothing cached but the static files found, no framing,
+    no third parties, no guessing of content types."""
     response.headers.update(SECURITY_HEADERS)
-    if not path.startswith("/static/"):
+    if not (path.startswith("/static/") and response.status in (200, 304)):
         response.headers["Cache-Control"] = "no-store"
 
 
@@ -54,11 +56,22 @@ def see_other(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
-def error_page(status: int, leave_url: str) -> web.Response:
-    """The page for a status aiohttp or a handler refused with: plain words in Welsh and in
-    English (the person is not known at this point), never the library's text."""
+@dataclass
+class Spoken:
+    """The person's language, once a handler knows whose session this is (a holder, since
+    a request copied with a smaller body limit copies its values, not this object)."""
+
+    language: Language | None = None
+
+
+SPOKEN = web.RequestKey("spoken", Spoken)
+
+
+def error_page(status: int, leave_url: str, language: Language | None = None) -> web.Response:
+    """The page for a status aiohttp or a handler refused with: plain words in the person's
+    language, or in Welsh and in English where it is not known, never the library's text."""
     key = "something_went_wrong" if status >= 500 else ERROR_WORDS.get(status, "bad_request")
-    return html_page(said_page(PageChrome(None, None, leave_url), key), status)
+    return html_page(said_page(PageChrome(language, None, leave_url), key), status)
 
 
 def safe_responses(leave_url: str) -> Middleware:
@@ -67,6 +80,8 @@ def safe_responses(leave_url: str) -> Middleware:
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        spoken = Spoken()
+        request[SPOKEN] = spoken
         try:
             response = await handler(request)
         except web.HTTPException as refusal:
@@ -75,14 +90,14 @@ def safe_responses(leave_url: str) -> Middleware:
                 if "Location" in refusal.headers:
                     response.headers["Location"] = refusal.headers["Location"]
             else:
-                response = error_page(refusal.status, leave_url)
+                response = error_page(refusal.status, leave_url, spoken.language)
                 if "Allow" in refusal.headers:
                     response.headers["Allow"] = refusal.headers["Allow"]
         except (asyncio.CancelledError, ConnectionError):
             raise
         except Exception as fault:  # the person sees a page, never a traceback
             log_error("web_request_failed", channel="web", error=type(fault).__name__)
-            response = error_page(500, leave_url)
+            response = error_page(500, leave_url, spoken.language)
         add_security_headers(response, request.path)
         return response
 

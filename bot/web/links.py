@@ -41,7 +41,10 @@ class InvitationLinks(WebBase):
         self.guard.failed(token, self._browser(request), client_address(request), self.app.clock())
         log_event("invitation_refused", channel="web", reason="unknown" if link is None else "used")
         language = known_language(link.language) if link is not None else None
-        return self.said("invitation_problem", language, 410)
+        response = self.said("invitation_problem", language, 410)
+        if self._browser(request) is None:
+            self.set_cookie(response, BROWSER_COOKIE, secrets.token_urlsafe(24))
+        return response
 
     async def _look_up(
         self, request: web.Request

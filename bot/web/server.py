@@ -236,6 +236,18 @@ class WebChat(WebBase):
         return see_other("/chat")
 
 
+STATIC_FILES = {path.name: path for path in STATIC.iterdir() if path.is_file()}
+
+
+async def static_file(request: web.Request) -> web.StreamResponse:
+    """One of the web chat's own files (its style sheet and script), and nothing else: no
+    listing, no paths, a plain page for anything that is not one of them."""
+    found = STATIC_FILES.get(request.match_info["name"])
+    if found is None:
+        raise web.HTTPNotFound()
+    return web.FileResponse(found)
+
+
 def _label(shown: list[Message], value: str) -> str | None:
     """The words of the button with this value on the page the person saw."""
     for message in reversed(shown):
@@ -270,7 +282,7 @@ def make_web_app(
             web.post("/voice", chat.voice),
             web.get("/left", chat.left),
             web.post("/show", chat.show),
-            web.static("/static", STATIC, show_index=False),
+            web.get("/static/{name}", static_file),
         ]
     )
     return application
