@@ -36,6 +36,7 @@ ERROR_WORDS = {
     429: "too_many_tries",
 }
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+ResponseHook = Callable[[web.Request, web.StreamResponse], Awaitable[None]]
 
 
 def add_security_headers(response: web.StreamResponse, path: str) -> None:
@@ -72,6 +73,26 @@ def error_page(status: int, leave_url: str, language: Language | None = None) ->
     language, or in Welsh and in English where it is not known, never the library's text."""
     key = "something_went_wrong" if status >= 500 else ERROR_WORDS.get(status, "bad_request")
     return html_page(said_page(PageChrome(language, None, leave_url), key), status)
+
+
+def headers_on_every_response(leave_url: str) -> ResponseHook:
+    """The last word before any response's head is written, for the few aiohttp makes
+    itself outside the middleware (an Expect header on an unknown path, for one): the
+    headers, and our page in place of the library's text."""
+
+    async def hook(request: web.Request, response: web.StreamResponse) -> None:
+        if (
+            isinstance(response, web.Response)
+            and response.status >= 400
+            and response.content_type != "text/html"
+            and not response.prepared
+        ):
+            page = error_page(response.status, leave_url)
+            response.text = page.text or ""
+            response.content_type = "text/html"
+        add_security_headers(response, request.path)
+
+    return hook
 
 
 def safe_responses(leave_url: str) -> Middleware:

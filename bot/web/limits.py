@@ -14,10 +14,12 @@ from aiohttp.typedefs import Middleware
 from multidict import MultiDictProxy
 
 from bot.core.logs import log_event
+from bot.web.headers import add_security_headers, error_page
 from storage.voices import MAX_VOICE_BYTES
 
 VOICE_PATH = "/voice"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+ExpectHandler = Callable[[web.Request], Awaitable[web.StreamResponse | None]]
 Form = MultiDictProxy[str | bytes | bytearray | web.FileField]
 
 
@@ -31,6 +33,9 @@ class WebLimits:
     """A connection that has not sent a whole request head in this time is closed (it also
     closes a connection left idle between requests)."""
     body_seconds: float = 30.0
+    lingering_seconds: float = 2.0
+    """How long the rest of a refused body is read (so the refusal reaches the browser)
+    before the connection is closed."""
     voice_seconds: float = 300.0
     """Long enough for 20 MB over a poor mobile connection."""
     voice_uploads_at_once: int = 4
@@ -65,6 +70,24 @@ def body_limits(limits: WebLimits) -> Middleware:
         return await handler(request)
 
     return middleware
+
+
+def expectations(limits: WebLimits, leave_url: str) -> ExpectHandler:
+    """aiohttp answers an Expect header before any middleware runs; this answers it the
+    web chat's way: a body too big is refused before the browser sends it, 100-continue is
+    granted, and any other expectation is a 417 page with the usual headers."""
+
+    async def handler(request: web.Request) -> web.StreamResponse | None:
+        expect = request.headers.get("Expect", "").strip().lower()
+        claimed = request.content_length
+        if expect == "100-continue" and not (claimed and claimed > limits.body_limit(request)):
+            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            return None
+        response = error_page(413 if expect == "100-continue" else 417, leave_url)
+        add_security_headers(response, request.path)
+        return response
+
+    return handler
 
 
 async def read_form(request: web.Request, limits: WebLimits) -> Form:

@@ -52,7 +52,12 @@ class GuardedRunner(web.AppRunner):
     """The application runner with guarded connections and the header time limit."""
 
     def __init__(self, app: web.Application, limits: WebLimits, leave_url: str) -> None:
-        super().__init__(app, access_log=None, keepalive_timeout=limits.header_seconds)
+        super().__init__(
+            app,
+            access_log=None,
+            keepalive_timeout=limits.header_seconds,
+            lingering_time=limits.lingering_seconds,
+        )
         self.leave_url = leave_url
 
     async def _make_server(self) -> web.Server:

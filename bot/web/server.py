@@ -26,8 +26,8 @@ from bot.core.notices import notice
 from bot.core.numbers import whole_number
 from bot.web.base import AFTER_THE_END, WebBase, spoken
 from bot.web.guard import LinkGuard
-from bot.web.headers import html_page, safe_responses, see_other
-from bot.web.limits import WebLimits, body_limits, read_form
+from bot.web.headers import headers_on_every_response, html_page, safe_responses, see_other
+from bot.web.limits import WebLimits, body_limits, expectations, read_form
 from bot.web.links import InvitationLinks
 from bot.web.pages import chat_page, decode_page, encode_page, left_page, notice_page
 from bot.web.protocol import runner_for
@@ -271,18 +271,20 @@ def make_web_app(
         middlewares=[safe_responses(app.settings.web_leave_url), body_limits(limits)],
         client_max_size=limits.voice_bytes,
     )
+    application.on_response_prepare.append(headers_on_every_response(app.settings.web_leave_url))
+    expect = expectations(limits, app.settings.web_leave_url)
     application.add_routes(
         [
-            web.get("/", chat.home),
-            web.get("/i/{token}", links.open_link),
-            web.post("/i/{token}", links.start),
-            web.get("/chat", chat.chat),
-            web.post("/answer", chat.answer),
-            web.post("/leave", chat.leave),
-            web.post("/voice", chat.voice),
-            web.get("/left", chat.left),
-            web.post("/show", chat.show),
-            web.get("/static/{name}", static_file),
+            web.get("/", chat.home, expect_handler=expect),
+            web.get("/i/{token}", links.open_link, expect_handler=expect),
+            web.post("/i/{token}", links.start, expect_handler=expect),
+            web.get("/chat", chat.chat, expect_handler=expect),
+            web.post("/answer", chat.answer, expect_handler=expect),
+            web.post("/leave", chat.leave, expect_handler=expect),
+            web.post("/voice", chat.voice, expect_handler=expect),
+            web.get("/left", chat.left, expect_handler=expect),
+            web.post("/show", chat.show, expect_handler=expect),
+            web.get("/static/{name}", static_file, expect_handler=expect),
         ]
     )
     return application

@@ -79,10 +79,15 @@ async def raw_request(
             except asyncio.IncompleteReadError as short:
                 return RawResponse(short.partial)
             length = RawResponse(head).header("Content-Length")
-            if length is not None:
-                body = await reader.readexactly(int(length))
-            else:
-                body = await reader.read(-1)
+            try:
+                if data.startswith(b"HEAD "):
+                    body = b""
+                elif length is not None:
+                    body = await reader.readexactly(int(length))
+                else:
+                    body = await reader.read(-1)
+            except asyncio.IncompleteReadError as short:
+                body = short.partial
     finally:
         writer.close()
     return RawResponse(head + body)
