@@ -89,11 +89,15 @@ class WebBase:
             name, value, httponly=True, samesite="Strict", secure=self.secure, path="/"
         )
 
-    def forged(self, form: Mapping[str, object], session: WebSession) -> web.Response | None:
-        """The refusal for a form without this session's CSRF token; None if it has it."""
+    def forged(
+        self, form: Mapping[str, object], session: WebSession, language: Language = "en"
+    ) -> web.Response | None:
+        """The refusal for a form without this session's CSRF token, in the person's
+        language; None if it has it."""
         if hmac.compare_digest(str(form.get("csrf", "")).encode(), session.csrf.encode()):
             return None
-        return html_page(notice_page(self.chrome("en", None), notice("forged_button", "en")), 403)
+        text = notice("forged_button", language)
+        return html_page(notice_page(self.chrome(language, None), text), 403)
 
     def said(self, key: str, language: Language | None, status: int = 200) -> web.Response:
         """A page with one fixed text, in the person's language or in both."""

@@ -24,7 +24,7 @@ from bot.core.context import AppContext
 from bot.core.logs import log_event
 from bot.core.notices import notice
 from bot.core.numbers import whole_number
-from bot.web.base import AFTER_THE_END, WebBase, spoken
+from bot.web.base import AFTER_THE_END, COOKIE, WebBase, spoken
 from bot.web.guard import LinkGuard
 from bot.web.headers import headers_on_every_response, html_page, safe_responses, see_other
 from bot.web.limits import WebLimits, body_limits, expectations, read_form
@@ -105,7 +105,7 @@ class WebChat(WebBase):
         nothing of it is shown."""
         found = await self.session(request)
         if found is None:
-            if request.cookies.get("ei_session"):
+            if request.cookies.get(COOKIE):
                 return self.said("ended", None)
             return self.said("web_open_link", None, 403)
         interview = await self.interview(found[1])
@@ -126,7 +126,7 @@ class WebChat(WebBase):
             return see_other("/chat")
         secret, session, interview = live
         form = await read_form(request, self.limits)
-        forged = self.forged(form, session)
+        forged = self.forged(form, session, spoken(interview.language))
         if forged is not None:
             return forged
         if self.idle(session) or session.hidden:
@@ -182,7 +182,7 @@ class WebChat(WebBase):
             form = await read_form(request, self.limits)
         finally:
             self.voices_reading -= 1
-        forged = self.forged(form, session)
+        forged = self.forged(form, session, language)
         if forged is not None:
             return forged
         upload = form.get("audio")
