@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from aiohttp import web
+from aiohttp import HttpVersion11, web
 from aiohttp.typedefs import Middleware
 from multidict import MultiDictProxy
 
@@ -81,7 +81,8 @@ def expectations(limits: WebLimits, leave_url: str) -> ExpectHandler:
         expect = request.headers.get("Expect", "").strip().lower()
         claimed = request.content_length
         if expect == "100-continue" and not (claimed and claimed > limits.body_limit(request)):
-            await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            if request.version == HttpVersion11:
+                await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             return None
         response = error_page(413 if expect == "100-continue" else 417, leave_url)
         add_security_headers(response, request.path)

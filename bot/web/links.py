@@ -39,7 +39,9 @@ class InvitationLinks(WebBase):
         """The page for a link that does not work, counted against it, the browser and the
         address; in the invitation's language where it is known."""
         self.guard.failed(token, self._browser(request), client_address(request), self.app.clock())
-        log_event("invitation_refused", channel="web", reason="unknown" if link is None else "used")
+        log_event(
+            "invitation_refused", channel="web", reason="unknown" if link is None else "not_usable"
+        )
         language = known_language(link.language) if link is not None else None
         response = self.said("invitation_problem", language, 410)
         if self._browser(request) is None:

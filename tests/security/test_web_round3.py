@@ -136,6 +136,23 @@ async def test_item_4_a_body_over_64_kb_is_refused_on_its_length_before_it_is_re
         assert response.header("Content-Security-Policy")
 
 
+async def test_item_4_a_body_too_big_is_refused_before_the_browser_sends_it(
+    web_bot: RunningBot,
+) -> None:
+    async with quick_server(web_bot) as (host, port):
+        ask = http(
+            "POST",
+            "/voice",
+            {
+                "Content-Type": "multipart/form-data; boundary=b0",
+                "Content-Length": "50000000",
+                "Expect": "100-continue",
+            },
+        )
+        response = await raw_request(host, port, ask, seconds=1.5, half_close=False)
+        assert response.status == 413 and response.header("Content-Security-Policy")
+
+
 async def test_item_4_a_body_without_a_length_is_cut_off_at_64_kb(
     web_bot: RunningBot, opened: Opener
 ) -> None:
