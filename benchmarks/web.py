@@ -27,6 +27,7 @@ from flows import load_flows
 from storage import Cipher, Storage, new_key
 from tests.e2e.conftest import free_port
 
+START = re.compile(r'name="start" value="([^"]+)"')
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 BUTTON = re.compile(
     r'name="prompt" value="(\d*)">\s*<div class="row">\s*'
@@ -51,6 +52,10 @@ async def person(base: str, token: str, rounds: int, latencies: list[float]) -> 
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar) as session:
         async with session.get(f"{base}/i/{token}") as response:
+            start = START.search(await response.text())
+        if start is None:
+            raise RuntimeError("the link showed no Start button")
+        async with session.post(f"{base}/i/{token}", data={"start": start.group(1)}) as response:
             page = await response.text()
         for _ in range(rounds + 1):
             csrf = CSRF.search(page)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.database import Database, iso, parse_time
+from storage.interviews import FINISHED, token_hash
 
 WEB_CHATS_BELOW = -4_000_000_000_000_000_000
 """Web chats have ids below this; Telegram's never are, so the two cannot meet."""
@@ -43,6 +44,28 @@ class WebSession:
     last_page: str | None
 
 
+@dataclass(frozen=True)
+class LinkState:
+    """What an invitation link leads to, as read without changing anything: so a link
+    preview, a guess or a refusal costs no write, and the start page can speak the
+    interview's language."""
+
+    interview_id: str
+    language: str | None
+    used: bool
+    used_by_chat: int | None
+    over: bool
+    run_out: bool
+
+    def usable_by(self, chat_id: int | None) -> bool:
+        """Whether this chat could start (or, if it is its own, carry on) with the link now."""
+        if self.over:
+            return False
+        if self.used:
+            return self.used_by_chat is not None and self.used_by_chat == chat_id
+        return not self.run_out
+
+
 class WebSessions:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -57,6 +80,27 @@ class WebSessions:
                 (_hash(secret), interview_id, chat_id, secrets.token_urlsafe(24), iso(at), iso(at)),
             )
         return secret
+
+    async def link(self, token: str, at: datetime) -> LinkState | None:
+        """The interview a link opens and whether it can be started, or None for a link
+        that is not known. Only reads."""
+        row = await self.db.fetch_one(
+            "SELECT v.interview_id, v.expires_at, v.used_at, v.used_by_chat, i.status, "
+            "i.language FROM invitations v JOIN interviews i ON i.id = v.interview_id "
+            "WHERE v.token_hash = ?",
+            (token_hash(token),),
+        )
+        if row is None:
+            return None
+        used_by = row["used_by_chat"]
+        return LinkState(
+            str(row["interview_id"]),
+            row["language"] or None,
+            row["used_at"] is not None,
+            int(used_by) if used_by is not None else None,
+            row["status"] in FINISHED or row["status"] == "erased",
+            (parse_time(row["expires_at"]) or at) <= at,
+        )
 
     async def get(self, secret: str) -> WebSession | None:
         row = await self.db.fetch_one(

@@ -11,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.core.notices import notice
 from bot.web.dial import dial_links
+from bot.web.words import Said, in_language
 from flows.outputs import Message
 from flows.text import Language
 from storage.codec import decode_message
@@ -32,15 +33,16 @@ def _environment() -> Environment:
 
 @dataclass(frozen=True)
 class PageChrome:
-    """What every page shows around the chat: its language and the leave button."""
+    """What every page shows around the chat: its language (None where it is not known yet:
+    then every word is in Welsh and in English, Welsh first) and the leave button."""
 
-    language: Language
+    language: Language | None
     csrf: str | None
     leave_url: str
 
 
-def words(language: Language) -> dict[str, str]:
-    """The page's own words in the person's language."""
+def words(language: Language | None) -> dict[str, str]:
+    """The page's own words in the person's language, or in both, Welsh first."""
     keys = (
         "web_title",
         "web_type_answer",
@@ -53,6 +55,10 @@ def words(language: Language) -> dict[str, str]:
         "web_record",
         "web_send_recording",
     )
+    if language is None:
+        return {
+            key.removeprefix("web_"): f"{notice(key, 'cy')} / {notice(key, 'en')}" for key in keys
+        }
     return {key.removeprefix("web_"): notice(key, language) for key in keys}
 
 
@@ -62,7 +68,7 @@ def render(template: str, chrome: PageChrome, **values: object) -> str:
         _environment()
         .get_template(template)
         .render(
-            lang=chrome.language,
+            lang=chrome.language or "cy",
             csrf=chrome.csrf,
             leave_url=chrome.leave_url,
             t=words(chrome.language),
@@ -76,9 +82,28 @@ def chat_page(chrome: PageChrome, messages: list[Message]) -> str:
     return render("chat.html.j2", chrome, messages=messages, kinds=PAGE_KINDS)
 
 
-def notice_page(chrome: PageChrome, text: str, *, carry_on: bool = False) -> str:
-    """A page with one thing to say (a link that does not work, a page closed)."""
-    return render("notice.html.j2", chrome, text=text, carry_on=carry_on)
+def notice_page(chrome: PageChrome, text: str | list[Said], *, carry_on: bool = False) -> str:
+    """A page with one thing to say (a link that does not work, a page closed), in one
+    language or in both."""
+    said = [Said(chrome.language or "cy", text)] if isinstance(text, str) else text
+    return render("notice.html.j2", chrome, said=said, carry_on=carry_on)
+
+
+def said_page(chrome: PageChrome, key: str) -> str:
+    """A page with one of the web chat's fixed texts, in the page's language or in both."""
+    return notice_page(chrome, in_language(key, chrome.language))
+
+
+def start_page(chrome: PageChrome, action: str, start_token: str, *, again: bool = False) -> str:
+    """What an invitation link opens: a Start button, so that a link preview or an e-mail
+    scanner that fetches the link does not use it up; only the button's POST does."""
+    said = in_language("start_intro", chrome.language)
+    if again:
+        said = in_language("start_again", chrome.language) + said
+    button = " / ".join(s.text for s in in_language("start_button", chrome.language))
+    return render(
+        "start.html.j2", chrome, said=said, action=action, start_token=start_token, button=button
+    )
 
 
 def left_page(chrome: PageChrome) -> str:

@@ -2,22 +2,19 @@
 storage and alerts, in any phone browser. This module only translates HTTP into inputs
 and the outbox into pages; the interview itself is the core's.
 
-Security as strong as Telegram's: the invitation token is exchanged on the first visit for
-a session cookie (HttpOnly, SameSite=Strict, Secure behind https) and the browser is sent
-on at once, so the token leaves the address bar; a used token opened in another browser is
-refused; every form carries a CSRF token; pages are never cached and the Content Security
-Policy allows nothing from anywhere else; nothing a person wrote is in a URL or a log.
+Security as strong as Telegram's: an invitation link shows a Start button, whose POST
+exchanges the token for a session cookie (HttpOnly, SameSite=Strict, Secure behind https)
+of a new session bound to that one interview (bot/web/links.py); every form carries a CSRF
+token; every response, errors included, is never cached and carries a Content Security
+Policy that allows nothing from anywhere else (bot/web/headers.py); bodies are small and
+read within a time limit (bot/web/limits.py); nothing a person wrote is in a URL or a log.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import timedelta
-from ipaddress import ip_address
+from collections.abc import Mapping
 from pathlib import Path
 
 from aiohttp import web
@@ -25,43 +22,25 @@ from aiohttp import web
 from bot.core.after_reply import AfterReply
 from bot.core.context import AppContext
 from bot.core.logs import log_event
-from bot.core.notices import TokenGuard, notice
+from bot.core.notices import notice
 from bot.core.numbers import whole_number
-from bot.web.pages import PageChrome, chat_page, decode_page, encode_page, left_page, notice_page
+from bot.web.base import AFTER_THE_END, COOKIE, WebBase, spoken
+from bot.web.guard import LinkGuard
+from bot.web.headers import headers_on_every_response, html_page, safe_responses, see_other
+from bot.web.limits import WebLimits, body_limits, expectations, read_form
+from bot.web.links import InvitationLinks
+from bot.web.pages import chat_page, decode_page, encode_page, left_page, notice_page
+from bot.web.protocol import runner_for
 from flows.inputs import Choice, Command, Control, Input, Text, Voice
 from flows.outputs import Message
-from flows.text import Language
 from flows.voice import voice_marker
-from storage import InvitationError
 from storage.codec import decode_message
 from storage.records import InterviewSummary
 from storage.voices import MAX_VOICE_BYTES
-from storage.web_sessions import WebSession, new_web_chat_id
 
-COOKIE = "ei_session"
 STATIC = Path(__file__).parent / "static"
 MAX_TEXT = 4000
 CONTROLS = frozenset(c.value for c in Control)
-AFTER_THE_END = timedelta(minutes=10)
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-@web.middleware
-async def safe_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Headers on every response: no caching of chat pages, no framing, no third parties."""
-    response = await handler(request)
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if not request.path.startswith("/static/"):
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 class InputLimiter:
@@ -81,119 +60,34 @@ class InputLimiter:
         return True
 
 
-def client_key(request: web.Request) -> int:
-    """Who is knocking, for slowing down token guessing: the address the reverse proxy saw
-    (the last X-Forwarded-For entry, which it adds itself) or the peer's own."""
-    peer = request.remote or ""
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    try:
-        local = ip_address(peer).is_loopback
-    except ValueError:
-        local = False
-    if local and forwarded:
-        peer = forwarded.split(",")[-1].strip()
-    return int.from_bytes(hashlib.sha256(peer.encode()).digest()[:7], "big")
+class WebChat(WebBase):
+    """The web chat's handlers once a session has started."""
 
-
-class WebChat:
-    """The web chat's handlers."""
-
-    def __init__(self, app: AppContext, after: AfterReply) -> None:
-        self.app = app
-        self.after = after
-        self.guard = TokenGuard()
+    def __init__(self, app: AppContext, after: AfterReply, limits: WebLimits) -> None:
+        super().__init__(app, after, limits)
         self.limiter = InputLimiter(app.settings.web_inputs_per_minute)
-        url = app.settings.web_url or ""
-        self.secure = url.startswith("https://")
-
-    # Sessions -----------------------------------------------------------------------------
-
-    async def _session(self, request: web.Request) -> tuple[str, WebSession] | None:
-        secret = request.cookies.get(COOKIE)
-        if not secret:
-            return None
-        found = await self.app.storage.web_sessions.get(secret)
-        return (secret, found) if found is not None else None
-
-    def _chrome(self, language: Language, session: WebSession | None) -> PageChrome:
-        return PageChrome(
-            language, session.csrf if session else None, self.app.settings.web_leave_url
-        )
-
-    async def _language(self, chat_id: int | None) -> Language:
-        if chat_id is None:
-            return "en"
-        ref = await self.app.storage.interviews.ref_for_chat(chat_id)
-        return _spoken(ref.language if ref is not None else None)
-
-    def _set_cookie(self, response: web.StreamResponse, secret: str) -> None:
-        response.set_cookie(
-            COOKIE, secret, httponly=True, samesite="Strict", secure=self.secure, path="/"
-        )
-
-    def _forged(self, form: Mapping[str, object], session: WebSession) -> web.Response | None:
-        """The refusal for a form without this session's CSRF token; None if it has it."""
-        if hmac.compare_digest(str(form.get("csrf", "")), session.csrf):
-            return None
-        return self._page(notice_page(self._chrome("en", None), notice("forged_button", "en")), 403)
-
-    def _idle(self, session: WebSession) -> bool:
-        limit = timedelta(minutes=self.app.settings.web_idle_minutes)
-        return self.app.clock() - session.last_seen > limit
-
-    # Pages --------------------------------------------------------------------------------
+        self.voices_reading = 0
 
     async def home(self, request: web.Request) -> web.StreamResponse:
         """Anyone who comes without a link is told to use theirs; nothing more."""
-        found = await self._session(request)
-        if found is not None and found[1].ended_at is None:
-            raise web.HTTPSeeOther("/chat")
-        return self._page(notice_page(self._chrome("en", None), notice("web_open_link", "en")))
-
-    async def open_link(self, request: web.Request) -> web.StreamResponse:
-        """Exchange the invitation token for a session, then go on at once so the token
-        leaves the address bar. The same browser may open its own link again."""
-        token = request.match_info["token"]
-        who = client_key(request)
-        now = self.app.clock()
-        if self.guard.blocked(who, now):
-            return self._page(
-                notice_page(self._chrome("en", None), notice("too_many_tries", "en")), 429
-            )
-        found = await self._session(request)
-        chat_id = found[1].chat_id if found is not None else new_web_chat_id()
-        try:
-            reply = await self.app.service.open_invitation(token, chat_id)
-        except InvitationError as error:
-            self.guard.failed(who, now)
-            log_event("invitation_refused", channel="web", reason=error.reason)
-            language = await self._language(chat_id if found else None)
-            text = notice("invitation_problem", language)
-            return self._page(notice_page(self._chrome(language, None), text), 410)
-        await self.after.handle(reply)
-        if found is not None:
-            await self.app.storage.web_sessions.end(found[0], now)
-        secret = await self.app.storage.web_sessions.start(reply.interview_id, chat_id, now)
-        log_event("invitation_opened", channel="web", interview=reply.interview_id)
-        response = web.HTTPSeeOther("/chat")
-        self._set_cookie(response, secret)
-        raise response
+        if await self.live(request) is not None:
+            return see_other("/chat")
+        return self.said("web_open_link", None)
 
     async def chat(self, request: web.Request) -> web.StreamResponse:
         """The chat as it stands: new messages if there are any, else the last page again."""
-        found = await self._session(request)
-        if found is None or found[1].ended_at is not None:
-            return await self._gone(found)
-        secret, session = found
-        interview = await self.app.storage.interviews.get(session.interview_id)
-        language = _spoken(interview.language)
-        chrome = self._chrome(language, session)
+        live = await self.live(request)
+        if live is None:
+            return await self._gone(request)
+        secret, session, interview = live
+        language = spoken(interview.language)
+        chrome = self.chrome(language, session)
         ended = interview.finished_at
-        if self._idle(session) or (ended is not None and self.app.clock() - ended > AFTER_THE_END):
+        if self.idle(session) or (ended is not None and self.app.clock() - ended > AFTER_THE_END):
             await self.app.storage.web_sessions.end(secret, self.app.clock())
             return self._closed(interview)
         if session.hidden:
-            return self._page(notice_page(chrome, notice("web_hidden", language), carry_on=True))
+            return html_page(notice_page(chrome, notice("web_hidden", language), carry_on=True))
         waiting = await self.app.storage.outbox.unsent_for_chat(session.chat_id)
         if waiting:
             messages = [m.message or decode_message(m.payload) for m in waiting]
@@ -203,37 +97,44 @@ class WebChat:
         else:
             messages = decode_page(session.last_page)
             await self.app.storage.web_sessions.seen(secret, self.app.clock())
-        return self._page(chat_page(chrome, messages))
+        return html_page(chat_page(chrome, messages))
 
-    async def _gone(self, found: tuple[str, WebSession] | None) -> web.StreamResponse:
+    async def _gone(self, request: web.Request) -> web.StreamResponse:
+        """Without a cookie: use your link. With one whose session is over, or whose
+        interview was erased, or that names nothing at all: the interview has ended, and
+        nothing of it is shown."""
+        found = await self.session(request)
         if found is None:
-            return self._page(
-                notice_page(self._chrome("en", None), notice("web_open_link", "en")), 403
-            )
-        return self._closed(await self.app.storage.interviews.get(found[1].interview_id))
+            if request.cookies.get(COOKIE):
+                return self.said("ended", None)
+            return self.said("web_open_link", None, 403)
+        interview = await self.interview(found[1])
+        if interview is None:
+            return self.said("ended", None)
+        return self._closed(interview)
 
     def _closed(self, interview: InterviewSummary) -> web.Response:
         """The page once a session has ended: the interview is over, or the browser was idle."""
-        language = _spoken(interview.language)
+        language = spoken(interview.language)
         key = "web_ended" if interview.finished_at is not None else "web_closed_idle"
-        return self._page(notice_page(self._chrome(language, None), notice(key, language)))
+        return html_page(notice_page(self.chrome(language, None), notice(key, language)))
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         """One input from a form: a button's value or typed words, then back to the chat."""
-        found = await self._session(request)
-        if found is None or found[1].ended_at is not None:
-            raise web.HTTPSeeOther("/chat")
-        secret, session = found
-        form = await request.post()
-        forged = self._forged(form, session)
+        live = await self.live(request)
+        if live is None:
+            return see_other("/chat")
+        secret, session, interview = live
+        form = await read_form(request, self.limits)
+        forged = self.forged(form, session, spoken(interview.language))
         if forged is not None:
             return forged
-        if self._idle(session) or session.hidden:
-            raise web.HTTPSeeOther("/chat")
+        if self.idle(session) or session.hidden:
+            return see_other("/chat")
         if not self.limiter.allow(session.chat_id, time.monotonic()):
-            language = await self._language(session.chat_id)
-            return self._page(
-                notice_page(self._chrome(language, session), notice("slow_down", language)), 429
+            language = spoken(interview.language)
+            return html_page(
+                notice_page(self.chrome(language, session), notice("slow_down", language)), 429
             )
         made = self._input(form, decode_page(session.last_page))
         if made is not None:
@@ -243,7 +144,7 @@ class WebChat:
                 await self.app.storage.web_sessions.end(secret, self.app.clock())
             else:
                 await self.after.handle(reply)
-        raise web.HTTPSeeOther("/chat")
+        return see_other("/chat")
 
     def _input(self, form: Mapping[str, object], shown: list[Message]) -> tuple[Input, str] | None:
         """The engine input a form holds: a button's value, a typed command, or words."""
@@ -263,30 +164,33 @@ class WebChat:
         return Text(at=now, text=text[:MAX_TEXT]), text[:MAX_TEXT]
 
     async def voice(self, request: web.Request) -> web.StreamResponse:
-        """An audio file uploaded at a free-text question is a voice answer, as on Telegram."""
-        found = await self._session(request)
-        if found is None or found[1].ended_at is not None:
-            raise web.HTTPSeeOther("/chat")
-        session = found[1]
-        form = await request.post()
-        forged = self._forged(form, session)
+        """An audio file uploaded at a free-text question is a voice answer, as on Telegram.
+        Only a live session may send one, a few at a time, within the rate limit, and all
+        of that is checked before the upload is read."""
+        live = await self.live(request)
+        if live is None:
+            return see_other("/chat")
+        _, session, interview = live
+        language = spoken(interview.language)
+        chrome = self.chrome(language, session)
+        if not self.limiter.allow(session.chat_id, time.monotonic()):
+            return html_page(notice_page(chrome, notice("slow_down", language)), 429)
+        if self.voices_reading >= self.limits.voice_uploads_at_once:
+            return self.said("busy", language, 503)
+        self.voices_reading += 1
+        try:
+            form = await read_form(request, self.limits)
+        finally:
+            self.voices_reading -= 1
+        forged = self.forged(form, session, language)
         if forged is not None:
             return forged
         upload = form.get("audio")
-        language = await self._language(session.chat_id)
         if not isinstance(upload, web.FileField) or not upload.content_type.startswith("audio/"):
-            return self._page(
-                notice_page(self._chrome(language, session), notice("media", language)), 415
-            )
+            return html_page(notice_page(chrome, notice("media", language)), 415)
         audio = upload.file.read(MAX_VOICE_BYTES + 1)
         if len(audio) > MAX_VOICE_BYTES:
-            return self._page(
-                notice_page(self._chrome(language, session), notice("voice_too_big", language)), 413
-            )
-        if not self.limiter.allow(session.chat_id, time.monotonic()):
-            return self._page(
-                notice_page(self._chrome(language, session), notice("slow_down", language)), 429
-            )
+            return html_page(notice_page(chrome, notice("voice_too_big", language)), 413)
         now = self.app.clock()
         voice_id = await self.app.storage.voices.keep(
             session.interview_id, audio, None, upload.content_type, now
@@ -298,16 +202,16 @@ class WebChat:
         )
         if reply is not None:
             await self.after.handle(reply)
-        raise web.HTTPSeeOther("/chat")
+        return see_other("/chat")
 
     async def leave(self, request: web.Request) -> web.StreamResponse:
         """Leave quickly: the interview is paused and the page hidden behind "Carry on",
         then on to the neutral site."""
-        found = await self._session(request)
-        if found is not None and found[1].ended_at is None:
-            secret, session = found
-            form = await request.post()
-            if self._forged(form, session) is None:
+        live = await self.live(request)
+        if live is not None:
+            secret, session, _ = live
+            form = await read_form(request, self.limits)
+            if self.forged(form, session) is None:
                 reply = await self.app.service.answer_in_chat(
                     session.chat_id,
                     Command(at=self.app.clock(), control=Control.PAUSE),
@@ -316,23 +220,32 @@ class WebChat:
                 if reply is not None:
                     await self.after.handle(reply)
                 await self.app.storage.web_sessions.seen(secret, self.app.clock(), hidden=True)
-        raise web.HTTPSeeOther("/left")
+        return see_other("/left")
 
     async def left(self, request: web.Request) -> web.StreamResponse:
-        return self._page(left_page(self._chrome("en", None)))
+        """The neutral page on the way out."""
+        return html_page(left_page(self.chrome("en", None)))
 
     async def show(self, request: web.Request) -> web.StreamResponse:
         """Back from having left: show the chat again."""
-        found = await self._session(request)
-        if found is not None:
-            form = await request.post()
-            if self._forged(form, found[1]) is None:
-                await self.app.storage.web_sessions.seen(found[0], self.app.clock(), hidden=False)
-        raise web.HTTPSeeOther("/chat")
+        live = await self.live(request)
+        if live is not None:
+            form = await read_form(request, self.limits)
+            if self.forged(form, live[1]) is None:
+                await self.app.storage.web_sessions.seen(live[0], self.app.clock(), hidden=False)
+        return see_other("/chat")
 
-    @staticmethod
-    def _page(html: str, status: int = 200) -> web.Response:
-        return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+STATIC_FILES = {path.name: path for path in STATIC.iterdir() if path.is_file()}
+
+
+async def static_file(request: web.Request) -> web.StreamResponse:
+    """One of the web chat's own files (its style sheet and script), and nothing else: no
+    listing, no paths, a plain page for anything that is not one of them."""
+    found = STATIC_FILES.get(request.match_info["name"])
+    if found is None:
+        raise web.HTTPNotFound()
+    return web.FileResponse(found)
 
 
 def _label(shown: list[Message], value: str) -> str | None:
@@ -344,38 +257,52 @@ def _label(shown: list[Message], value: str) -> str | None:
     return None
 
 
-def make_web_app(app: AppContext, after: AfterReply) -> web.Application:
+def make_web_app(
+    app: AppContext,
+    after: AfterReply,
+    limits: WebLimits | None = None,
+    guard: LinkGuard | None = None,
+) -> web.Application:
     """The web chat as an aiohttp application."""
-    chat = WebChat(app, after)
+    limits = limits or WebLimits()
+    chat = WebChat(app, after, limits)
+    links = InvitationLinks(chat, guard)
     application = web.Application(
-        middlewares=[safe_headers], client_max_size=MAX_VOICE_BYTES + 64 * 1024
+        middlewares=[safe_responses(app.settings.web_leave_url), body_limits(limits)],
+        client_max_size=limits.voice_bytes,
     )
+    application.on_response_prepare.append(headers_on_every_response(app.settings.web_leave_url))
+    expect = expectations(limits, app.settings.web_leave_url)
     application.add_routes(
         [
-            web.get("/", chat.home),
-            web.get("/i/{token}", chat.open_link),
-            web.get("/chat", chat.chat),
-            web.post("/answer", chat.answer),
-            web.post("/leave", chat.leave),
-            web.post("/voice", chat.voice),
-            web.get("/left", chat.left),
-            web.post("/show", chat.show),
-            web.static("/static", STATIC, show_index=False),
+            web.get("/", chat.home, expect_handler=expect),
+            web.get("/i/{token}", links.open_link, expect_handler=expect),
+            web.post("/i/{token}", links.start, expect_handler=expect),
+            web.get("/chat", chat.chat, expect_handler=expect),
+            web.post("/answer", chat.answer, expect_handler=expect),
+            web.post("/leave", chat.leave, expect_handler=expect),
+            web.post("/voice", chat.voice, expect_handler=expect),
+            web.get("/left", chat.left, expect_handler=expect),
+            web.post("/show", chat.show, expect_handler=expect),
+            web.get("/static/{name}", static_file, expect_handler=expect),
         ]
     )
     return application
 
 
-async def start_web(app: AppContext, after: AfterReply, host: str, port: int) -> web.AppRunner:
+async def start_web(
+    app: AppContext,
+    after: AfterReply,
+    host: str,
+    port: int,
+    limits: WebLimits | None = None,
+    guard: LinkGuard | None = None,
+) -> web.AppRunner:
     """Serve the web chat on host:port until the runner is cleaned up. No access log: paths
     hold invitation tokens."""
-    runner = web.AppRunner(make_web_app(app, after), access_log=None)
+    limits = limits or WebLimits()
+    runner = runner_for(make_web_app(app, after, limits, guard), limits, app.settings.web_leave_url)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     log_event("web_started", host=host, port=port)
     return runner
-
-
-def _spoken(language: str | None) -> Language:
-    """The language pages are shown in: Welsh for a Welsh interview, else English."""
-    return "cy" if language == "cy" else "en"

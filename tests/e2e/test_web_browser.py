@@ -63,6 +63,13 @@ async def type_answer(page: Any, text: str) -> None:
         await page.click("form.typed button")
 
 
+async def open_and_start(page: Any, url: str) -> None:
+    """Open an invitation link and tap Start, as the person would."""
+    await page.goto(url)
+    async with page.expect_navigation():
+        await page.click('form[action^="/i/"] button')
+
+
 async def save(page: Any, name: str) -> None:
     if os.environ.get("UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -76,9 +83,12 @@ async def test_a_whole_childrens_home_interview_by_tapping_on_a_phone(
     context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = await context.new_page()
     await page.goto(f"{base(web_bot)}/i/{token}")
+    await save(page, "start")
+    async with page.expect_navigation():
+        await page.click('form[action^="/i/"] button')
     assert page.url.endswith("/chat") and token not in page.url
     history = await page.evaluate("window.history.length")
-    assert history <= 2
+    assert history <= 3
     await save(page, "consent")
     await tap_value(page, "yes")
     used = {"back": False, "skip": False, "help": False, "pause": False, "text": False}
@@ -142,7 +152,7 @@ async def test_a_second_browser_is_refused_and_a_disclosure_reaches_staff(
 ) -> None:
     interview_id, token = await web_bot.invite()
     first = await (await browser.new_context(viewport=PHONE)).new_page()
-    await first.goto(f"{base(web_bot)}/i/{token}")
+    await open_and_start(first, f"{base(web_bot)}/i/{token}")
     await tap_value(first, "yes")
     await tap_value(first, "no")
     await type_answer(first, "my carer hits me when I am late")
@@ -163,7 +173,7 @@ async def test_leaving_quickly_leaves_nothing_to_go_back_to(
 ) -> None:
     _, token = await web_bot.invite()
     page = await (await browser.new_context(viewport=PHONE)).new_page()
-    await page.goto(f"{base(web_bot)}/i/{token}")
+    await open_and_start(page, f"{base(web_bot)}/i/{token}")
     await tap_value(page, "yes")
     async with page.expect_navigation(url=f"{base(web_bot)}/static/chat.css"):
         await page.click(".leave-button")
@@ -188,6 +198,9 @@ async def test_pages_are_readable_and_axe_finds_no_serious_problem(
     pages = {"open-link": await audit(page)}
     await page.goto(f"{base(web_bot)}/i/{token}")
     assert await page.get_attribute("html", "lang") == "cy"
+    pages["start"] = await audit(page)
+    async with page.expect_navigation():
+        await page.click('form[action^="/i/"] button')
     pages["consent"] = await audit(page)
     await tap_value(page, "yes")
     pages["question"] = await audit(page)

@@ -37,6 +37,14 @@ class Browser:
             self.headers = response.headers
         return self.page
 
+    async def start(self, token: str) -> str:
+        """Open an invitation link and tap Start on the page it shows (if it shows one)."""
+        await self.get(f"/i/{token}")
+        found = re.search(r'name="start" value="([^"]+)"', self.page)
+        if found is not None:
+            await self.post(f"/i/{token}", {"start": found.group(1)})
+        return self.page
+
     def csrf(self) -> str:
         found = re.search(r'name="csrf" value="([^"]+)"', self.page)
         assert found, "every form carries a CSRF token"
@@ -65,6 +73,7 @@ class Browser:
                 str(response.url),
                 response.status,
             )
+            self.headers = response.headers
         return self.page
 
     async def upload(self, data: bytes, content_type: str) -> tuple[int, str]:
@@ -106,7 +115,7 @@ async def test_a_web_interview_with_the_token_leaving_the_address(
 ) -> None:
     interview_id, token = await web_bot.invite()
     browser = opened()
-    await browser.get(f"/i/{token}")
+    await browser.start(token)
     assert browser.url.endswith("/chat") and token not in browser.url
     assert "Do you want to start?" in browser.page
     assert browser.headers["Cache-Control"] == "no-store"
@@ -132,13 +141,18 @@ async def test_cookies_are_safe_and_a_used_link_is_refused_in_another_browser(
 ) -> None:
     _, token = await web_bot.invite()
     first, second = opened(), opened()
-    async with first.session.get(base(web_bot) + f"/i/{token}", allow_redirects=False) as response:
+    await first.get(f"/i/{token}")
+    start = re.search(r'name="start" value="([^"]+)"', first.page)
+    assert start is not None, "the link shows a Start button"
+    async with first.session.post(
+        base(web_bot) + f"/i/{token}", data={"start": start.group(1)}, allow_redirects=False
+    ) as response:
         assert response.status == 303 and response.headers["Location"] == "/chat"
         cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     await first.get("/chat")
     assert "Do you want to start?" in first.page
-    await second.get(f"/i/{token}")
+    await second.start(token)
     assert second.status == 410 and "this link does not work" in second.page
     await first.get(f"/i/{token}")
     assert "Do you want to start?" in first.page, "the same browser may open it again"
@@ -153,7 +167,7 @@ async def test_leaving_quickly_pauses_and_hides_the_chat_until_carry_on(
 ) -> None:
     interview_id, token = await web_bot.invite()
     browser = opened()
-    await browser.get(f"/i/{token}")
+    await browser.start(token)
     await browser.tap("Yes, let's start")
     await browser.post("/leave", {"csrf": browser.csrf()})
     assert browser.url.endswith("/left"), "the leaving page, with nothing of the chat"
@@ -171,7 +185,7 @@ async def test_a_reissued_link_moves_the_interview_to_a_new_browser(
 ) -> None:
     interview_id, token = await web_bot.invite()
     old, new = opened(), opened()
-    await old.get(f"/i/{token}")
+    await old.start(token)
     await old.tap("Yes, let's start")
     await old.tap("Yes")
     fresh = await web_bot.app.storage.interviews.reissue(
@@ -179,7 +193,7 @@ async def test_a_reissued_link_moves_the_interview_to_a_new_browser(
     )
     await old.get("/chat")
     assert "Who decided?" not in old.page, "the old browser is let go"
-    await new.get(f"/i/{fresh.token}")
+    await new.start(fresh.token)
     assert "Who decided?" in new.page, "the answers so far are kept"
     await old.get(f"/i/{token}")
     assert old.status == 410
@@ -190,7 +204,7 @@ async def test_an_audio_upload_at_a_typed_question_is_a_voice_answer(
 ) -> None:
     interview_id, token = await web_bot.invite()
     browser = opened()
-    await browser.get(f"/i/{token}")
+    await browser.start(token)
     await browser.tap("Yes, let's start")
     await browser.tap("No")
     status, page = await browser.upload(b"RIFF fake wav", "audio/wav")
@@ -206,11 +220,11 @@ async def test_the_session_ends_a_while_after_the_interview_does(
 ) -> None:
     _, token = await web_bot.invite()
     browser = opened()
-    await browser.get(f"/i/{token}")
+    await browser.start(token)
     await browser.tap("No, thank you")
     assert "That is OK" in browser.page
     web_bot.clock.advance(minutes=11)
     await browser.get("/chat")
     assert "This interview has ended" in browser.page and "That is OK" not in browser.page
-    await browser.get(f"/i/{token}")
+    await browser.start(token)
     assert browser.status == 410, "the link does not reopen an interview that is over"
