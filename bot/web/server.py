@@ -22,6 +22,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.console.app import PREFIX, make_console_app
 from bot.core.after_reply import AfterReply
 from bot.core.context import AppContext
 from bot.core.logs import log_event
@@ -363,6 +364,7 @@ def make_web_app(app: AppContext, after: AfterReply) -> web.Application:
             web.static("/static", STATIC, show_index=False),
         ]
     )
+    application.add_subapp(PREFIX, make_console_app(app, after))
     return application
 
 

@@ -1,0 +1,66 @@
+"""The console as an aiohttp sub-application, mounted under /staff by the web chat's
+server, so it shares the process, the security headers and the no-store rule."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.console.desk import Desk
+from bot.console.door import Door
+from bot.console.sign_in import WELCOME_LASTS, SignIn
+from bot.core.after_reply import AfterReply
+from bot.core.context import AppContext
+from bot.core.followup import FollowUpDesk
+from bot.core.tasks import TaskDesk
+from storage.console_sessions import ConsoleSessions
+
+PREFIX = "/staff"
+STATIC = Path(__file__).parent / "static"
+
+
+def make_console_app(app: AppContext, after: AfterReply) -> web.Application:
+    """The staff console's routes; mount it at /staff."""
+    door = Door(app)
+    sign_in = SignIn(app, door)
+    sender = after.alerter.sender
+    tasks = after.tasks or TaskDesk(app.storage, app.flows, sender, app.settings)
+    desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
+    console = web.Application()
+    console.add_routes(
+        [
+            web.get("", sign_in.start),
+            web.get("/", sign_in.start),
+            web.get("/sign-in", sign_in.ask_address),
+            web.post("/sign-in", sign_in.send),
+            web.get("/sign-in/code", sign_in.ask_code),
+            web.post("/sign-in/code", sign_in.check_code),
+            web.get("/sign-in/second", sign_in.ask_second),
+            web.post("/sign-in/second", sign_in.check_second),
+            web.get("/enrol", sign_in.ask_enrol),
+            web.post("/enrol", sign_in.confirm_enrol),
+            web.get("/welcome/{token}", sign_in.welcome),
+            web.post("/sign-out", sign_in.sign_out),
+            web.get("/today", desk.today),
+            web.get("/concerns", desk.concerns),
+            web.post("/concerns/{concern}/acknowledge", desk.acknowledge),
+            web.get("/interviews", desk.interviews),
+            web.get("/interviews/{interview}", desk.transcript),
+            web.post("/interviews/{interview}/no-action", desk.no_action),
+            web.static("/static", STATIC, show_index=False),
+        ]
+    )
+    return console
+
+
+async def first_sign_in_link(app: AppContext, user_id: int) -> str:
+    """A link that signs this member of staff in once, within a day, with no e-mail: for
+    the first admin, before anyone can sign in otherwise. Only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    await ConsoleSessions(app.storage.db).new_code(
+        None, user_id, "welcome", token, app.clock(), WELCOME_LASTS
+    )
+    base = (app.settings.web_url or "https://YOUR-SERVER").rstrip("/")
+    return f"{base}{PREFIX}/welcome/{token}"
