@@ -51,6 +51,8 @@ class CodeCheck:
     ok: bool
     tries_left: int
     user_id: int | None = None
+    spent: bool = False
+    """The code was used already or is out of time: ask for a new one."""
 
 
 class ConsoleSessions:
@@ -175,7 +177,9 @@ class ConsoleSessions:
             if row is None:
                 return CodeCheck(False, 0)
             tries = int(row[4])
-            usable = row[5] is None and (parse_time(row[3]) or at) > at and tries < most_tries
+            if row[5] is not None or (parse_time(row[3]) or at) <= at:
+                return CodeCheck(False, max(0, most_tries - tries), spent=True)
+            usable = tries < most_tries
             right = hmac.compare_digest(code_hash(session_id, code), row[2])
             if usable and right:
                 await connection.execute(

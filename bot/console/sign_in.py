@@ -126,6 +126,9 @@ class SignIn:
         checked = await self.door.sessions.check_code(
             visitor.session.id, typed, self.app.clock(), MOST_TRIES
         )
+        if checked.spent:
+            problem = "That code is out of date or was used already. Ask for a new code."
+            return page("code.html.j2", visitor.chrome, 401, title="Type the code", problem=problem)
         if not checked.ok or visitor.member is None:
             if checked.tries_left == 0:
                 return notice("Please wait", WAIT_TEXT, status=429)
