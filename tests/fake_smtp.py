@@ -17,12 +17,15 @@ class MailSink:
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self._arrived = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self.port = 0
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
-        self.messages.append(message_from_bytes(content))
+        async with self._arrived:
+            self.messages.append(message_from_bytes(content))
+            self._arrived.notify_all()
         return "250 Message accepted for delivery"
 
     async def start(self) -> MailSink:
@@ -44,12 +47,12 @@ class MailSink:
     async def code_for(self, address: str, already: int = 0, timeout: float = 10) -> str:
         """The six-digit code in the newest message to this address, once it has come."""
 
-        async def arrived() -> list[Message]:
-            while len(self.to(address)) <= already:
-                await asyncio.sleep(0.01)
-            return self.to(address)
+        async def arrived() -> None:
+            async with self._arrived:
+                await self._arrived.wait_for(lambda: len(self.to(address)) > already)
 
-        found = await asyncio.wait_for(arrived(), timeout)
+        await asyncio.wait_for(arrived(), timeout)
+        found = self.to(address)
         body: Any = found[-1].get_payload(decode=True)
         match = re.search(r"\b(\d{6})\b", body.decode("utf-8"))
         assert match, "the message holds a six-digit code"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import AsyncIterator, Callable
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
