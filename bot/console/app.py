@@ -15,6 +15,8 @@ from bot.core.after_reply import AfterReply
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
 from bot.core.tasks import TaskDesk
+from storage import Actor
+from storage.console_accounts import ConsoleAccounts
 from storage.console_sessions import ConsoleSessions
 
 PREFIX = "/staff"
@@ -64,3 +66,18 @@ async def first_sign_in_link(app: AppContext, user_id: int) -> str:
     )
     base = (app.settings.web_url or "https://YOUR-SERVER").rstrip("/")
     return f"{base}{PREFIX}/welcome/{token}"
+
+
+async def console_access(
+    app: AppContext, user_id: int, email: str, role: str, actor: Actor
+) -> list[str]:
+    """Give a member of staff their sign-in address, and what to tell them: an admin gets
+    a first sign-in link (the first admin has nobody else to let them in)."""
+    accounts = ConsoleAccounts(app.storage.db)
+    await accounts.set_email(user_id, email, actor, app.clock())
+    base = (app.settings.web_url or "https://YOUR-SERVER").rstrip("/")
+    lines = [f"They sign in to the staff console at {base}{PREFIX} with {email.strip()}."]
+    if role == "admin":
+        link = await first_sign_in_link(app, user_id)
+        lines.append("First sign-in link (one use, within 24 hours; give it only to them): " + link)
+    return lines
