@@ -10,10 +10,13 @@ from aiohttp import web
 
 from bot.console.desk import Desk
 from bot.console.door import Door
+from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
 from bot.console.sign_in import WELCOME_LASTS, SignIn
+from bot.console.sso import SingleSignOn
 from bot.core.after_reply import AfterReply
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
+from bot.core.logs import log_event
 from bot.core.tasks import TaskDesk
 from storage import Actor
 from storage.console_accounts import ConsoleAccounts
@@ -23,10 +26,14 @@ PREFIX = "/staff"
 STATIC = Path(__file__).parent / "static"
 
 
-def make_console_app(app: AppContext, after: AfterReply) -> web.Application:
-    """The staff console's routes; mount it at /staff."""
+def make_console_app(
+    app: AppContext, after: AfterReply, oidc: OidcSettings | None = None
+) -> web.Application:
+    """The staff console's routes; mount it at /staff. Single sign-on is offered when
+    EXIT_OIDC_* are set (or `oidc` is given)."""
     door = Door(app)
     sign_in = SignIn(app, door)
+    oidc = oidc or load_oidc_settings()
     sender = after.alerter.sender
     tasks = after.tasks or TaskDesk(app.storage, app.flows, sender, app.settings)
     desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
@@ -54,6 +61,13 @@ def make_console_app(app: AppContext, after: AfterReply) -> web.Application:
             web.static("/static", STATIC, show_index=False),
         ]
     )
+    if oidc.ready:
+        sso = SingleSignOn(app, door, sign_in, OidcClient(oidc, app.clock))
+        sign_in.sso_label = oidc.label
+        console.add_routes(
+            [web.get("/sign-in/sso", sso.begin), web.get("/sign-in/sso/return", sso.back)]
+        )
+        log_event("console_sso_on", redirect_uri=sso.redirect_uri())
     return console
 
 

@@ -46,6 +46,7 @@ class SignIn:
         self.app = app
         self.door = door
         self._second_misses: defaultdict[str, int] = defaultdict(int)
+        self.sso_label: str | None = None
 
     async def start(self, request: web.Request) -> web.StreamResponse:
         """The way in: signed in already goes to Today; anyone else is asked for an address."""
@@ -55,7 +56,9 @@ class SignIn:
 
     async def ask_address(self, request: web.Request) -> web.StreamResponse:
         known = self.door.before_secret(request)
-        shown = page("sign_in.html.j2", Chrome(before_csrf(known)), title="Sign in")
+        shown = page(
+            "sign_in.html.j2", Chrome(before_csrf(known)), title="Sign in", sso=self.sso_label
+        )
         self.door.keep_before(shown, known)
         return shown
 
@@ -136,11 +139,15 @@ class SignIn:
             problem = f"That code is not right, or it is out of date. {left}."
             return page("code.html.j2", visitor.chrome, 401, title="Type the code", problem=problem)
         await self.door.sessions.end(visitor.session.id, self.app.clock())
-        return await self._next_step(visitor.member, "by e-mail code")
+        return await self.next_step(visitor.member, "by e-mail code")
 
-    async def _next_step(self, member: StaffMember, how: str) -> web.StreamResponse:
+    async def next_step(
+        self, member: StaffMember, how: str, *, hop: bool = False
+    ) -> web.StreamResponse:
         """After the first factor: the authenticator if they have one, enrolling one if
-        they are an admin, else signed in."""
+        they are an admin, else signed in. `hop`: answer with a page that moves on by
+        itself, for a browser arriving from the provider's site, which would not send the
+        new SameSite=Strict cookie on a redirect it started."""
         found = await self.door.accounts.authenticator(member.user_id)
         stage: Stage
         if found is not None and found.confirmed_at is not None:
@@ -149,11 +156,17 @@ class SignIn:
             stage = "enrol"
         else:
             stage = "full"
-        response = web.HTTPSeeOther(HOME[stage])
+        response: web.StreamResponse
+        if hop:
+            response = page("continue.html.j2", Chrome(), title="Signing in", to=HOME[stage])
+        else:
+            response = web.HTTPSeeOther(HOME[stage])
         await self.door.open(response, member, stage)
         if stage == "full":
             await self._signed_in(member, how)
-        raise response
+        if isinstance(response, web.HTTPException):
+            raise response
+        return response
 
     async def _signed_in(self, member: StaffMember, how: str) -> None:
         await self.app.storage.audit.record(
@@ -268,7 +281,7 @@ class SignIn:
                 "e-mail address, or ask an administrator for a new link.",
                 status=410,
             )
-        return await self._next_step(member, "with a first sign-in link")
+        return await self.next_step(member, "with a first sign-in link")
 
     async def sign_out(self, request: web.Request) -> web.StreamResponse:
         """End the session; the browser keeps nothing (every page was no-store)."""

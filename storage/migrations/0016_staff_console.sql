@@ -63,3 +63,15 @@ CREATE TABLE console_looks (
     user_id INTEGER PRIMARY KEY,
     at TEXT NOT NULL
 );
+
+-- Single sign-on in progress: the state sent to the organisation's provider (as a hash),
+-- the browser that started it (a hash of its cookie), and the nonce and PKCE verifier
+-- that the answer must match. Used once, within 10 minutes.
+CREATE TABLE console_sso (
+    state_hash TEXT PRIMARY KEY,
+    browser_hash TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    verifier BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    used_at TEXT
+);
