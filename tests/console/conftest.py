@@ -31,6 +31,7 @@ from flows.inputs import Choice
 from flows.loader import DEFINITIONS, flow_files
 from storage import Actor, StaffMember
 from storage.console_accounts import ConsoleAccounts
+from storage.records import Role
 from tests.conftest import FakeClock
 from tests.fake_smtp import MailSink
 from tests.flows.helpers import FIXTURES
@@ -148,18 +149,14 @@ def console_settings(tmp_path: Path, key: str, mail: MailSink) -> Settings:
 async def add_staff(app: AppContext, clock: FakeClock) -> dict[int, StaffMember]:
     accounts = ConsoleAccounts(app.storage.db)
     made = {}
-    for (user_id, email), name, role, services in (
+    staff: list[tuple[tuple[int, str], str, Role, list[str]]] = [
         (ADMIN, "Ada Admin", "admin", []),
         (OAK, "Olu Oak", "reviewer", ["Oak House"]),
         (ELM, "Eli Elm", "reviewer", ["Elm House"]),
-    ):
+    ]
+    for (user_id, email), name, role, services in staff:
         made[user_id] = await app.storage.staff.add(
-            user_id,
-            name,
-            role,
-            services,
-            OPERATOR,
-            clock(),  # type: ignore[arg-type]
+            user_id, name, role, services, OPERATOR, clock()
         )
         await accounts.set_email(user_id, email, OPERATOR, clock())
     return made
