@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.console.desk import Desk
 from bot.console.door import Door
+from bot.console.invitations import Invitations
 from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
 from bot.console.sign_in import WELCOME_LASTS, SignIn
 from bot.console.sso import SingleSignOn
@@ -37,6 +38,7 @@ def make_console_app(
     sender = after.alerter.sender
     tasks = after.tasks or TaskDesk(app.storage, app.flows, sender, app.settings)
     desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
+    invitations = Invitations(app, door)
     console = web.Application()
     console.add_routes(
         [
@@ -58,6 +60,8 @@ def make_console_app(
             web.get("/interviews", desk.interviews),
             web.get("/interviews/{interview}", desk.transcript),
             web.post("/interviews/{interview}/no-action", desk.no_action),
+            web.get("/invitations", invitations.form),
+            web.post("/invitations", invitations.create),
             web.static("/static", STATIC, show_index=False),
         ]
     )

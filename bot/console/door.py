@@ -56,8 +56,12 @@ class Visitor:
     @property
     def chrome(self) -> Chrome:
         """The page chrome: the desk's menu only once fully signed in."""
-        full = self.session.stage == "full" and self.member is not None
-        return Chrome(self.session.csrf, self.member.name if full and self.member else None)
+        member = self.member if self.session.stage == "full" else None
+        return Chrome(
+            self.session.csrf,
+            member.name if member else None,
+            inviter=member is not None and member.role != "reviewer",
+        )
 
 
 class Door:

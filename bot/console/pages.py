@@ -34,6 +34,7 @@ class Chrome:
     csrf: str | None = None
     name: str | None = None
     here: str = ""
+    inviter: bool = False
 
 
 def page(template: str, chrome: Chrome, status: int = 200, **values: object) -> web.Response:
@@ -41,7 +42,9 @@ def page(template: str, chrome: Chrome, status: int = 200, **values: object) -> 
     html = (
         _environment()
         .get_template(template)
-        .render(csrf=chrome.csrf, name=chrome.name, here=chrome.here, **values)
+        .render(
+            csrf=chrome.csrf, name=chrome.name, here=chrome.here, inviter=chrome.inviter, **values
+        )
     )
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 

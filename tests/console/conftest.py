@@ -40,6 +40,7 @@ OPERATOR = Actor.for_operator("console-test")
 ADMIN = (1001, "admin@example.org")
 OAK = (2002, "oak.reviewer@example.org")
 ELM = (3003, "elm.reviewer@example.org")
+IVY = (4004, "ivy.interviewer@example.org")
 
 
 @dataclass
@@ -153,6 +154,7 @@ async def add_staff(app: AppContext, clock: FakeClock) -> dict[int, StaffMember]
         (ADMIN, "Ada Admin", "admin", []),
         (OAK, "Olu Oak", "reviewer", ["Oak House"]),
         (ELM, "Eli Elm", "reviewer", ["Elm House"]),
+        (IVY, "Ivy Interviewer", "interviewer", ["Oak House"]),
     ]
     for (user_id, email), name, role, services in staff:
         made[user_id] = await app.storage.staff.add(

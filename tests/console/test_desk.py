@@ -96,11 +96,16 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
     stranger, elm, oak = new_browser(), new_browser(), new_browser()
     await elm.sign_in(console, ELM)
     await oak.sign_in(console, OAK)
-    reads = [f"/staff/interviews/{interview_id}", "/staff/interviews/no-such-interview"]
+    reads = [
+        f"/staff/interviews/{interview_id}",
+        "/staff/interviews/no-such-interview",
+        "/staff/invitations",
+    ]
     writes = [
         f"/staff/concerns/{concern_id}/acknowledge",
         "/staff/concerns/999999/acknowledge",
         f"/staff/interviews/{interview_id}/no-action",
+        "/staff/invitations",
     ]
     for path in reads:
         answers = []
@@ -110,8 +115,9 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
     await elm.get("/staff/today")
     elm_token = elm.csrf()
     for path in writes:
-        refused_stranger = await stranger.raw("POST", path, {"csrf": "x", "note": "n"})
-        refused_elm = await elm.raw("POST", path, {"csrf": elm_token, "note": "n"})
+        form = {"note": "n", "name": "X", "flow": "children-home", "service": "Oak House"}
+        refused_stranger = await stranger.raw("POST", path, {"csrf": "x", **form})
+        refused_elm = await elm.raw("POST", path, {"csrf": elm_token, **form})
         assert refused_stranger == refused_elm and refused_elm[0] == 404, path
     for path in ("/staff/today", "/staff/concerns", "/staff/interviews"):
         assert (await stranger.raw("GET", path))[0] == 404
