@@ -162,6 +162,15 @@ class ConsoleSessions:
         )
         return int(row[0]) if row else 0
 
+    async def codes_sent(self, user_id: int, since: datetime) -> int:
+        """E-mailed codes made for this member of staff since then."""
+        row = await self.db.fetch_one(
+            "SELECT COUNT(*) FROM console_codes WHERE user_id = ? AND purpose = 'email' "
+            "AND created_at >= ?",
+            (user_id, iso(since)),
+        )
+        return int(row[0]) if row else 0
+
     async def check_code(
         self, session_id: str, code: str, at: datetime, most_tries: int
     ) -> CodeCheck:

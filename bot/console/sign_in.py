@@ -79,7 +79,7 @@ class SignIn:
         address = str(form.get("email", "")).strip()[:320]
         now = self.app.clock()
         user_id = await self.door.accounts.staff_with_email(address) if address else None
-        if user_id is not None and await self._paused(user_id):
+        if user_id is not None and await self._paused(user_id, sending=True):
             return notice("Please wait", WAIT_TEXT, status=429)
         member = await self.app.storage.staff.get(user_id) if user_id is not None else None
         response = web.HTTPSeeOther("/staff/sign-in/code")
@@ -104,9 +104,13 @@ class SignIn:
             log_event("console_code_sent", staff=member.user_id)
         raise response
 
-    async def _paused(self, user_id: int) -> bool:
+    async def _paused(self, user_id: int, sending: bool = False) -> bool:
+        """Too many wrong codes lately (or, when asking for another, too many codes sent:
+        nobody can flood a colleague's inbox)."""
         since = self.app.clock() - WAIT
-        return await self.door.sessions.wrong_tries(user_id, since) >= MOST_TRIES
+        if await self.door.sessions.wrong_tries(user_id, since) >= MOST_TRIES:
+            return True
+        return sending and await self.door.sessions.codes_sent(user_id, since) >= MOST_TRIES
 
     async def ask_code(self, request: web.Request) -> web.StreamResponse:
         visitor = await self.door.visitor(request, "code")

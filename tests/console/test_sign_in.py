@@ -209,3 +209,37 @@ def _key(page: str) -> str:
 
 def _recovery_codes(page: str) -> list[str]:
     return re.findall(r"<li><code>([0-9a-f]{5}-[0-9a-f]{5})</code></li>", page)
+
+
+async def test_at_most_five_codes_in_fifteen_minutes_so_nobody_floods_an_inbox(
+    console: Console, new_browser: Callable[[], Browser]
+) -> None:
+    browser = new_browser()
+    for _ in range(5):
+        await browser.get("/staff/sign-in")
+        await browser.post("/staff/sign-in", {"email": OAK[1]})
+        assert browser.status == 200
+    await browser.get("/staff/sign-in")
+    await browser.post("/staff/sign-in", {"email": OAK[1]})
+    assert browser.status == 429 and len(console.mail.to(OAK[1])) == 5
+
+
+async def test_signing_in_never_keeps_a_session_id_the_browser_brought(
+    console: Console, new_browser: Callable[[], Browser]
+) -> None:
+    browser = new_browser()
+    planted = "planted-by-someone-else"
+    browser.session.cookie_jar.update_cookies({"ei_staff": planted}, URL(console.base + "/staff/"))
+    await browser.get("/staff/sign-in")
+    await browser.post("/staff/sign-in", {"email": OAK[1]})
+    jar = browser.session.cookie_jar
+    waiting = jar.filter_cookies(URL(console.base + "/staff/"))["ei_staff"].value
+    assert waiting != planted
+    code = await console.mail.code_for(OAK[1])
+    await browser.post("/staff/sign-in/code", {"code": code})
+    signed_in = jar.filter_cookies(URL(console.base + "/staff/"))["ei_staff"].value
+    assert signed_in not in {planted, waiting}
+    old = new_browser()
+    old.session.cookie_jar.update_cookies({"ei_staff": waiting}, URL(console.base + "/staff/"))
+    await old.get("/staff/today")
+    assert old.status == 404, "the session before the code is not signed in"
