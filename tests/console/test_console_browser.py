@@ -5,6 +5,7 @@ no serious or critical problem on any page passed, and nothing scrolls sideways.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +19,14 @@ from tests.console.conftest import OAK, Console
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+
+async def save(page: Any, name: str) -> None:
+    """UPDATE_SCREENSHOTS=1 keeps a phone screenshot of the page for the README."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -92,9 +101,11 @@ async def test_sign_in_acknowledge_and_read_with_the_keyboard_on_a_phone(
     assert page.url.endswith("/staff/today")
     assert "(1 concerns," in await page.title()
     seen["today"] = await problems(page)
+    await save(page, "console-today")
 
     await press_enter_on(page, 'nav a[href="/staff/concerns"]')
     seen["concerns"] = await problems(page)
+    await save(page, "console-concerns")
     await page.focus(f"#note-{concern_id}")
     await page.keyboard.type("Spoke to the home manager")
     await press_enter_on(page, f'form[action="/staff/concerns/{concern_id}/acknowledge"] button')
