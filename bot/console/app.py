@@ -12,6 +12,7 @@ from bot.console.desk import Desk
 from bot.console.door import Door
 from bot.console.invitations import Invitations
 from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
+from bot.console.report import Reports
 from bot.console.sign_in import WELCOME_LASTS, SignIn
 from bot.console.sso import SingleSignOn
 from bot.core.after_reply import AfterReply
@@ -39,6 +40,7 @@ def make_console_app(
     tasks = after.tasks or TaskDesk(app.storage, app.flows, sender, app.settings)
     desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
     invitations = Invitations(app, door)
+    reports = Reports(app, door)
     console = web.Application()
     console.add_routes(
         [
@@ -60,6 +62,8 @@ def make_console_app(
             web.get("/interviews", desk.interviews),
             web.get("/interviews/{interview}", desk.transcript),
             web.post("/interviews/{interview}/no-action", desk.no_action),
+            web.get("/report", reports.form),
+            web.post("/report", reports.download),
             web.get("/invitations", invitations.form),
             web.post("/invitations", invitations.create),
             web.static("/static", STATIC, show_index=False),

@@ -121,6 +121,8 @@ async def test_sign_in_acknowledge_and_read_with_the_keyboard_on_a_phone(
     assert "Recorded: read, no action needed." in await page.inner_text("main")
     await press_enter_on(page, 'nav a[href="/staff/interviews"]')
     seen["interviews"] = await problems(page)
+    await press_enter_on(page, 'nav a[href="/staff/report"]')
+    seen["report"] = await problems(page)
 
     await press_enter_on(page, "form.out button")
     assert "You are signed out" in await page.inner_text("main")
