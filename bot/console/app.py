@@ -61,6 +61,7 @@ def make_console_app(
             web.post("/concerns/{concern}/acknowledge", desk.acknowledge),
             web.get("/interviews", desk.interviews),
             web.get("/interviews/{interview}", desk.transcript),
+            web.get("/interviews/{interview}/download.{kind:html|json}", desk.download),
             web.post("/interviews/{interview}/no-action", desk.no_action),
             web.get("/report", reports.form),
             web.post("/report", reports.download),

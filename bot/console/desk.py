@@ -19,7 +19,7 @@ from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
 from bot.core.interviews import UnknownStatusError, find_interviews
 from bot.core.logs import log_event
-from bot.core.transcripts import read_transcript
+from bot.core.transcripts import TranscriptFormat, read_transcript
 from flows.safeguarding import Category
 from flows.status import Status
 from storage import AccessDenied, NotFound
@@ -257,6 +257,25 @@ class Desk:
             body=Markup(_body_of(document)),  # noqa: S704 - the documents renderer escaped it
             interview_id=interview_id,
             said=said,
+        )
+
+    async def download(self, request: web.Request) -> web.StreamResponse:
+        """The transcript as a file to keep or print (HTML) or for a case system (JSON):
+        the same audited read as the page."""
+        visitor = await self.door.visitor(request)
+        if visitor is None:
+            return refusal()
+        interview_id, kind = request.match_info["interview"], request.match_info["kind"]
+        form: TranscriptFormat = "json" if kind == "json" else "html"
+        try:
+            document = await read_transcript(self.app, interview_id, visitor.actor, form)
+        except (AccessDenied, NotFound):
+            return refusal()
+        return web.Response(
+            body=document.encode("utf-8"),
+            content_type="application/json" if form == "json" else "text/html",
+            charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{interview_id}.{form}"'},
         )
 
     async def no_action(self, request: web.Request) -> web.StreamResponse:

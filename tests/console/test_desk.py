@@ -100,6 +100,8 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
         f"/staff/interviews/{interview_id}",
         "/staff/interviews/no-such-interview",
         "/staff/invitations",
+        f"/staff/interviews/{interview_id}/download.json",
+        f"/staff/interviews/{interview_id}/download.html",
     ]
     writes = [
         f"/staff/concerns/{concern_id}/acknowledge",
@@ -128,6 +130,14 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
     concern = await console.app.storage.concerns.get(concern_id)
     assert concern is not None and concern.acknowledged_at is None
     assert (await oak.raw("GET", f"/staff/interviews/{interview_id}"))[0] == 200
+    async with oak.session.get(
+        f"{console.base}/staff/interviews/{interview_id}/download.json"
+    ) as response:
+        assert response.status == 200
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="{interview_id}.json"'
+        )
+        assert (await response.json())["interview"]["id"] == interview_id
 
 
 async def test_every_form_is_refused_without_its_token(
