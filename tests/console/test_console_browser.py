@@ -136,3 +136,31 @@ async def test_sign_in_acknowledge_and_read_with_the_keyboard_on_a_phone(
     later = await console.app.storage.concerns.get(concern_id)
     assert later is not None and len(later.deliveries) == sent, "no re-alert after this"
     assert not {name: found for name, found in seen.items() if found}, seen
+
+
+async def test_pages_reflow_at_twice_the_zoom_of_a_phone(console: Console, browser: Any) -> None:
+    """200% zoom on a 390px phone leaves 195 CSS pixels: nothing may scroll sideways."""
+    interview_id, _ = await console.interview_with_concern()
+    context = await browser.new_context(
+        viewport={"width": 195, "height": 422}, device_scale_factor=2
+    )
+    page = await context.new_page()
+    await page.goto(f"{console.base}/staff/sign-in")
+    await page.fill("#email", OAK[1])
+    async with page.expect_navigation():
+        await page.click("form.stack button")
+    await page.fill("#code", await console.mail.code_for(OAK[1]))
+    async with page.expect_navigation():
+        await page.click("form.stack button")
+    wide = {}
+    for path in (
+        "/staff/today",
+        "/staff/concerns",
+        "/staff/interviews",
+        f"/staff/interviews/{interview_id}",
+        "/staff/report",
+    ):
+        await page.goto(console.base + path)
+        wide[path] = await page.evaluate("() => document.documentElement.scrollWidth")
+    await context.close()
+    assert all(width <= 195 for width in wide.values()), wide
