@@ -27,6 +27,10 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("thank_yous", "id", "body"),
     ("web_sessions", "id", "last_page"),
     ("voice_answers", "id", "body"),
+    ("console_staff_email", "user_id", "email"),
+    ("console_totp", "user_id", "secret"),
+    ("console_concern_notes", "id", "note"),
+    ("console_sso", "state_hash", "verifier"),
 )
 
 

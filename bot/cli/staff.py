@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import data_row, fail, operator, out, run_with_context, staff_app
+from bot.console.app import console_access
 from bot.core.context import AppContext
 from bot.core.reach import Reach, check_reach
 from storage.records import ROLES, Role, StaffMember
@@ -25,12 +26,17 @@ def staff_add(
     update: Annotated[
         bool, typer.Option("--update", help="Change someone already registered.")
     ] = False,
+    email: Annotated[
+        str | None, typer.Option(help="Their work e-mail address, to sign in to the console.")
+    ] = None,
 ) -> None:
     """Register a member of staff by Telegram user id (they can find it with /whoami)."""
     if role not in ROLES:
         fail("--role must be interviewer, reviewer or admin.")
+    if email is not None and "@" not in email:
+        fail("--email must be a work e-mail address, like name@council.gov.uk.")
 
-    async def work(context: AppContext) -> tuple[StaffMember | None, Reach]:
+    async def work(context: AppContext) -> tuple[StaffMember | None, Reach, list[str]]:
         existing = await context.storage.staff.get(user_id)
         if existing is not None and not update:
             fail(
@@ -42,15 +48,18 @@ def staff_add(
         await context.storage.staff.add(
             user_id, name, role_value, service or [], operator(), context.clock()
         )
-        return existing, await check_reach(context.settings, user_id)
+        console = await console_access(context, user_id, email, role, operator()) if email else []
+        return existing, await check_reach(context.settings, user_id), console
 
-    existing, reach = run_with_context(work)
+    existing, reach, console = run_with_context(work)
     if existing is None:
         out.print(f"{name} ({user_id}) is registered as {role}.", highlight=False, markup=False)
     else:
         for change in staff_changes(existing, name, role, service or []):
             out.print(change, highlight=False, markup=False)
     say_reach(user_id, reach)
+    for line in console:
+        out.print(line, highlight=False, markup=False)
 
 
 def staff_changes(before: StaffMember, name: str, role: str, services: list[str]) -> list[str]:

@@ -62,6 +62,8 @@ async def create_invitation(
     speaks to the adult helping too."""
     if support not in SUPPORT:
         raise InvitationRefused(f"Support must be one of: {', '.join(SUPPORT)}.")
+    if actor.staff is not None and actor.staff.role == "reviewer":
+        raise AccessDenied("Reviewers read interviews; an interviewer or an admin invites.")
     flow = app.service.flow(easy_read_of(app, flow_id) if support == "easy-read" else flow_id)
     if language is not None and language not in flow.languages:
         offered = ", ".join(LANGUAGE_NAMES.get(lang, lang) for lang in flow.languages)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot.console.app import PREFIX, make_console_app
 from bot.core.after_reply import AfterReply
 from bot.core.context import AppContext
 from bot.core.logs import log_event
@@ -287,6 +288,7 @@ def make_web_app(
             web.get("/static/{name}", static_file, expect_handler=expect),
         ]
     )
+    application.add_subapp(PREFIX, make_console_app(app, after))
     return application
 
 

@@ -1,0 +1,106 @@
+"""The console as an aiohttp sub-application, mounted under /staff by the web chat's
+server, so it shares the process, the security headers and the no-store rule."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.console.desk import Desk
+from bot.console.door import Door
+from bot.console.invitations import Invitations
+from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
+from bot.console.report import Reports
+from bot.console.sign_in import WELCOME_LASTS, SignIn
+from bot.console.sso import SingleSignOn
+from bot.core.after_reply import AfterReply
+from bot.core.context import AppContext
+from bot.core.followup import FollowUpDesk
+from bot.core.logs import log_event
+from bot.core.tasks import TaskDesk
+from storage import Actor
+from storage.console_accounts import ConsoleAccounts
+from storage.console_sessions import ConsoleSessions
+
+PREFIX = "/staff"
+STATIC = Path(__file__).parent / "static"
+
+
+def make_console_app(
+    app: AppContext, after: AfterReply, oidc: OidcSettings | None = None
+) -> web.Application:
+    """The staff console's routes; mount it at /staff. Single sign-on is offered when
+    EXIT_OIDC_* are set (or `oidc` is given)."""
+    door = Door(app)
+    sign_in = SignIn(app, door)
+    oidc = oidc or load_oidc_settings()
+    sender = after.alerter.sender
+    tasks = after.tasks or TaskDesk(app.storage, app.flows, sender, app.settings)
+    desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
+    invitations = Invitations(app, door)
+    reports = Reports(app, door)
+    console = web.Application()
+    console.add_routes(
+        [
+            web.get("", sign_in.start),
+            web.get("/", sign_in.start),
+            web.get("/sign-in", sign_in.ask_address),
+            web.post("/sign-in", sign_in.send),
+            web.get("/sign-in/code", sign_in.ask_code),
+            web.post("/sign-in/code", sign_in.check_code),
+            web.get("/sign-in/second", sign_in.ask_second),
+            web.post("/sign-in/second", sign_in.check_second),
+            web.get("/enrol", sign_in.ask_enrol),
+            web.post("/enrol", sign_in.confirm_enrol),
+            web.get("/welcome/{token}", sign_in.welcome),
+            web.post("/sign-out", sign_in.sign_out),
+            web.get("/today", desk.today),
+            web.get("/concerns", desk.concerns),
+            web.post("/concerns/{concern}/acknowledge", desk.acknowledge),
+            web.get("/interviews", desk.interviews),
+            web.get("/interviews/{interview}", desk.transcript),
+            web.get("/interviews/{interview}/download.{kind:html|json}", desk.download),
+            web.post("/interviews/{interview}/no-action", desk.no_action),
+            web.get("/report", reports.form),
+            web.post("/report", reports.download),
+            web.get("/invitations", invitations.form),
+            web.post("/invitations", invitations.create),
+            web.static("/static", STATIC, show_index=False),
+        ]
+    )
+    if oidc.ready:
+        sso = SingleSignOn(app, door, sign_in, OidcClient(oidc, app.clock))
+        sign_in.sso_label = oidc.label
+        console.add_routes(
+            [web.get("/sign-in/sso", sso.begin), web.get("/sign-in/sso/return", sso.back)]
+        )
+        log_event("console_sso_on", redirect_uri=sso.redirect_uri())
+    return console
+
+
+async def first_sign_in_link(app: AppContext, user_id: int) -> str:
+    """A link that signs this member of staff in once, within a day, with no e-mail: for
+    the first admin, before anyone can sign in otherwise. Only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    await ConsoleSessions(app.storage.db).new_code(
+        None, user_id, "welcome", token, app.clock(), WELCOME_LASTS
+    )
+    base = (app.settings.web_url or "https://YOUR-SERVER").rstrip("/")
+    return f"{base}{PREFIX}/welcome/{token}"
+
+
+async def console_access(
+    app: AppContext, user_id: int, email: str, role: str, actor: Actor
+) -> list[str]:
+    """Give a member of staff their sign-in address, and what to tell them: an admin gets
+    a first sign-in link (the first admin has nobody else to let them in)."""
+    accounts = ConsoleAccounts(app.storage.db)
+    await accounts.set_email(user_id, email, actor, app.clock())
+    base = (app.settings.web_url or "https://YOUR-SERVER").rstrip("/")
+    lines = [f"They sign in to the staff console at {base}{PREFIX} with {email.strip()}."]
+    if role == "admin":
+        link = await first_sign_in_link(app, user_id)
+        lines.append("First sign-in link (one use, within 24 hours; give it only to them): " + link)
+    return lines
