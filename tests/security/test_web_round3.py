@@ -215,7 +215,7 @@ async def test_item_10_an_unknown_token_costs_no_write(
         assert browser.status in (410, 429)
     assert writes == [], "a made-up link must cost no write at all"
     _, token = await web_bot.invite()
-    await browser.start(token)
+    await opened().start(token)
     assert writes, "the count sees the web server's writes (a real link's Start writes)"
 
 
