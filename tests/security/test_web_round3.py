@@ -132,7 +132,7 @@ async def test_item_4_a_body_over_64_kb_is_refused_on_its_length_before_it_is_re
             "/answer",
             {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": "10000000"},
         )
-        response = await raw_request(host, port, claim, seconds=1.5, half_close=False)
+        response = await raw_request(host, port, claim, seconds=5, half_close=False)
         assert response.status == 413 and "too much" in response.text
         assert response.header("Content-Security-Policy")
 
@@ -150,7 +150,7 @@ async def test_item_4_a_body_too_big_is_refused_before_the_browser_sends_it(
                 "Expect": "100-continue",
             },
         )
-        response = await raw_request(host, port, ask, seconds=1.5, half_close=False)
+        response = await raw_request(host, port, ask, seconds=5, half_close=False)
         assert response.status == 413 and response.header("Content-Security-Policy")
 
 
