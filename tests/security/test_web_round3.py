@@ -75,8 +75,8 @@ async def test_item_1_a_second_childs_link_in_the_same_browser_starts_a_session_
 async def test_item_1_an_ended_interview_is_not_shown_to_the_next_person(
     web_bot: RunningBot, opened: Opener
 ) -> None:
-    _, first_token = await web_bot.invite(name="First Young Person")
-    _, second_token = await web_bot.invite(name="Second Young Person")
+    first_id, first_token = await web_bot.invite(name="First Young Person")
+    second_id, second_token = await web_bot.invite(name="Second Young Person")
     tablet = opened()
     await tablet.start(first_token)
     await tablet.tap("No, thank you")
@@ -85,6 +85,12 @@ async def test_item_1_an_ended_interview_is_not_shown_to_the_next_person(
     assert "Do you want to start?" in tablet.page and "That is OK" not in tablet.page
     await tablet.get("/chat")
     assert "That is OK" not in tablet.page
+    first_chat = (await web_bot.app.storage.interviews.get(first_id)).chat_id
+    second_chat = (await web_bot.app.storage.interviews.get(second_id)).chat_id
+    assert first_chat != second_chat, (
+        "what staff send the first child later (a thank-you, a call-back) must never reach "
+        "the second child's page"
+    )
 
 
 # Item 3: after erasure the old cookie shows nothing ------------------------------------------
