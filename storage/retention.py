@@ -10,6 +10,7 @@ from storage.database import Database, iso
 from storage.errors import NotFound
 from storage.interviews import Interviews
 from storage.known_states import KnownStates
+from storage.phone_chats import forget_phone_chat
 from storage.records import Actor
 
 ERASED_NAME = "(erased)"
@@ -40,6 +41,7 @@ class Retention:
 
     async def _erase(self, interview_id: str, actor: Actor, at: datetime, reason: str) -> None:
         async with self.db.transaction() as connection:
+            await forget_phone_chat(connection, interview_id)
             cursor = await connection.execute(
                 "UPDATE interviews SET status = 'erased', state = NULL, display_name = ?, "
                 "chat_id = NULL, service = NULL, limited_circulation = 0, consented_at = NULL, "

@@ -26,6 +26,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("thank_yous", "id", "body"),
     ("web_sessions", "id", "last_page"),
     ("voice_answers", "id", "body"),
+    ("phone_chats", "chat_id", "address"),
 )
 
 
