@@ -12,7 +12,7 @@ from tests.whatsapp.test_interview import start
 
 
 async def count(bot: WhatsAppBot, table: str) -> int:
-    row = await bot.app.storage.db.fetch_one(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+    row = await bot.app.storage.db.fetch_one(f"SELECT COUNT(*) FROM {table}")
     assert row is not None
     return int(row[0])
 
