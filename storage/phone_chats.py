@@ -62,29 +62,33 @@ class PhoneChats:
         return hmac.new(await self._key(), address.encode("utf-8"), hashlib.sha256).hexdigest()
 
     async def heard_from(self, address: str, at: datetime) -> int:
-        """The chat of a number that has just written (made on first contact), with its
-        window opened from now."""
+        """The chat of a number that wrote at `at` (made on first contact), its window
+        opened from then. A message delivered late never moves the window back; keeping
+        the time is bookkeeping (a power cut losing it only means a template is sent)."""
         address_hash = await self._hash(address)
+        row = await self.db.fetch_one(
+            "SELECT chat_id FROM phone_chats WHERE address_hash = ?", (address_hash,)
+        )
+        if row is not None:
+            async with self.db.transaction(durable=False) as connection:
+                await connection.execute(
+                    "UPDATE phone_chats SET last_inbound_at = ?, template_sent_at = NULL "
+                    "WHERE chat_id = ? AND (last_inbound_at IS NULL OR last_inbound_at < ?)",
+                    (iso(at), row["chat_id"], iso(at)),
+                )
+            return int(row["chat_id"])
         async with self.db.transaction() as connection:
+            await connection.execute(
+                "INSERT OR IGNORE INTO phone_chats (chat_id, address_hash, address, "
+                "created_at, last_inbound_at) VALUES (?, ?, ?, ?, ?)",
+                (new_phone_chat_id(), address_hash, self.db.seal(address), iso(at), iso(at)),
+            )
             async with connection.execute(
                 "SELECT chat_id FROM phone_chats WHERE address_hash = ?", (address_hash,)
             ) as cursor:
-                row = await cursor.fetchone()
-            if row is not None:
-                chat_id = int(row[0])
-                await connection.execute(
-                    "UPDATE phone_chats SET last_inbound_at = ?, template_sent_at = NULL "
-                    "WHERE chat_id = ?",
-                    (iso(at), chat_id),
-                )
-                return chat_id
-            chat_id = new_phone_chat_id()
-            await connection.execute(
-                "INSERT INTO phone_chats (chat_id, address_hash, address, created_at, "
-                "last_inbound_at) VALUES (?, ?, ?, ?, ?)",
-                (chat_id, address_hash, self.db.seal(address), iso(at), iso(at)),
-            )
-        return chat_id
+                made = await cursor.fetchone()
+        assert made is not None
+        return int(made[0])
 
     async def address(self, chat_id: int) -> str | None:
         """The number to write to, or None if the chat is unknown or was erased."""

@@ -258,7 +258,9 @@ class FakeCloudApi:
 
     async def wait_for_text(self, to: str, part: str, timeout: float = 10.0) -> SentMessage:
         """The first message with these words sent since the person last wrote or tapped."""
-        await self.wait_for(lambda: any(part in m.text for m in self.since_last_written(to)), timeout)
+        await self.wait_for(
+            lambda: any(part in m.text for m in self.since_last_written(to)), timeout
+        )
         return next(m for m in self.since_last_written(to) if part in m.text)
 
     # The webhook side ---------------------------------------------------------------------

@@ -42,7 +42,7 @@ WORDS: dict[str, dict[Language, str]] = {
     },
     "footer": {"en": "Or type: back, skip, help", "cy": "Neu teipiwch: yn ôl, hepgor, cymorth"},
 }
-UK_NUMBER = re.compile(r"(?<![\d+])0(\d{3,4})[ -]?(\d{3})[ -]?(\d{3,4})(?!\d)")
+UK_NUMBER = re.compile(r"(?<![\d+])0\d(?:[ -]?\d){6,9}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def cut(text: str, limit: int) -> str:
 def tappable(text: str) -> str:
     """UK numbers written as +44 so WhatsApp makes them a tap to call on any phone (short
     numbers such as 999 or 116 123 are tappable as they are)."""
-    return UK_NUMBER.sub(lambda m: f"+44 {m.group(1)} {m.group(2)} {m.group(3)}", text)
+    return UK_NUMBER.sub(lambda m: "+44 " + m.group(0)[1:], text)
 
 
 def button_id(interview_id: str, prompt: int | None, value: str) -> str:

@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
@@ -128,8 +129,7 @@ class WhatsAppWebhook:
         if incoming.id in self._seen:
             log_event("duplicate_update", channel="whatsapp")
             return
-        now = self.app.clock()
-        chat_id = await self.sender.chats.heard_from(incoming.sender, now)
+        chat_id = await self.sender.chats.heard_from(incoming.sender, self._written_at(incoming))
         update_id = update_number(incoming.id)
         made = await self._input(chat_id, incoming, update_id)
         self._remember(incoming.id)
@@ -235,6 +235,14 @@ class WhatsAppWebhook:
             await self.sender.api.send(address, body)
         except (CloudError, aiohttp.ClientError, TimeoutError) as error:
             log_event("direct_send_failed", chat=person(chat_id), reason=type(error).__name__)
+
+    def _written_at(self, incoming: InboundMessage) -> datetime:
+        """When the person wrote, which starts WhatsApp's day: the message's own time (a
+        post delivered again later must not stretch the day), never later than now."""
+        now = self.app.clock()
+        if not incoming.timestamp.isdigit():
+            return now
+        return min(now, datetime.fromtimestamp(int(incoming.timestamp), UTC))
 
     async def _lang(self, chat_id: int) -> Language:
         ref = await self.app.storage.interviews.ref_for_chat(chat_id)
