@@ -99,7 +99,7 @@ def render(message: Message, interview_id: str, language: Language) -> list[Outg
     buttons = message.all_buttons()
     answers = [b for b in buttons if b.value not in CONTROL_VALUES]
     has_controls = len(answers) < len(buttons)
-    if not answers:
+    if not answers and not has_controls:
         return _texts(text)
     if len(answers) <= MAX_BUTTONS and all(len(b.label) <= MAX_BUTTON_TITLE for b in answers):
         return _buttons(text, answers, message, interview_id, language, has_controls)

@@ -66,3 +66,29 @@ async def test_a_whole_interview_on_whatsapp(
     }
     assert consent.kind == "list", "five consent answers do not fit three buttons"
     assert cloud.refused == [], "nothing the app sent broke WhatsApp's limits"
+
+
+async def test_controls_typed_or_tapped_under_more(
+    wa_bot: WhatsAppBot, cloud: FakeCloudApi
+) -> None:
+    interview_id = await start(wa_bot, cloud)
+    await cloud.tap(PERSON, "Yes")
+    await cloud.wait_for_text(PERSON, "Did you feel safe?")
+    await cloud.write(PERSON, "skip")
+    decided = await cloud.wait_for_text(PERSON, "Who decided?")
+    assert [title for _, title in decided.choices] == ["I did", "They did", "More"]
+    await cloud.tap(PERSON, "More")
+    more = await cloud.wait_for_text(PERSON, "You can also type")
+    assert [title for _, title in more.choices] == [
+        "⬅ Back",
+        "⏭ Skip",
+        "⏸ Pause",
+        "⏹ Stop",
+        "🆘 Help",
+    ]
+    await cloud.tap(PERSON, "Back")
+    await cloud.wait_for_text(PERSON, "Did you feel safe?")
+    await cloud.write(PERSON, "pause")
+    await cloud.wait_for_text(PERSON, "we have paused")
+    record = await wa_bot.app.storage.transcripts.load(interview_id)
+    assert record.skipped == ["q_yes_no"]

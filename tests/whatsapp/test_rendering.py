@@ -100,3 +100,8 @@ def test_whatever_the_flow_says_it_fits_whatsapps_limits(
     pressed = [parse_button_id(choice_id) for s in sent for choice_id, _ in s.choices]
     values = [press.value for press in pressed if press is not None]
     assert values == [f"v{n}" for n in range(len(labels))], "every answer once, in order"
+
+
+def test_a_free_text_question_offers_more_alone_and_words_are_typed() -> None:
+    [sent] = shown(question(controls=True, text="Anything else?"))
+    assert sent.kind == "button" and [title for _, title in sent.choices] == ["More"]

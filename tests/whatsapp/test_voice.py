@@ -23,7 +23,7 @@ async def test_a_voice_note_is_fetched_once_and_kept_encrypted(
     await cloud.wait_for_text(PERSON, "What made you feel unsafe?")
     assert await cloud.voice(PERSON, AUDIO) == 200
     await cloud.wait_for_text(PERSON, "A person will listen to it")
-    (kept,) = await wa_bot.app.storage.voices.for_interview(interview_id)
+    assert len(await wa_bot.app.storage.voices.for_interview(interview_id)) == 1
     raw = await wa_bot.app.storage.db.fetch_one("SELECT body FROM voice_answers")
     assert raw is not None and AUDIO[:64] not in bytes(raw["body"]), "kept encrypted"
     assert all(count == 1 for count in cloud.media_fetches.values()), "fetched once"
