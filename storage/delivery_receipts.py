@@ -49,19 +49,20 @@ class DeliveryReceipts:
     async def update(
         self, provider_id: str, status: str, at: datetime, failure: str | None = None
     ) -> DeliveryReceipt | None:
-        """Record a status if it moves the message on; the receipt as it now stands, or None
-        for a message this deployment never sent (or whose interview was erased)."""
+        """Record a status if it moves the message on: the receipt as it now stands, or None
+        if nothing changed (a repeat, a status out of order, a message this deployment never
+        sent or whose interview was erased)."""
         rank = STATUS_RANK.get(status)
         if rank is None:
             return None
         async with self.db.transaction() as connection:
-            await connection.execute(
+            cursor = await connection.execute(
                 "UPDATE delivery_receipts SET status = ?, rank = ?, updated_at = ?, "
                 "failure = COALESCE(?, failure) WHERE provider_id = ? AND rank < ? "
                 "AND status != 'failed'",
                 (status, rank, iso(at), failure, provider_id, rank),
             )
-        return await self.get(provider_id)
+        return await self.get(provider_id) if cursor.rowcount == 1 else None
 
     async def get(self, provider_id: str) -> DeliveryReceipt | None:
         """One message's receipt."""

@@ -61,22 +61,32 @@ class PhoneChats:
     async def _hash(self, address: str) -> str:
         return hmac.new(await self._key(), address.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    async def heard_from(self, address: str, at: datetime) -> int:
-        """The chat of a number that wrote at `at` (made on first contact), its window
-        opened from then. A message delivered late never moves the window back; keeping
-        the time is bookkeeping (a power cut losing it only means a template is sent)."""
+    async def find(self, address: str, at: datetime) -> int | None:
+        """The chat of a known number that wrote at `at`, its window opened from then; None
+        for a number never linked to an interview (nothing is kept about it). A message
+        delivered late never moves the window back; keeping the time is bookkeeping (a
+        power cut losing it only means a template is sent)."""
         address_hash = await self._hash(address)
         row = await self.db.fetch_one(
             "SELECT chat_id FROM phone_chats WHERE address_hash = ?", (address_hash,)
         )
-        if row is not None:
-            async with self.db.transaction(durable=False) as connection:
-                await connection.execute(
-                    "UPDATE phone_chats SET last_inbound_at = ?, template_sent_at = NULL "
-                    "WHERE chat_id = ? AND (last_inbound_at IS NULL OR last_inbound_at < ?)",
-                    (iso(at), row["chat_id"], iso(at)),
-                )
-            return int(row["chat_id"])
+        if row is None:
+            return None
+        async with self.db.transaction(durable=False) as connection:
+            await connection.execute(
+                "UPDATE phone_chats SET last_inbound_at = ?, template_sent_at = NULL "
+                "WHERE chat_id = ? AND (last_inbound_at IS NULL OR last_inbound_at < ?)",
+                (iso(at), row["chat_id"], iso(at)),
+            )
+        return int(row["chat_id"])
+
+    async def heard_from(self, address: str, at: datetime) -> int:
+        """The chat of a number that wrote at `at`, made if it is new (to open an
+        invitation), its window opened from then."""
+        found = await self.find(address, at)
+        if found is not None:
+            return found
+        address_hash = await self._hash(address)
         async with self.db.transaction() as connection:
             await connection.execute(
                 "INSERT OR IGNORE INTO phone_chats (chat_id, address_hash, address, "
@@ -89,6 +99,15 @@ class PhoneChats:
                 made = await cursor.fetchone()
         assert made is not None
         return int(made[0])
+
+    async def forget_unused(self, chat_id: int) -> None:
+        """Forget a number no interview was ever linked to (a wrong start code)."""
+        async with self.db.transaction() as connection:
+            await connection.execute(
+                "DELETE FROM phone_chats WHERE chat_id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM interviews WHERE chat_id = ?)",
+                (chat_id, chat_id),
+            )
 
     async def address(self, chat_id: int) -> str | None:
         """The number to write to, or None if the chat is unknown or was erased."""
@@ -134,8 +153,8 @@ class PhoneChats:
 
 async def forget_phone_chat(connection: aiosqlite.Connection, interview_id: str) -> None:
     """Within an erasure: forget the number of the interview's chat (unless another
-    interview still being taken uses the same chat) and what became of its messages. Call
-    before the interview's chat id is cleared."""
+    interview not erased uses the same chat) and what became of its messages. Call before
+    the interview's chat id is cleared."""
     await connection.execute(
         "DELETE FROM phone_chats WHERE chat_id = (SELECT chat_id FROM interviews WHERE id = ?) "
         "AND NOT EXISTS (SELECT 1 FROM interviews o WHERE o.chat_id = phone_chats.chat_id "

@@ -28,7 +28,7 @@ from bot.core.logs import log_error, log_event, person
 from bot.core.notices import TokenGuard, notice, stranger_text
 from bot.whatsapp.cloud import CloudError
 from bot.whatsapp.delivery import WhatsAppSender
-from bot.whatsapp.rendering import MORE_ID, more_list, parse_button_id
+from bot.whatsapp.rendering import MORE_ID, more_list, parse_button_id, tappable
 from bot.whatsapp.updates import InboundMessage, MalformedPost, StatusUpdate, parse_post
 from flows.inputs import Choice, Input, Text, Voice
 from flows.text import Language
@@ -116,7 +116,7 @@ class WhatsAppWebhook:
         receipt = await self.sender.receipts.update(
             status.id, status.status, self.app.clock(), status.failure
         )
-        if receipt is None or receipt.status != "failed" or status.status != "failed":
+        if receipt is None or receipt.status != "failed":
             return
         log_event("whatsapp_delivery_failed", chat=person(receipt.chat_id), reason=receipt.failure)
         if receipt.interview_id is not None:
@@ -129,7 +129,14 @@ class WhatsAppWebhook:
         if incoming.id in self._seen:
             log_event("duplicate_update", channel="whatsapp")
             return
-        chat_id = await self.sender.chats.heard_from(incoming.sender, self._written_at(incoming))
+        written = self._written_at(incoming)
+        chat_id = await self.sender.chats.find(incoming.sender, written)
+        if chat_id is None:
+            if incoming.text is None or not START_CODE.match(incoming.text.body):
+                await self._stranger(incoming.sender)
+                self._remember(incoming.id)
+                return
+            chat_id = await self.sender.chats.heard_from(incoming.sender, written)
         update_id = update_number(incoming.id)
         made = await self._input(chat_id, incoming, update_id)
         self._remember(incoming.id)
@@ -222,10 +229,19 @@ class WhatsAppWebhook:
             self.guard.failed(chat_id, now)
             log_event("invitation_refused", channel="whatsapp", reason=error.reason)
             await self.sender.send_direct(chat_id, notice("invitation_problem", "en"))
+            await self.sender.chats.forget_unused(chat_id)
             return
         log_event("invitation_opened", channel="whatsapp", interview=reply.interview_id)
         await self.after.handle(reply)
         self._background(self.sender.flush_chat(chat_id))
+
+    async def _stranger(self, address: str) -> None:
+        """Someone who is taking no interview: a kind word and help, and nothing kept."""
+        text = stranger_text(self.app.help)
+        try:
+            await self.sender.api.send(address, {"type": "text", "text": {"body": tappable(text)}})
+        except (CloudError, aiohttp.ClientError, TimeoutError) as error:
+            log_event("direct_send_failed", reason=type(error).__name__)
 
     async def _send_now(self, chat_id: int, body: dict[str, Any]) -> None:
         address = await self.sender.chats.address(chat_id)
@@ -254,8 +270,9 @@ class WhatsAppWebhook:
             del self._seen[next(iter(self._seen))]
 
     def _background(self, work: Coroutine[Any, Any, object]) -> None:
-        """Send after the post is answered, so the Cloud API is not kept waiting."""
-        task = asyncio.create_task(work)
+        """Send after the post is answered, so the Cloud API is not kept waiting; a failure
+        is logged, and what was not sent waits in the outbox for the delivery loop."""
+        task = asyncio.create_task(_guarded(work))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -268,6 +285,13 @@ class WhatsAppWebhook:
         """Wait for the replies being sent."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+async def _guarded(work: Coroutine[Any, Any, object]) -> None:
+    try:
+        await work
+    except Exception as error:  # the reply waits in the outbox; the loop sends it later
+        log_error("whatsapp_send_failed", error=type(error).__name__)
 
 
 def make_whatsapp_app(webhook: WhatsAppWebhook, path: str = "/whatsapp/webhook") -> web.Application:

@@ -87,3 +87,14 @@ async def test_statuses_out_of_order_keep_the_furthest_and_a_failure_tells_staff
     told = await api.wait_for_text(REVIEWER, "was not delivered")
     assert interview_id in told.text
     assert await cloud.status("wamid.never-ours", "read", PERSON) == 200, "unknown ids are ignored"
+
+
+async def test_a_stranger_or_a_wrong_code_gets_help_and_nothing_is_kept(
+    wa_bot: WhatsAppBot, cloud: FakeCloudApi
+) -> None:
+    assert await cloud.write(PERSON, "hello?") == 200
+    stranger = await cloud.wait_for_text(PERSON, "Childline")
+    assert "+44 800 1111" in stranger.text
+    assert await cloud.write(PERSON, "START-not-a-real-code") == 200
+    await cloud.wait_for(lambda: len(cloud.since_last_written(PERSON)) == 1)
+    assert await count(wa_bot, "phone_chats") == 0, "no number kept for nobody's interview"
