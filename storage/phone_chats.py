@@ -109,6 +109,19 @@ class PhoneChats:
                 (chat_id, chat_id),
             )
 
+    async def forget_unlinked(self, made_before: datetime) -> int:
+        """Forget numbers no interview points to any more (a link reissued to a new number,
+        an interview whose chat was cleared); ones made since `made_before` are left, as
+        they may be opening their invitation right now. How many were forgotten."""
+        async with self.db.transaction() as connection:
+            cursor = await connection.execute(
+                "DELETE FROM phone_chats WHERE created_at < ? AND NOT EXISTS "
+                "(SELECT 1 FROM interviews i WHERE i.chat_id = phone_chats.chat_id "
+                "AND i.status != 'erased')",
+                (iso(made_before),),
+            )
+        return cursor.rowcount
+
     async def address(self, chat_id: int) -> str | None:
         """The number to write to, or None if the chat is unknown or was erased."""
         row = await self.db.fetch_one(

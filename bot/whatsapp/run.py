@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from aiohttp import web
 
@@ -21,6 +22,7 @@ from bot.whatsapp.delivery import WhatsAppSender
 from bot.whatsapp.webhook import WhatsAppWebhook, make_whatsapp_app
 
 WEBHOOK_PATH = "/whatsapp/webhook"
+FORGET_EVERY = timedelta(hours=1)
 
 
 def whatsapp_configured(settings: Settings) -> bool:
@@ -68,6 +70,7 @@ class WhatsAppChannel:
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
+        self._forgotten_at: datetime | None = None
 
     async def start(self, host: str, port: int) -> None:
         """Serve the webhook on host:port (0: any free port, then `self.port`). No access
@@ -84,8 +87,19 @@ class WhatsAppChannel:
         interval = self.app.settings.scheduler_interval_seconds
         while not self._stop.is_set():
             await run_guarded("whatsapp_outbox", self.sender.flush_all)
+            await run_guarded("whatsapp_forget_unlinked", self._forget_unlinked)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), interval)
+
+    async def _forget_unlinked(self) -> None:
+        """Once an hour: forget numbers no interview uses any more."""
+        now = self.app.clock()
+        if self._forgotten_at is not None and now - self._forgotten_at < FORGET_EVERY:
+            return
+        self._forgotten_at = now
+        forgotten = await self.sender.chats.forget_unlinked(now - FORGET_EVERY)
+        if forgotten:
+            log_event("whatsapp_numbers_forgotten", count=forgotten)
 
     async def stop(self) -> None:
         """Stop taking posts, finish the replies being sent, and close the connections."""

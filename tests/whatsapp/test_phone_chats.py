@@ -76,3 +76,23 @@ async def test_erasure_forgets_the_number_and_what_became_of_its_messages(
     assert await chats.address(chat_id) is None
     assert await DeliveryReceipts(storage.db).get("wamid.1") is None
     assert await chats.heard_from(PERSON, clock()) != chat_id, "a new chat, nothing to link"
+
+
+async def test_a_number_no_interview_uses_any_more_is_forgotten_after_an_hour(
+    storage: Storage, clock: FakeClock
+) -> None:
+    flow = every_kind()
+    chats = PhoneChats(storage.db)
+    old = await chats.heard_from(PERSON, clock())
+    interview_id, token = await invite(storage, flow, clock())
+    await storage.interviews.redeem(token, old, clock())
+    again = await storage.interviews.reissue(
+        interview_id, clock() + timedelta(days=28), OPERATOR, clock()
+    )
+    new = await chats.heard_from(OTHER, clock())
+    await storage.interviews.redeem(again.token, new, clock())
+    opening = await chats.heard_from("447700900321", clock() + timedelta(minutes=59))
+    assert await chats.forget_unlinked(clock() + timedelta(minutes=30)) == 1
+    assert await chats.address(old) is None, "the number the link was reissued from"
+    assert await chats.address(new) == OTHER
+    assert await chats.address(opening) is not None, "one opening its invitation just now"
