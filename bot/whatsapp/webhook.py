@@ -139,14 +139,15 @@ class WhatsAppWebhook:
             chat_id = await self.sender.chats.heard_from(incoming.sender, written)
         update_id = update_number(incoming.id)
         made = await self._input(chat_id, incoming, update_id)
-        self._remember(incoming.id)
         if made is None:
+            self._remember(incoming.id)
             self._background(self.sender.flush_chat(chat_id))
             return
         inp, label, pressed_in = made
         reply = await self.app.service.answer_in_chat(
             chat_id, inp, incoming=label, update_id=update_id, pressed_in=pressed_in
         )
+        self._remember(incoming.id)  # only once committed: a post refused 503 comes again
         if reply is None:
             await self.sender.send_direct(chat_id, stranger_text(self.app.help))
             return

@@ -3,8 +3,12 @@ twice is applied once (even across a restart), and what became of each message i
 
 from __future__ import annotations
 
-import aiohttp
+from typing import Any
 
+import aiohttp
+import pytest
+
+from storage.errors import StorageUnavailable
 from tests.fake_telegram import FakeBotApi
 from tests.fake_whatsapp import APP_SECRET, VERIFY_TOKEN, FakeCloudApi
 from tests.whatsapp.conftest import PERSON, REVIEWER, WhatsAppBot
@@ -98,3 +102,30 @@ async def test_a_stranger_or_a_wrong_code_gets_help_and_nothing_is_kept(
     assert await cloud.write(PERSON, "START-not-a-real-code") == 200
     await cloud.wait_for(lambda: len(cloud.since_last_written(PERSON)) == 1)
     assert await count(wa_bot, "phone_chats") == 0, "no number kept for nobody's interview"
+
+
+async def test_while_the_database_is_down_a_post_is_refused_503_and_applied_when_sent_again(
+    wa_bot: WhatsAppBot, cloud: FakeCloudApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interview_id = await start(wa_bot, cloud)
+    service = wa_bot.app.service
+    real = service.answer_in_chat
+
+    async def down(*args: Any, **kwargs: Any) -> Any:
+        raise StorageUnavailable("database is locked")
+
+    monkeypatch.setattr(service, "answer_in_chat", down)
+    consent = cloud.last_with_choices(PERSON)
+    yes = consent.choice("Yes")
+    tap = cloud.inbound(
+        PERSON,
+        {
+            "type": "interactive",
+            "interactive": {"type": "list_reply", "list_reply": {"id": yes[0], "title": yes[1]}},
+        },
+    )
+    assert await cloud.post(tap) == 503, "not acknowledged, so Meta will send it again"
+    monkeypatch.setattr(service, "answer_in_chat", real)
+    assert await cloud.post(tap) == 200
+    await cloud.wait_for_text(PERSON, "Did you feel safe?")
+    assert (await wa_bot.app.storage.interviews.get(interview_id)).status == "consented"
