@@ -26,6 +26,8 @@ class DeliveryReceipt:
 
 
 class DeliveryReceipts:
+    """Every accepted message's latest status, for staff and for the DPIA's record."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 

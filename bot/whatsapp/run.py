@@ -120,6 +120,7 @@ def beside_the_bot(
     undelivered WhatsApp messages through the bot's own delivery."""
 
     async def start(after: AfterReply) -> Stopper:
+        """Start WhatsApp with the bot's alerts; how to stop it."""
         channel = WhatsAppChannel(app, after, after.alerter.sender)
         await channel.start(app.settings.whatsapp_host, app.settings.whatsapp_port)
         if started is not None:

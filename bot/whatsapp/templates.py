@@ -27,6 +27,8 @@ class TemplateText(BaseModel):
 
 
 class Template(BaseModel):
+    """One template: why it is sent, and its English and Welsh versions."""
+
     why: str
     en: TemplateText
     cy: TemplateText
@@ -37,7 +39,7 @@ class Template(BaseModel):
 
 
 class Templates(RootModel[dict[str, Template]]):
-    pass
+    """The templates file: every template by its key."""
 
 
 @cache

@@ -13,15 +13,21 @@ class _Part(BaseModel):
 
 
 class TextBody(_Part):
+    """The words of a text message."""
+
     body: str = ""
 
 
 class Reply(_Part):
+    """The reply button or list row a person chose: our id for it, and its title."""
+
     id: str
     title: str = ""
 
 
 class Interactive(_Part):
+    """A tap on a reply button or a list row."""
+
     type: str
     button_reply: Reply | None = None
     list_reply: Reply | None = None
@@ -33,6 +39,8 @@ class Interactive(_Part):
 
 
 class Media(_Part):
+    """A voice note or other file, to be fetched from the Cloud API by its id."""
+
     id: str
     mime_type: str = "application/octet-stream"
 
@@ -51,6 +59,8 @@ class InboundMessage(_Part):
 
 
 class StatusError(_Part):
+    """Why the Cloud API could not deliver a message."""
+
     code: int = 0
     title: str = ""
 
@@ -72,21 +82,29 @@ class StatusUpdate(_Part):
 
 
 class Metadata(_Part):
+    """Which of the business's numbers a change is for."""
+
     phone_number_id: str = ""
 
 
 class ChangeValue(_Part):
+    """The messages and statuses of one change."""
+
     metadata: Metadata = Field(default_factory=Metadata)
     messages: list[InboundMessage] = Field(default_factory=list)
     statuses: list[StatusUpdate] = Field(default_factory=list)
 
 
 class Change(_Part):
+    """One change in a post; only the `messages` field is ours."""
+
     field: str = ""
     value: ChangeValue = Field(default_factory=ChangeValue)
 
 
 class Entry(_Part):
+    """One Business account's changes."""
+
     changes: list[Change] = Field(default_factory=list)
 
 
