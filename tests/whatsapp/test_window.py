@@ -41,3 +41,14 @@ async def test_when_whatsapp_says_the_window_is_shut_the_template_goes_instead(
     assert template.kind == "template"
     assert await cloud.write(PERSON, "sorry, here now") == 200
     await cloud.wait_for_text(PERSON, "Did you feel safe?")
+
+
+async def test_a_rate_limited_send_waits_and_goes_later_in_order(
+    wa_bot: WhatsAppBot, cloud: FakeCloudApi
+) -> None:
+    await start(wa_bot, cloud)
+    cloud.fail_next(130429, title="Rate limit hit")
+    await cloud.tap(PERSON, "Yes")
+    safe = await cloud.wait_for_text(PERSON, "Did you feel safe?")
+    assert cloud.refused[0][1] == 130429, "refused once, then sent by the delivery loop"
+    assert cloud.since_last_written(PERSON)[-1] is safe, "nothing sent out of order"
