@@ -14,6 +14,7 @@ import typer
 
 import bot.cli  # noqa: F401  (registers every command group on the app)
 from bot.cli.common import app, fail, out, run_with_context, settings
+from bot.core.after_reply import AfterReply, Beside, Stopper
 from bot.core.config import ConfigurationError
 from bot.core.context import AppContext
 from bot.core.logs import configure_logging
@@ -23,6 +24,7 @@ from bot.telegram.application import Webhook, run_until_signalled
 from bot.telegram.reach import telegram_reach
 from bot.terminal.channel import TerminalChannel
 from bot.web.run import beside_the_bot, serve_web
+from bot.whatsapp import run as whatsapp
 from flows.text import pick
 
 
@@ -94,19 +96,40 @@ def run(
     ] = None,
     web_host: Annotated[str, typer.Option(help="Address the web chat listens on.")] = "127.0.0.1",
 ) -> None:
-    """Run the Telegram bot until SIGTERM or Ctrl-C, and the web chat beside it if asked."""
+    """Run the Telegram bot until SIGTERM or Ctrl-C, the web chat beside it if asked, and
+    WhatsApp beside it when the EXIT_WHATSAPP_* settings are present."""
     config = settings()
     configure_logging(config.log_level)
     webhook = Webhook(webhook_url, listen, port, secret_token) if webhook_url else None
 
     async def work(context: AppContext) -> None:
         beside = beside_the_bot(context, web_host, web_port) if web_port else None
+        if whatsapp.whatsapp_configured(context.settings):
+            beside = alongside(beside, whatsapp.beside_the_bot(context))
         await run_until_signalled(context, webhook, beside)
 
     try:
         run_with_context(work)
     except ConfigurationError as error:
         fail(str(error))
+
+
+def alongside(first: Beside | None, second: Beside) -> Beside:
+    """Two channels started beside the bot (the web chat and WhatsApp), stopped in reverse."""
+    if first is None:
+        return second
+
+    async def start(after: AfterReply) -> Stopper:
+        stop_first = await first(after)
+        stop_second = await second(after)
+
+        async def stop() -> None:
+            await stop_second()
+            await stop_first()
+
+        return stop
+
+    return start
 
 
 @app.command()

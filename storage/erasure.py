@@ -29,6 +29,13 @@ ERASED_NAME = "(erased)"
 
 ERASE_STEPS: tuple[tuple[str, str], ...] = (
     (
+        "phone_chats",
+        "DELETE FROM phone_chats WHERE chat_id = (SELECT chat_id FROM interviews WHERE id = :id) "
+        "AND NOT EXISTS (SELECT 1 FROM interviews o WHERE o.chat_id = phone_chats.chat_id "
+        "AND o.id != :id AND o.status NOT IN ('erased'))",
+    ),
+    ("delivery_receipts", "DELETE FROM delivery_receipts WHERE interview_id = :id"),
+    (
         "tasks",
         "DELETE FROM tasks WHERE interview_id = :id OR recommendation_id IN "
         "(SELECT id FROM recommendations WHERE interview_id = :id)",
@@ -45,6 +52,11 @@ ERASE_STEPS: tuple[tuple[str, str], ...] = (
         "OR id IN (SELECT outbox_id FROM thank_yous WHERE interview_id = :id) "
         "OR id IN (SELECT outbox_id FROM concern_alerts WHERE concern_id IN "
         "(SELECT id FROM concerns WHERE interview_id = :id))",
+    ),
+    (
+        "console_concern_notes",
+        "DELETE FROM console_concern_notes WHERE concern_id IN "
+        "(SELECT id FROM concerns WHERE interview_id = :id)",
     ),
     (
         "concern_alerts",

@@ -31,6 +31,7 @@ SEALED_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("console_totp", "user_id", "secret"),
     ("console_concern_notes", "id", "note"),
     ("console_sso", "state_hash", "verifier"),
+    ("phone_chats", "chat_id", "address"),
 )
 
 

@@ -14,11 +14,13 @@ from storage.interviews import FINISHED, token_hash
 
 WEB_CHATS_BELOW = -4_000_000_000_000_000_000
 """Web chats have ids below this; Telegram's never are, so the two cannot meet."""
+WEB_CHATS_FROM = WEB_CHATS_BELOW - 1 - 10**18
+"""The lowest web chat id; below it are the phone chats (storage/phone_chats.py)."""
 
 
 def is_web_chat(chat_id: int | None) -> bool:
     """Whether a chat id belongs to the web chat rather than Telegram."""
-    return chat_id is not None and chat_id < WEB_CHATS_BELOW
+    return chat_id is not None and WEB_CHATS_FROM <= chat_id < WEB_CHATS_BELOW
 
 
 def new_web_chat_id() -> int:

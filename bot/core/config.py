@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     """Where "Leave this page quickly" goes: a neutral site."""
     web_inputs_per_minute: int = Field(default=120, ge=1)
     """The most answers one browser may send a minute."""
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_business_number: str | None = Field(default=None, pattern=r"^\d{8,15}$")
+    """WhatsApp is served only when all five are set; see the README's "WhatsApp"."""
+    whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_host: str = "127.0.0.1"
+    whatsapp_port: int = Field(default=8090, ge=0, le=65535)
     yearly_report_on: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     """Month and day (MM-DD) on which each flow's report for the past year is sent."""
     yearly_report_to: list[int] = Field(default_factory=list)

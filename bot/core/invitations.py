@@ -42,6 +42,7 @@ class CreatedInvitation:
     link: str
     warnings: list[str] = field(default_factory=list)
     web_link: str | None = None
+    whatsapp_link: str | None = None
 
 
 async def create_invitation(
@@ -106,12 +107,21 @@ async def create_invitation(
         telegram_link(bot_username, invitation.token),
         warnings,
         web_link(app, invitation.token),
+        whatsapp_link(app.settings.whatsapp_business_number, invitation.token),
     )
 
 
 def telegram_link(bot_username: str | None, token: str) -> str:
     """The Telegram link that opens an invitation."""
     return f"https://t.me/{bot_username or '<your_bot>'}?start={token}"
+
+
+def whatsapp_link(business_number: str | None, token: str) -> str | None:
+    """The WhatsApp link that opens an invitation: a chat with the service's number, the
+    one-time start code already typed. None when the deployment has no WhatsApp number."""
+    if not business_number:
+        return None
+    return f"https://wa.me/{business_number}?text=START-{token}"
 
 
 def web_link(app: AppContext, token: str) -> str | None:
@@ -134,4 +144,5 @@ async def reissue_invitation(
         telegram_link(bot_username, invitation.token),
         [],
         web_link(app, invitation.token),
+        whatsapp_link(app.settings.whatsapp_business_number, invitation.token),
     )

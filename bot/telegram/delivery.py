@@ -15,6 +15,7 @@ from bot.core.logs import log_error, log_event, person
 from bot.telegram.keyboards import ack_keyboard, keyboard, split_for_telegram, staff_keyboard
 from storage import Storage
 from storage.codec import has_staff_buttons, open_message, tracked
+from storage.phone_chats import is_phone_chat
 from storage.records import OutgoingMessage
 from storage.web_sessions import is_web_chat
 
@@ -74,6 +75,8 @@ class OutboxSender:
     async def _flush_from_outbox(self, chat_id: int) -> bool:
         if is_web_chat(chat_id):
             return True  # the browser reads its messages when it next asks for the page
+        if is_phone_chat(chat_id):
+            return True  # the WhatsApp channel (bot/whatsapp/) delivers these
         while True:
             waiting = [
                 message

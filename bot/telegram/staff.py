@@ -138,6 +138,7 @@ class StaffChat:
                 if created.web_link
                 else []
             ),
+            *(["or, on WhatsApp:", created.whatsapp_link] if created.whatsapp_link else []),
             *(f"⚠ {warning}" for warning in created.warnings),
         ]
         await self.gate.say(update, "\n".join(lines))
@@ -170,6 +171,7 @@ class StaffChat:
             "Their answers so far are kept:",
             created.link,
             *(["or, in a web browser:", created.web_link] if created.web_link else []),
+            *(["or, on WhatsApp:", created.whatsapp_link] if created.whatsapp_link else []),
         ]
         await self.gate.say(update, "\n".join(lines))
 
