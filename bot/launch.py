@@ -1,6 +1,8 @@
 """The composition root: the commands that start a channel (the terminal, the Telegram bot).
 
-The channels never import each other or the command line; only this module wires them in."""
+The channels never import each other or the command line; only this module wires them in.
+Each command imports its channel (python-telegram-bot, aiohttp, the terminal) when it runs,
+so that `--help`, `--version` and the commands that never touch a channel start quickly."""
 
 from __future__ import annotations
 
@@ -8,22 +10,46 @@ import asyncio
 import os
 import signal
 import sys
-from typing import Annotated
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import bot.cli  # noqa: F401  (registers every command group on the app)
 from bot.cli.common import app, fail, out, run_with_context, settings
-from bot.core.config import ConfigurationError
-from bot.core.context import AppContext
-from bot.core.logs import configure_logging
-from bot.core.numbers import whole_number
-from bot.core.reach import REACH_CHECKS
-from bot.telegram.application import Webhook, run_until_signalled
-from bot.telegram.reach import telegram_reach
-from bot.terminal.channel import TerminalChannel
-from bot.web.run import beside_the_bot, serve_web
-from flows.text import pick
+from bot.core.config import ConfigurationError, Settings
+from bot.core.reach import REACH_CHECKS, Reach
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+
+PACKAGE = "exit-interviews"
+
+
+def package_version() -> str:
+    """The installed version, for bug reports and for checking what a server runs."""
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:
+        return "unknown (not installed: run make, or pip install -e .)"
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        out.print(f"{PACKAGE} {package_version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """Independent exit interviews for children's social care."""
 
 
 @app.command()
@@ -44,6 +70,10 @@ def chat(
     """Take an interview in the terminal: numbered buttons, /skip /back /pause /stop /help.
     Practice interviews go to EXIT_PRACTICE_DATABASE, so they never count in real lists or
     reports; Ctrl-D or Ctrl-C pauses and saves."""
+    from bot.core.numbers import whole_number
+    from bot.terminal.channel import TerminalChannel
+    from flows.text import pick
+
     if language not in {None, "en", "cy"}:
         fail("--language must be en or cy.")
     config = settings()
@@ -95,6 +125,10 @@ def run(
     web_host: Annotated[str, typer.Option(help="Address the web chat listens on.")] = "127.0.0.1",
 ) -> None:
     """Run the Telegram bot until SIGTERM or Ctrl-C, and the web chat beside it if asked."""
+    from bot.core.logs import configure_logging
+    from bot.telegram.application import Webhook, run_until_signalled
+    from bot.web.run import beside_the_bot
+
     config = settings()
     configure_logging(config.log_level)
     webhook = Webhook(webhook_url, listen, port, secret_token) if webhook_url else None
@@ -116,6 +150,9 @@ def web(
 ) -> None:
     """Serve the web chat alone, until SIGTERM or Ctrl-C: no Telegram token needed. Put it
     behind a reverse proxy that terminates TLS, and set EXIT_WEB_URL to its address."""
+    from bot.core.logs import configure_logging
+    from bot.web.run import serve_web
+
     config = settings()
     configure_logging(config.log_level)
 
@@ -128,6 +165,13 @@ def web(
         await serve_web(context, stop, host, port)
 
     run_with_context(work)
+
+
+async def telegram_reach(settings: Settings, user_id: int) -> Reach:
+    """Whether Telegram can reach a member of staff (python-telegram-bot loaded only now)."""
+    from bot.telegram.reach import telegram_reach as check
+
+    return await check(settings, user_id)
 
 
 REACH_CHECKS.append(telegram_reach)
