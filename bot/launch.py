@@ -6,28 +6,26 @@ so that `--help`, `--version` and the commands that never touch a channel start 
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
-import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import bot.cli  # noqa: F401  (registers every command group on the app)
 from bot.cli.common import app, fail, out, run_with_context, settings
-from bot.core.config import ConfigurationError, Settings
-from bot.core.reach import REACH_CHECKS, Reach
 
 if TYPE_CHECKING:
+    from bot.core.config import Settings
     from bot.core.context import AppContext
+    from bot.core.reach import Reach
 
 PACKAGE = "exit-interviews"
 
 
 def package_version() -> str:
     """The installed version, for bug reports and for checking what a server runs."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(PACKAGE)
     except PackageNotFoundError:
@@ -42,6 +40,7 @@ def _show_version(wanted: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     show_version: Annotated[
         bool,
         typer.Option(
@@ -50,6 +49,11 @@ def root(
     ] = False,
 ) -> None:
     """Independent exit interviews for children's social care."""
+    if ctx.invoked_subcommand == "staff":  # only staff commands ask whether alerts reach
+        from bot.core.reach import REACH_CHECKS
+
+        if telegram_reach not in REACH_CHECKS:
+            REACH_CHECKS.append(telegram_reach)
 
 
 @app.command()
@@ -70,6 +74,9 @@ def chat(
     """Take an interview in the terminal: numbered buttons, /skip /back /pause /stop /help.
     Practice interviews go to EXIT_PRACTICE_DATABASE, so they never count in real lists or
     reports; Ctrl-D or Ctrl-C pauses and saves."""
+    import asyncio
+    import sys
+
     from bot.core.numbers import whole_number
     from bot.terminal.channel import TerminalChannel
     from flows.text import pick
@@ -125,6 +132,7 @@ def run(
     web_host: Annotated[str, typer.Option(help="Address the web chat listens on.")] = "127.0.0.1",
 ) -> None:
     """Run the Telegram bot until SIGTERM or Ctrl-C, and the web chat beside it if asked."""
+    from bot.core.config import ConfigurationError
     from bot.core.logs import configure_logging
     from bot.telegram.application import Webhook, run_until_signalled
     from bot.web.run import beside_the_bot
@@ -150,6 +158,9 @@ def web(
 ) -> None:
     """Serve the web chat alone, until SIGTERM or Ctrl-C: no Telegram token needed. Put it
     behind a reverse proxy that terminates TLS, and set EXIT_WEB_URL to its address."""
+    import asyncio
+    import signal
+
     from bot.core.logs import configure_logging
     from bot.web.run import serve_web
 
@@ -172,9 +183,6 @@ async def telegram_reach(settings: Settings, user_id: int) -> Reach:
     from bot.telegram.reach import telegram_reach as check
 
     return await check(settings, user_id)
-
-
-REACH_CHECKS.append(telegram_reach)
 
 
 def main() -> None:

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.core.answer import UnknownFlowError
-from bot.core.config import ConfigurationError, Settings, load_settings
-from bot.core.context import AppContext, open_context
-from flows import FlowError
-from storage import Actor, StorageError
+if TYPE_CHECKING:
+    from bot.core.config import Settings
+    from bot.core.context import AppContext
+    from storage import Actor
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -51,6 +48,10 @@ T = TypeVar("T")
 
 
 def settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.core.config import load_settings
+
     try:
         return load_settings()
     except FileNotFoundError as error:
@@ -68,6 +69,8 @@ def fail(message: str) -> NoReturn:
 
 
 def operator() -> Actor:
+    from storage import Actor
+
     return Actor.for_operator(getpass.getuser())
 
 
@@ -75,6 +78,13 @@ def run_with_context(
     work: Callable[[AppContext], Awaitable[T]], config: Settings | None = None
 ) -> T:
     """Open the database and flows, run `work`, and turn known errors into clear messages."""
+    import asyncio
+
+    from bot.core.answer import UnknownFlowError
+    from bot.core.config import ConfigurationError
+    from bot.core.context import open_context
+    from flows import FlowError
+    from storage import StorageError
 
     async def main() -> T:
         async with open_context(config or settings()) as context:
@@ -99,6 +109,8 @@ AsStaff = Annotated[
 
 async def acting_as(context: AppContext, user_id: int | None) -> Actor:
     """The operator, or a named member of staff whose limits then apply to this command."""
+    from storage import Actor
+
     if user_id is None:
         return operator()
     member = await context.storage.staff.get(user_id)
