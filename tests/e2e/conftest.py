@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -19,6 +20,7 @@ from bot.telegram.application import BotParts, serve
 from bot.web.run import beside_the_bot
 from flows.loader import DEFINITIONS, flow_files
 from storage import Actor
+from tests.browser import chromium_or_skip, running_chromium
 from tests.conftest import FakeClock
 from tests.fake_telegram import TOKEN, FakeBotApi
 from tests.flows.helpers import FIXTURES
@@ -32,6 +34,31 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chromium_address() -> Iterator[str]:
+    """One headless Chromium for this test worker, started when a test first needs it."""
+    with running_chromium(chromium_or_skip()) as address:
+        yield address
+
+
+@pytest.fixture
+async def browser(chromium_address: str) -> AsyncIterator[Any]:
+    """The worker's Chromium, driven by Playwright; every context a test opens is closed
+    after it, so no cookie or page outlives its test."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        connected = await playwright.chromium.connect_over_cdp(chromium_address)
+        before = set(connected.contexts)
+        try:
+            yield connected
+        finally:
+            for context in connected.contexts:
+                if context not in before:
+                    await context.close()
+            await connected.close()
 
 
 @pytest.fixture
