@@ -102,6 +102,7 @@ class RunningBot:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.parts: BotParts | None = None
+        self.reminder_rounds = 0
 
     @property
     def app(self) -> AppContext:
@@ -123,6 +124,23 @@ class RunningBot:
 
     def _built(self, parts: BotParts) -> None:
         self.parts = parts
+        reminders = parts.scheduler.reminders
+
+        async def counted() -> None:
+            await reminders()
+            self.reminder_rounds += 1
+
+        parts.scheduler.reminders = counted  # type: ignore[method-assign]
+
+    async def scheduler_rounds(self, rounds: int = 3, timeout: float = 30.0) -> None:
+        """Until the scheduler has looked for due reminders `rounds` more times: how long
+        to wait before saying that something due was not sent (never a fixed wait)."""
+        target = self.reminder_rounds + rounds
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.reminder_rounds < target:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the scheduler did not run")
+            await asyncio.sleep(0.01)
 
     def watch(self, api: FakeBotApi) -> RunningBot:
         """Let the fake server ask this bot whether it has done everything it was given."""
