@@ -58,8 +58,11 @@ browser:
 	  && npm ci --prefix tests/web --no-audit --no-fund --silent >/dev/null 2>&1; } \
 	  || echo "axe-core could not be installed (no npm, or no registry): the accessibility checks will be skipped"
 
+# On every core (pytest-xdist; 2 workers on the 2-core development machine), each idle
+# worker taking the next test, so the slow ones do not queue behind each other.
+PYTEST_WORKERS ?= auto
 pytest: $(STAMP) browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal --durations=15
 
 test: lint typecheck pytest
 

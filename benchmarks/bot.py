@@ -1,8 +1,11 @@
 """The real bot process under load, beside a bare echo bot, through the fake Bot API server.
 
-Run: .venv/bin/python -m benchmarks.bot [--people 200] [--rounds 10]
-Each simulated person taps an answer and waits for the next question; latency is from the
-update being available to the bot until the reply arrives at the fake server. Telegram's
+Run: .venv/bin/python -m benchmarks.bot [--people 1,10,50] [--rounds 30] [--repeat 3]
+Each simulated person taps an answer the moment the next question arrives (no pause, unless
+--think says otherwise); latency is from the update being available to the bot until the
+reply arrives at the fake server. The echo bot sends through the same HTTP client as ours
+(--client httpx for the library's own). At each load the two bots run alternately, --repeat
+times, so each ratio compares runs made minutes apart on the same machine. Telegram's
 30-a-second limit is lifted for both bots. Where `taskset` exists, each bot runs on core 1
 and the load (this process and the fake server) on core 0, so they do not share a core.
 """
@@ -52,6 +55,17 @@ def cpu_seconds(pid: int) -> float:
     """User and system CPU a process has used so far (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def profiler() -> list[str]:
+    """BENCH_PROFILE=out.txt runs our bot under pyinstrument (a dev tool: pip install
+    pyinstrument into .venv), out.prof under cProfile; unset, no profiler."""
+    profile = os.environ.get("BENCH_PROFILE")
+    if not profile:
+        return []
+    if profile.endswith(".prof"):
+        return ["-m", "cProfile", "-o", profile]
+    return ["-m", "pyinstrument", "-o", profile, "-r", "text", "--show-all"]
 
 
 async def start_process(args: list[str], env: dict[str, str]) -> asyncio.subprocess.Process:
@@ -118,9 +132,8 @@ async def our_bot(
     storage = await Storage.open(database, Cipher(key))
     tokens = [token for _, token in await invite_many(storage, flow, people, datetime.now(UTC))]
     await storage.close()
-    profile = os.environ.get("BENCH_PROFILE")
     process = await start_process(
-        ["-m", "cProfile", "-o", profile, "-m", "bot", "run"] if profile else ["-m", "bot", "run"],
+        [*profiler(), "-m", "bot", "run"],
         {
             "EXIT_DATABASE": str(database),
             "EXIT_DATA_KEY": key,
@@ -200,13 +213,6 @@ async def echo_bot(
     return latencies
 
 
-def summary(latencies: list[float], window: Window) -> str:
-    return (
-        f"{window.inputs / window.seconds:,.0f} replies/s; latency median "
-        f"{statistics.median(latencies) * 1e3:.0f} ms, p99 {percentile(latencies, 0.99) * 1e3:.0f} ms"
-    )
-
-
 CALLS: dict[str, Counter[str]] = {}
 """Bot API calls each run made, by method (getUpdates aside), to count calls per reply."""
 
@@ -229,77 +235,112 @@ def per_reply(name: str, replies: int) -> str:
     return f"{sum(calls.values()) / replies:.2f} ({each})"
 
 
-def median_ms(latencies: list[float]) -> str:
-    return f"{statistics.median(latencies) * 1e3:.1f} ms"
+@dataclass
+class Run:
+    """One bot's run at one load: its latencies and its window."""
+
+    latencies: list[float]
+    window: Window
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies) * 1e3
+
+    @property
+    def p99_ms(self) -> float:
+        return percentile(self.latencies, 0.99) * 1e3
+
+    @property
+    def rate(self) -> float:
+        return self.window.inputs / self.window.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.window.cpu / self.window.inputs * 1e3
 
 
-def cpu_ms(window: Window) -> float:
-    return window.cpu / window.inputs * 1e3
+async def ours_at(people: int, rounds: int, think: float) -> Run:
+    window = Window()
+    with tempfile.TemporaryDirectory() as folder:
+        latencies = await measure(
+            lambda api: our_bot(api, people, rounds, Path(folder), window, think), "ours"
+        )
+    return Run(latencies, window)
+
+
+async def echo_at(people: int, rounds: int, think: float, client: str) -> Run:
+    window = Window()
+    latencies = await measure(
+        lambda api: echo_bot(api, people, rounds, window, think, client), f"echo {client}"
+    )
+    return Run(latencies, window)
+
+
+def ratio_row(people: int, think: float, pairs: list[tuple[Run, Run]]) -> list[tuple[str, str]]:
+    """Ours against the echo bot, measured in the same run, one figure per repeat."""
+
+    def each(figure: Callable[[Run, Run], float]) -> str:
+        return " / ".join(f"{figure(ours, echo):.2f}" for ours, echo in pairs)
+
+    def both(name: str, figure: Callable[[Run], float]) -> str:
+        return " / ".join(f"{figure(o):.1f} vs {figure(e):.1f}" for o, e in pairs) + f" {name}"
+
+    pause = "no pause" if think == 0 else f"a tap every {think:g} s"
+    who = f"{people} {'person' if people == 1 else 'people'}, {pause}"
+    return [
+        (f"{who}: median ms, ours vs echo", both("ms", lambda r: r.median_ms)),
+        (f"{who}: median ratio (target <= 2)", each(lambda o, e: o.median_ms / e.median_ms)),
+        (f"{who}: p99 ms, ours vs echo", both("ms", lambda r: r.p99_ms)),
+        (f"{who}: p99 ratio (target <= 2 at 50)", each(lambda o, e: o.p99_ms / e.p99_ms)),
+        (f"{who}: replies/s, ours vs echo", both("/s", lambda r: r.rate)),
+        (f"{who}: throughput ratio (target >= 0.5)", each(lambda o, e: o.rate / e.rate)),
+        (f"{who}: CPU ms a reply, ours vs echo", both("ms", lambda r: r.cpu_ms)),
+        (f"{who}: CPU ratio (target <= 2)", each(lambda o, e: o.cpu_ms / e.cpu_ms)),
+    ]
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--people", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--people", default="1,10,50", help="loads to run, e.g. 1,10,50")
+    parser.add_argument("--rounds", type=int, default=30, help="answers each person gives")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each bot at each load")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds before each tap")
+    parser.add_argument(
+        "--client",
+        default="aiohttp",
+        choices=["aiohttp", "httpx"],
+        help="the echo bot's HTTP client: ours (like for like) or the library's own",
+    )
     options = parser.parse_args()
-    people, rounds = options.people, options.rounds
     if pinned():
         os.sched_setaffinity(0, {LOAD_CORE})
-    ours_window, bare_window, alone_window, echo_alone_window, same_window = (
-        Window() for _ in range(5)
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        ours = await measure(
-            lambda api: our_bot(api, people, rounds, Path(folder), ours_window), "ours"
+    rows: list[tuple[str, str]] = []
+    calls: list[tuple[str, str]] = []
+    for people in [int(n) for n in options.people.split(",")]:
+        pairs: list[tuple[Run, Run]] = []
+        for _ in range(options.repeat):
+            # Alternate the bots, so that a noisy neighbour on the machine hits both alike.
+            ours = await ours_at(people, options.rounds, options.think)
+            echo = await echo_at(people, options.rounds, options.think, options.client)
+            pairs.append((ours, echo))
+        rows += ratio_row(people, options.think, pairs)
+        ours, echo = pairs[-1]
+        calls.append(
+            (f"{people}: Bot API calls a reply, ours", per_reply("ours", ours.window.inputs))
         )
-    bare = await measure(lambda api: echo_bot(api, people, rounds, bare_window), "echo")
-    same = await measure(
-        lambda api: echo_bot(api, people, rounds, same_window, client="aiohttp"), "echo, aiohttp"
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        alone = await measure(
-            lambda api: our_bot(api, 1, 30, Path(folder), alone_window, think_seconds=0.6),
-            "alone",
+        calls.append(
+            (
+                f"{people}: Bot API calls a reply, echo",
+                per_reply(f"echo {options.client}", echo.window.inputs),
+            )
         )
-    echo_alone = await measure(
-        lambda api: echo_bot(api, 1, 30, echo_alone_window, think_seconds=0.6), "echo alone"
+    rows += calls
+    rows.append(("bots pinned to one core, load on the other", "yes" if pinned() else "no"))
+    report(
+        f"exit-interviews against the echo bot on the {options.client} client, same fake Bot "
+        f"API, {options.rounds} answers each, {options.repeat} runs each (run by run)",
+        rows,
     )
-    ours_rate = ours_window.inputs / ours_window.seconds
-    bare_rate = bare_window.inputs / bare_window.seconds
-    rows = [
-        ("exit-interviews (process, durable commits)", summary(ours, ours_window)),
-        ("bare echo bot, no rate limiter", summary(bare, bare_window)),
-        ("echo bot through our HTTP client (aiohttp)", summary(same, same_window)),
-        ("throughput ratio, ours / echo (target >= 0.5)", f"{ours_rate / bare_rate:.2f}"),
-        (
-            "p99 latency ratio, ours / echo (target <= 2)",
-            f"{percentile(ours, 0.99) / percentile(bare, 0.99):.2f}",
-        ),
-        (
-            "bot CPU per reply, ours / echo (target <= 2)",
-            f"{cpu_ms(ours_window):.1f} ms / {cpu_ms(bare_window):.1f} ms = "
-            f"{cpu_ms(ours_window) / cpu_ms(bare_window):.2f}",
-        ),
-        (
-            "like for like, against the echo bot on our HTTP client: throughput, p99, CPU",
-            f"{ours_rate / (same_window.inputs / same_window.seconds):.2f}, "
-            f"{percentile(ours, 0.99) / percentile(same, 0.99):.2f}, "
-            f"{cpu_ms(ours_window) / cpu_ms(same_window):.2f} "
-            f"({cpu_ms(same_window):.1f} ms per reply)",
-        ),
-        (
-            "one person alone, tapping every 0.6 s: median press to next question",
-            f"{median_ms(alone)} (CPU {cpu_ms(alone_window):.1f} ms per reply)",
-        ),
-        (
-            "the echo bot alone, the same way: median message to echo",
-            f"{median_ms(echo_alone)} (CPU {cpu_ms(echo_alone_window):.1f} ms per reply)",
-        ),
-        ("Bot API calls per reply, ours", per_reply("ours", ours_window.inputs)),
-        ("Bot API calls per reply, echo", per_reply("echo", bare_window.inputs)),
-        ("bots pinned to their own core", "yes" if pinned() else "no (no taskset)"),
-    ]
-    report(f"Bot under load: {people} people answering at once, {rounds} answers each", rows)
 
 
 if __name__ == "__main__":

@@ -1,31 +1,61 @@
 """The composition root: the commands that start a channel (the terminal, the Telegram bot).
 
-The channels never import each other or the command line; only this module wires them in."""
+The channels never import each other or the command line; only this module wires them in.
+Each command imports its channel (python-telegram-bot, aiohttp, the terminal) when it runs,
+so that `--help`, `--version` and the commands that never touch a channel start quickly."""
 
 from __future__ import annotations
 
-import asyncio
 import os
-import signal
-import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 import bot.cli  # noqa: F401  (registers every command group on the app)
-from bot.cli.common import app, fail, out, run_with_context, settings
-from bot.core.after_reply import AfterReply, Beside, Stopper
-from bot.core.config import ConfigurationError
-from bot.core.context import AppContext
-from bot.core.logs import configure_logging
-from bot.core.numbers import whole_number
-from bot.core.reach import REACH_CHECKS
-from bot.telegram.application import Webhook, run_until_signalled
-from bot.telegram.reach import telegram_reach
-from bot.terminal.channel import TerminalChannel
-from bot.web.run import beside_the_bot, serve_web
-from bot.whatsapp import run as whatsapp
-from flows.text import pick
+from bot.cli.common import app, fail, out, refuse_long_arguments, run_with_context, settings
+
+if TYPE_CHECKING:
+    from bot.core.after_reply import AfterReply, Beside, Stopper
+    from bot.core.config import Settings
+    from bot.core.context import AppContext
+    from bot.core.reach import Reach
+
+PACKAGE = "exit-interviews"
+
+
+def package_version() -> str:
+    """The installed version, for bug reports and for checking what a server runs."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:
+        return "unknown (not installed: run make, or pip install -e .)"
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        out.print(f"{PACKAGE} {package_version()}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Print the version and stop."
+        ),
+    ] = False,
+) -> None:
+    """Independent exit interviews for children's social care."""
+    refuse_long_arguments()
+    if ctx.invoked_subcommand == "staff":  # only staff commands ask whether alerts reach
+        from bot.core.reach import REACH_CHECKS
+
+        if telegram_reach not in REACH_CHECKS:
+            REACH_CHECKS.append(telegram_reach)
 
 
 @app.command()
@@ -46,6 +76,13 @@ def chat(
     """Take an interview in the terminal: numbered buttons, /skip /back /pause /stop /help.
     Practice interviews go to EXIT_PRACTICE_DATABASE, so they never count in real lists or
     reports; Ctrl-D or Ctrl-C pauses and saves."""
+    import asyncio
+    import sys
+
+    from bot.core.numbers import whole_number
+    from bot.terminal.channel import TerminalChannel
+    from flows.text import pick
+
     if language not in {None, "en", "cy"}:
         fail("--language must be en or cy.")
     config = settings()
@@ -98,6 +135,12 @@ def run(
 ) -> None:
     """Run the Telegram bot until SIGTERM or Ctrl-C, the web chat beside it if asked, and
     WhatsApp beside it when the EXIT_WHATSAPP_* settings are present."""
+    from bot.core.config import ConfigurationError
+    from bot.core.logs import configure_logging
+    from bot.telegram.application import Webhook, run_until_signalled
+    from bot.web.run import beside_the_bot
+    from bot.whatsapp import run as whatsapp
+
     config = settings()
     configure_logging(config.log_level)
     webhook = Webhook(webhook_url, listen, port, secret_token) if webhook_url else None
@@ -139,6 +182,12 @@ def web(
 ) -> None:
     """Serve the web chat alone, until SIGTERM or Ctrl-C: no Telegram token needed. Put it
     behind a reverse proxy that terminates TLS, and set EXIT_WEB_URL to its address."""
+    import asyncio
+    import signal
+
+    from bot.core.logs import configure_logging
+    from bot.web.run import serve_web
+
     config = settings()
     configure_logging(config.log_level)
 
@@ -153,7 +202,11 @@ def web(
     run_with_context(work)
 
 
-REACH_CHECKS.append(telegram_reach)
+async def telegram_reach(settings: Settings, user_id: int) -> Reach:
+    """Whether Telegram can reach a member of staff (python-telegram-bot loaded only now)."""
+    from bot.telegram.reach import telegram_reach as check
+
+    return await check(settings, user_id)
 
 
 def main() -> None:

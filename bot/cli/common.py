@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import getpass
 import os
@@ -11,19 +10,17 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from bot.core.answer import UnknownFlowError
-from bot.core.config import ConfigurationError, Settings, load_settings
-from bot.core.context import AppContext, open_context
-from flows import FlowError
-from storage import Actor, StorageError
+if TYPE_CHECKING:
+    from bot.core.config import Settings
+    from bot.core.context import AppContext
+    from storage import Actor
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -53,9 +50,9 @@ LONGEST_ARGUMENT = 2_000
 an attack on a log or a table) and is refused before any work is done."""
 
 
-@app.callback()
-def _limits() -> None:
-    """Refuse any argument longer than LONGEST_ARGUMENT before a command runs."""
+def refuse_long_arguments() -> None:
+    """Refuse any argument longer than LONGEST_ARGUMENT before a command runs (called from
+    the one root callback in bot/launch.py: typer keeps only one)."""
     for argument in sys.argv[1:]:
         if len(argument) > LONGEST_ARGUMENT:
             fail(
@@ -70,6 +67,10 @@ T = TypeVar("T")
 
 
 def settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.core.config import load_settings
+
     try:
         return load_settings()
     except FileNotFoundError as error:
@@ -87,6 +88,8 @@ def fail(message: str) -> NoReturn:
 
 
 def operator() -> Actor:
+    from storage import Actor
+
     return Actor.for_operator(getpass.getuser())
 
 
@@ -95,6 +98,13 @@ def run_with_context(
 ) -> T:
     """Open the database and flows, run `work`, and turn known errors into clear messages;
     then warn of backups and exports made stale by an erasure."""
+    import asyncio
+
+    from bot.core.answer import UnknownFlowError
+    from bot.core.config import ConfigurationError
+    from bot.core.context import open_context
+    from flows import FlowError
+    from storage import StorageError
 
     async def main() -> T:
         async with open_context(config or settings()) as context:
@@ -127,6 +137,8 @@ def _fault(error: OSError) -> str:
 async def warn_of_stale_copies(context: AppContext) -> None:
     """Say which backups and exports still hold interviews erased since they were made,
     until the files are deleted (a copy whose file is gone is forgotten)."""
+    import asyncio
+
     copies = context.storage.retention.copies
     for copy in await copies.stale():
         if not await asyncio.to_thread(os.path.lexists, copy.path):
@@ -166,6 +178,8 @@ AsStaff = Annotated[
 
 async def acting_as(context: AppContext, user_id: int | None) -> Actor:
     """The operator, or a named member of staff whose limits then apply to this command."""
+    from storage import Actor
+
     if user_id is None:
         return operator()
     member = await context.storage.staff.get(user_id)

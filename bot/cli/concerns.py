@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from bot.cli.common import AsStaff, acting_as, app, data_row, out, run_with_context
-from bot.core.concerns import category_label
-from bot.core.context import AppContext
-from storage.records import ConcernRecord
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+    from storage.records import ConcernRecord
 
 
 def delivery_summary(concern: ConcernRecord) -> str:
@@ -58,6 +59,7 @@ def concerns_list(
     as_staff: AsStaff = None,
 ) -> None:
     """Open concerns: how urgent, what kind, and whether the alerts reached anyone."""
+    from bot.core.concerns import category_label
 
     async def work(context: AppContext) -> list[dict[str, Any]]:
         actor = await acting_as(context, as_staff)

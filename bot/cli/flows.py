@@ -3,26 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import data_row, fail, flows_app, out, run_with_context, settings
-from bot.core.config import Settings
-from bot.core.context import AppContext, load_catalogue
-from bot.core.welsh import welsh_catalogue
-from flows import FlowError
-from flows.help import load_help_directory
-from flows.loader import flow_files, load_flow, rules_folder
-from flows.safeguarding import load_detector
-from flows.text import Language, pick
+
+if TYPE_CHECKING:
+    from bot.core.config import Settings
+    from bot.core.context import AppContext
+    from flows.text import Language
 
 
 @flows_app.command("check")
 def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
     """Check flow files and report every problem with its line and what to do."""
+    from flows import FlowError
+    from flows.help import load_help_directory
+    from flows.loader import flow_files, load_flow, rules_folder
+    from flows.safeguarding import load_detector
+
     config = settings()
     directory = load_help_directory(config.helplines)
     paths = files or flow_files(config.flows_dir)
@@ -96,6 +98,9 @@ def report_versions_in_use(config: Settings) -> None:
 @flows_app.command("list")
 def flows_list() -> None:
     """List the flows this deployment offers."""
+    from bot.core.context import load_catalogue
+    from flows.text import pick
+
     flows, _ = load_catalogue(settings())
     table = Table("id", "title", "audience", "languages", "questions", "version")
     for flow in flows.values():
@@ -118,6 +123,9 @@ def flows_welsh(
     ] = None,
 ) -> None:
     """List every Welsh string the bot can show, beside its English, for a reviewer."""
+    from bot.core.context import load_catalogue
+    from bot.core.welsh import welsh_catalogue
+
     flows, directory = load_catalogue(settings())
     text = welsh_catalogue(flows, directory)
     if out_file is None:
@@ -130,6 +138,9 @@ def flows_welsh(
 @flows_app.command("show")
 def flows_show(flow_id: str, language: str = "en") -> None:
     """Show every question of a flow, with its seed wording, kind and conditions."""
+    from bot.core.context import load_catalogue
+    from flows.text import pick
+
     flows, _ = load_catalogue(settings())
     if flow_id not in flows:
         fail(f"No flow '{flow_id}'. Choose one of: {', '.join(flows)}.")

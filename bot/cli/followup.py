@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -18,16 +18,20 @@ from bot.cli.common import (
     parse_day,
     run_with_context,
 )
-from bot.core.context import AppContext
-from bot.core.delivery import NoDelivery
-from bot.core.followup import FollowUpDesk
-from bot.core.tasks import TaskDesk
-from storage.followup import Recommended
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+    from bot.core.followup import FollowUpDesk
+    from storage.followup import Recommended
 
 
 def desk(context: AppContext) -> FollowUpDesk:
     """The follow-up use cases for the command line: what they send waits in the outbox
     for the running bot to deliver."""
+    from bot.core.delivery import NoDelivery
+    from bot.core.followup import FollowUpDesk
+    from bot.core.tasks import TaskDesk
+
     tasks = TaskDesk(context.storage, context.flows, NoDelivery(), context.settings)
     return FollowUpDesk(context, NoDelivery(), tasks)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -23,9 +23,10 @@ from bot.cli.common import (
     write_out,
     write_private,
 )
-from bot.core.context import AppContext
-from bot.core.interviews import find_interviews
-from bot.core.transcripts import TRANSCRIPT_FORMATS, TranscriptFormat, read_transcript
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+    from bot.core.transcripts import TranscriptFormat
 
 
 @interviews_app.command("list")
@@ -36,6 +37,7 @@ def interviews_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List interviews: id, flow, name, service, status and dates. Never answers."""
+    from bot.core.interviews import find_interviews
 
     async def work(context: AppContext) -> list[dict[str, Any]]:
         return await find_interviews(
@@ -70,6 +72,8 @@ def transcript(
 ) -> None:
     """One interview's transcript: plain and original wording, answers, changes, concerns.
     Every read is written to the audit log."""
+    from bot.core.transcripts import TRANSCRIPT_FORMATS, read_transcript
+
     if format not in TRANSCRIPT_FORMATS:
         fail("--format must be text, markdown, html or json.")
     form: TranscriptFormat = format

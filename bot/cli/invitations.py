@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli.common import err, fail, invite_app, operator, out, run_with_context
-from bot.core.context import AppContext
-from bot.core.invitations import CreatedInvitation, create_invitation, reissue_invitation
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+    from bot.core.invitations import CreatedInvitation
 
 
 @invite_app.command("create")
@@ -35,6 +37,8 @@ def invite_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create a single-use invitation and print its link. The link is shown only once."""
+    from bot.core.invitations import create_invitation
+
     if language not in {None, "en", "cy"}:
         fail("--language must be en or cy.")
 
@@ -92,6 +96,7 @@ def invite_reissue(
 ) -> None:
     """A new link for the same interview (the person changed phone or browser). Every
     earlier link stops working; the answers so far are kept."""
+    from bot.core.invitations import reissue_invitation
 
     async def work(context: AppContext) -> dict[str, object]:
         created = await reissue_invitation(

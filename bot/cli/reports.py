@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress
@@ -19,8 +19,10 @@ from bot.cli.common import (
     run_with_context,
     write_out,
 )
-from bot.core.context import AppContext
-from bot.core.reports import ExportFormat, export_answers, monitoring_report
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+    from bot.core.reports import ExportFormat
 
 
 @app.command()
@@ -38,6 +40,8 @@ def export(
     as_staff: AsStaff = None,
 ) -> None:
     """One row per interview, one column per question id. Audited."""
+    from bot.core.reports import export_answers
+
     if format not in {"csv", "json"}:
         fail("--format must be csv or json.")
     start, end = parse_day(from_day, "--from"), parse_day(to_day, "--to")
@@ -72,6 +76,8 @@ def report(
     as_staff: AsStaff = None,
 ) -> None:
     """The monitoring report for senior managers: counts and charts, never free text."""
+    from bot.core.reports import monitoring_report
+
     start, end = parse_day(from_day, "--from"), parse_day(to_day, "--to")
 
     async def work(context: AppContext) -> str:

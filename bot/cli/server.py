@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.cli.common import app, fail, operator, out, run_with_context, settings
-from bot.core.context import AppContext
-from storage import new_key
-from storage.running import DatabaseInUse, RunningLock
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
 
 
 @app.command()
@@ -21,6 +21,8 @@ def keygen(
     ] = None,
 ) -> None:
     """Print a new data key for EXIT_DATA_KEY. Keep a copy: without it, answers cannot be read."""
+    from storage import new_key
+
     key = new_key()
     if write_env is None:
         out.print(key, highlight=False)
@@ -77,6 +79,8 @@ def backup(path: Path) -> None:
 @app.command("rotate-key")
 def rotate_key() -> None:
     """Re-encrypt all data under EXIT_DATA_KEY. Put the old key in EXIT_PREVIOUS_DATA_KEYS first."""
+    from storage.running import DatabaseInUse, RunningLock
+
     config = settings()
     if not config.previous_data_keys:
         fail(

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from bot.cli.common import data_row, operator, out, run_with_context, services_app
-from bot.core.context import AppContext
-from storage.services import ServiceRecord
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+    from storage.services import ServiceRecord
 
 
 @services_app.command("add")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from bot.cli.common import data_row, fail, operator, out, run_with_context, staff_app
-from bot.console.app import console_access
-from bot.core.context import AppContext
-from bot.core.reach import Reach, check_reach
-from storage.records import ROLES, Role, StaffMember
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
+    from bot.core.reach import Reach
+    from storage.records import Role, StaffMember
 
 
 @staff_app.command("add")
@@ -31,6 +32,10 @@ def staff_add(
     ] = None,
 ) -> None:
     """Register a member of staff by Telegram user id (they can find it with /whoami)."""
+    from bot.console.app import console_access
+    from bot.core.reach import check_reach
+    from storage.records import ROLES
+
     if role not in ROLES:
         fail("--role must be interviewer, reviewer or admin.")
     if email is not None and "@" not in email:
@@ -96,6 +101,7 @@ def say_reach(user_id: int, reach: Reach) -> None:
 @staff_app.command("check")
 def staff_check(user_id: int) -> None:
     """Check that concern alerts can reach a member of staff (sends them a short welcome)."""
+    from bot.core.reach import check_reach
 
     async def work(context: AppContext) -> Reach:
         return await check_reach(context.settings, user_id)

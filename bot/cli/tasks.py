@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from bot.cli.common import AsStaff, acting_as, data_row, fail, out, run_with_context, tasks_app
-from bot.cli.followup import desk
-from bot.core.context import AppContext
-from bot.core.delivery import NoDelivery
-from bot.core.tasks import TaskDesk
-from storage.tasks import owners_among
+
+if TYPE_CHECKING:
+    from bot.core.context import AppContext
 
 
 @tasks_app.command("list")
@@ -24,6 +22,10 @@ def tasks_list(
     as_staff: AsStaff = None,
 ) -> None:
     """Open tasks, soonest due first: what, about which interview, whose, and by when."""
+    from bot.core.delivery import NoDelivery
+    from bot.core.tasks import TaskDesk
+    from storage.tasks import owners_among
+
     if mine and as_staff is None:
         fail("--mine needs --as USER_ID, to say whose tasks to show.")
 
@@ -84,6 +86,7 @@ def tasks_close(
     as_staff: AsStaff = None,
 ) -> None:
     """Record a task as done, with what was done; audited."""
+    from bot.cli.followup import desk
 
     async def work(context: AppContext) -> str:
         actor = await acting_as(context, as_staff)

@@ -3,11 +3,13 @@
 `ChatOrderedProcessor` (a BaseUpdateProcessor) runs one update at a time per chat, in the
 order they came, while chats run side by side; a chat's updates wait in its own queue, so a
 flood from one person never takes the places other people's updates need. Each chat is
-taken at a steady pace after a burst; beyond a bounded queue, an update is dropped with one
-kind reply, unless it holds a sign of risk: up to RISKY_ALLOWANCE of those are kept beyond
-the bound (each is checked and alerted on when its turn comes, at the chat's pace), so a
-disclosure in a flood is never lost, yet a flood of risk words cannot grow a queue without
-end and starve everyone else.
+taken at a steady pace after a burst, but only while it has a backlog: an update that
+finds nothing of its chat waiting (a person answering each reply as it comes, however
+quickly) never waits for the pace (BENCHMARKS.md). Beyond a bounded queue, an update is
+dropped with one kind reply, unless it holds a sign of risk: up to RISKY_ALLOWANCE of those
+are kept beyond the bound (each is checked and alerted on when its turn comes, at the chat's
+pace), so a disclosure in a flood is never lost, yet a flood of risk words cannot grow a
+queue without end and starve everyone else.
 
 `PriorityRateLimiter` lets alerts to staff chats go before ordinary replies.
 """
@@ -59,10 +61,11 @@ def _text_of(update: object) -> str:
 
 
 class _ChatLane:
-    """One chat's queue and its pace: a burst, then PER_SECOND updates a second."""
+    """One chat's queue and its pace: a burst, then PER_SECOND updates a second. Each
+    queued update notes whether it came behind another still waiting (a backlog, paced)."""
 
     def __init__(self) -> None:
-        self.queue: deque[Awaitable[Any]] = deque()
+        self.queue: deque[tuple[Awaitable[Any], bool]] = deque()
         self.tokens = float(BURST)
         self.refilled = time.monotonic()
         self.worker: asyncio.Task[None] | None = None
@@ -104,7 +107,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
             task.cancel()
         for lane in self._lanes.values():
             while lane.queue:
-                left = lane.queue.popleft()
+                left, _ = lane.queue.popleft()
                 if isinstance(left, Coroutine):
                     left.close()
 
@@ -127,16 +130,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         ):
             self._shed(chat_id, lane, coroutine, _language_of(update))
             return
-        lane.queue.append(coroutine)
+        lane.queue.append((coroutine, bool(lane.queue)))
         if lane.worker is None:
             lane.worker = asyncio.create_task(self._run(chat_id, lane))
 
     async def _run(self, chat_id: int, lane: _ChatLane) -> None:
         try:
             while lane.queue:
-                if not self.draining:
+                if lane.queue[0][1] and not self.draining:
                     await lane.take()
-                coroutine = lane.queue.popleft()
+                coroutine, _ = lane.queue.popleft()
                 with contextlib.suppress(Exception):
                     await coroutine
         finally:

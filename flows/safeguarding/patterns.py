@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from flows.safeguarding.text import CLAUSE_WORDS, Language, fold, skeleton
 
@@ -249,6 +250,7 @@ class CompiledPattern:
     may match by word beginnings are left out): a cheap test before the regex."""
 
 
+@cache  # the rule check and the detector compile the same patterns, at every start
 def compile_pattern(pattern: str, language: Language, negators: frozenset[str]) -> CompiledPattern:
     """Compile one pattern; PatternError says what is wrong with it."""
     parser = _Parser(pattern, language, negators)

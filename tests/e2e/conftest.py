@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -19,6 +20,7 @@ from bot.telegram.application import BotParts, serve
 from bot.web.run import beside_the_bot
 from flows.loader import DEFINITIONS, flow_files
 from storage import Actor
+from tests.browser import chromium_or_skip, running_chromium
 from tests.conftest import FakeClock
 from tests.fake_telegram import TOKEN, FakeBotApi
 from tests.flows.helpers import FIXTURES
@@ -32,6 +34,31 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def chromium_address() -> Iterator[str]:
+    """One headless Chromium for this test worker, started when a test first needs it."""
+    with running_chromium(chromium_or_skip()) as address:
+        yield address
+
+
+@pytest.fixture
+async def browser(chromium_address: str) -> AsyncIterator[Any]:
+    """The worker's Chromium, driven by Playwright; every context a test opens is closed
+    after it, so no cookie or page outlives its test."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        connected = await playwright.chromium.connect_over_cdp(chromium_address)
+        before = set(connected.contexts)
+        try:
+            yield connected
+        finally:
+            for context in connected.contexts:
+                if context not in before:
+                    await context.close()
+            await connected.close()
 
 
 @pytest.fixture
@@ -75,6 +102,7 @@ class RunningBot:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.parts: BotParts | None = None
+        self.reminder_rounds = 0
 
     @property
     def app(self) -> AppContext:
@@ -96,6 +124,23 @@ class RunningBot:
 
     def _built(self, parts: BotParts) -> None:
         self.parts = parts
+        reminders = parts.scheduler.reminders
+
+        async def counted() -> None:
+            await reminders()
+            self.reminder_rounds += 1
+
+        parts.scheduler.reminders = counted  # type: ignore[method-assign]
+
+    async def scheduler_rounds(self, rounds: int = 3, timeout: float = 30.0) -> None:
+        """Until the scheduler has looked for due reminders `rounds` more times: how long
+        to wait before saying that something due was not sent (never a fixed wait)."""
+        target = self.reminder_rounds + rounds
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.reminder_rounds < target:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the scheduler did not run")
+            await asyncio.sleep(0.01)
 
     def watch(self, api: FakeBotApi) -> RunningBot:
         """Let the fake server ask this bot whether it has done everything it was given."""

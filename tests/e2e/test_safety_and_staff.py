@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from tests.e2e.conftest import OPERATOR, RunningBot, outbox_drained
@@ -183,13 +182,14 @@ async def test_reminders_respect_quiet_hours_and_come_once(
     await open_and_consent(bot, api)
     bot.clock.now = datetime(2026, 3, 4, 22, 0, tzinfo=UTC)
     await api.wait_until_idle()
-    await asyncio.sleep(0.4)
+    await bot.scheduler_rounds()
     assert not any("Hello again" in t for t in api.texts(CHAT)), "no reminder in quiet hours"
     bot.clock.now = datetime(2026, 3, 5, 8, 30, tzinfo=UTC)
     await api.wait_for_text(CHAT, "Hello again")
-    await asyncio.sleep(0.4)
+    await bot.scheduler_rounds()
     await bot.restart()
-    await asyncio.sleep(0.4)
+    await bot.scheduler_rounds()
+    await api.wait_until_idle()
     assert sum("Hello again" in t for t in api.texts(CHAT)) == 1
     bot.clock.now = datetime(2026, 3, 9, 12, 5, tzinfo=UTC)
     await api.wait_for_text(CHAT, "last reminder")

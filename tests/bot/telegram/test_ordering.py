@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.telegram.ordering import MAX_WAITING, ChatOrderedProcessor, PriorityRateLimiter
+from bot.telegram.ordering import BURST, MAX_WAITING, ChatOrderedProcessor, PriorityRateLimiter
 
 UPDATE_IDS = itertools.count(1)
 
@@ -91,6 +91,34 @@ async def test_a_flood_is_shed_but_never_a_sign_of_risk() -> None:
     await processor.shutdown()  # applies everything already taken, without the pacing
     assert ran == [f"msg {n}" for n in range(MAX_WAITING)] + ["the disclosure"]
     assert inspect.getcoroutinestate(extra) == inspect.CORO_CLOSED  # shed, never run
+
+
+async def test_a_person_answering_each_reply_at_once_never_waits_for_the_pace() -> None:
+    processor = ChatOrderedProcessor()
+    ran: list[int] = []
+
+    async def note(n: int) -> None:
+        ran.append(n)
+
+    for n in range(3 * BURST):
+        await processor.do_process_update(text_update(4, f"tap {n}"), note(n))
+        await settle(processor)
+        assert ran[-1:] == [n]  # answered before the next tap, with no pause between
+
+
+async def test_a_backlog_goes_at_the_pace_after_a_burst() -> None:
+    processor = ChatOrderedProcessor()
+    ran: list[int] = []
+
+    async def note(n: int) -> None:
+        ran.append(n)
+
+    for n in range(3 * BURST):
+        await processor.do_process_update(text_update(5, f"msg {n}"), note(n))
+    await settle(processor)
+    assert ran == list(range(BURST + 1))  # the first, then the burst; the rest are paced
+    await processor.shutdown()
+    assert ran == list(range(3 * BURST))
 
 
 def request_to(chat_id: int) -> RequestData:
