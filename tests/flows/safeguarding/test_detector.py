@@ -304,3 +304,18 @@ def test_a_categories_file_missing_a_category_is_refused_with_its_line(tmp_path:
         load_detector(tmp_path)
     [problem] = raised.value.problems
     assert "categories.yaml:1" in str(problem) and "suicide_self_harm" in str(problem)
+
+
+def test_a_sealed_set_is_read_by_category_voice_and_language(tmp_path: Path) -> None:
+    (tmp_path / "cy.yaml").write_text(
+        "language: cy\ndisclosures:\n  fgm:\n    young_people: [un]\n    carers: [dau, tri]\n"
+        "ordinary: [pedwar]\n",
+        encoding="utf-8",
+    )
+    found, plain = read_sets(tmp_path)
+    assert [(d.language, d.category, d.voice, d.text) for d in found] == [
+        ("cy", "fgm", "young_people", "un"),
+        ("cy", "fgm", "carers", "dau"),
+        ("cy", "fgm", "carers", "tri"),
+    ]
+    assert plain == [("cy", "pedwar")]
