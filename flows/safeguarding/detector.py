@@ -24,7 +24,7 @@ from flows.safeguarding.categories import (
     Tier,
     read_categories,
 )
-from flows.safeguarding.patterns import CompiledPattern, compile_pattern
+from flows.safeguarding.patterns import STOP_WORDS, CompiledPattern, compile_pattern
 from flows.safeguarding.rules import CATEGORIES_NAME, RuleFile, read_rule_file, rule_files
 from flows.safeguarding.text import (
     NEGATORS,
@@ -278,6 +278,8 @@ class _LanguageRules:
         """The first anchor word of a red rule that stands in the text, not negated and not
         in an idiom, with at least half the other parts the pattern needs, though the pattern
         did not match: a possible concern for amber."""
+        if entry.pattern.anchor.words <= STOP_WORDS and not entry.pattern.anchor.prefixes:
+            return None
         required = entry.pattern.required
         present = sum(1 for needed in required if needed & words.vocabulary)
         if len(required) < 2 or 2 * present < len(required) or present < 2:
