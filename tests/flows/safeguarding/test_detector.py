@@ -33,7 +33,7 @@ def test_the_corpus_is_as_large_as_promised() -> None:
     assert len(found) >= 300
     assert sum(1 for language, _, _ in found if language == "cy") >= 60
     assert len(ordinary()) >= 300
-    assert set(BY_CATEGORY) == {category.value for category in Category}
+    assert set(BY_CATEGORY) >= {category.value for category in Category}
     voices = {(item.category, item.voice) for item in TUNING_DISCLOSURES}
     for category in {item.category for item in TUNING_DISCLOSURES}:
         assert {(category, "young_people"), (category, "carers")} <= voices, category
