@@ -319,3 +319,15 @@ def test_a_sealed_set_is_read_by_category_voice_and_language(tmp_path: Path) -> 
         ("cy", "fgm", "carers", "tri"),
     ]
     assert plain == [("cy", "pedwar")]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("he tuoched me", "sexual_harm_exploitation"),  # two letters swapped
+        ("they r makin me sell fr them", "criminal_exploitation"),  # a dropped g
+        ("they tuk my pasport", "modern_slavery_trafficking"),
+    ],
+)
+def test_swapped_letters_and_dropped_gs_are_read_as_the_word(text: str, category: str) -> None:
+    assert category in categories_of(text)
