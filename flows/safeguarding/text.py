@@ -108,7 +108,7 @@ TEXT_SPEAK_EN: dict[str, str] = {
     "sendin": "sending", "runnin": "running", "nuthing": "nothing", "fr": "for",
     "tuk": "took", "dosnt": "does not", "dosent": "does not", "doesent": "does not",
     "wudnt": "would not", "cudnt": "could not", "wuz": "was", "woz": "was", "agen": "again",
-    "hav": "have", "frm": "from", "wen": "when", "wk": "week", "ppls": "peoples",
+    "hav": "have", "theyll": "they will", "youll": "you will", "hell be": "he will be", "frm": "from", "wen": "when", "wk": "week", "ppls": "peoples",
     }  # fmt: skip
 
 TEXT_SPEAK_CY: dict[str, str] = {
