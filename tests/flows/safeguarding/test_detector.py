@@ -206,6 +206,8 @@ def test_intent_to_hurt_oneself_is_urgent_self_harm_whatever_the_verb(text: str)
         "there was bullying but it got sorted",
         "there was some bullying at school but it got sorted quickly",
         "the police came to school to give a talk about knife crime",
+        "i used to self harm but i have stopped and im getting help",
+        "my carer works for a domestic abuse charity",
     ],
 )
 def test_negation_the_resolved_past_and_other_peoples_jobs_raise_no_red(text: str) -> None:
