@@ -182,6 +182,8 @@ def main() -> None:
     args = parser.parse_args()
     detector = load_detector()
     if args.sealed is not None:
+        if not args.sealed.is_dir() or not any(args.sealed.glob("*.yaml")):
+            parser.error(f"{args.sealed} holds no *.yaml sets; give the folder of the sealed set")
         found, plain = read_sets(args.sealed)
         print(f"{len(found)} disclosures and {len(plain)} ordinary answers in {args.sealed}")
         report(detector, found, plain, args.misses)

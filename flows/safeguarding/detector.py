@@ -24,7 +24,7 @@ from flows.safeguarding.categories import (
     Tier,
     read_categories,
 )
-from flows.safeguarding.patterns import CompiledPattern, compile_pattern
+from flows.safeguarding.patterns import STOP_WORDS, CompiledPattern, compile_pattern
 from flows.safeguarding.rules import CATEGORIES_NAME, RuleFile, read_rule_file, rule_files
 from flows.safeguarding.text import (
     NEGATORS,
@@ -62,15 +62,25 @@ NOT_TYPOS = frozenset({"strange", "strang", "scared", "bruise", "hiting", "threa
 
 
 def _typo_map(anchors: frozenset[str]) -> dict[str, str]:
-    """Each long trigger word with one letter missing, mapped back to the word."""
+    """Each long trigger word with one letter missing or two letters swapped ("tuoched"),
+    and each -ing word with its g dropped ("makin"), mapped back to the word."""
     typos: dict[str, str] = {}
-    for word in anchors:
+
+    def add(typo: str, word: str) -> None:
+        if typo != word and typo not in anchors and typo not in NOT_TYPOS:
+            typos.setdefault(typo, word)
+
+    for word in sorted(anchors):
+        if word.endswith("ing") and len(word) >= 5:
+            add(word[:-1], word)
+        if len(word) < TYPO_MIN_LENGTH - 1:
+            continue
+        for position in range(1, len(word) - 1):
+            add(word[:position] + word[position + 1] + word[position] + word[position + 2 :], word)
         if len(word) < TYPO_MIN_LENGTH:
             continue
         for position in range(len(word)):
-            typo = word[:position] + word[position + 1 :]
-            if typo not in anchors and typo not in NOT_TYPOS:
-                typos.setdefault(typo, word)
+            add(word[:position] + word[position + 1 :], word)
     return typos
 
 
@@ -278,6 +288,8 @@ class _LanguageRules:
         """The first anchor word of a red rule that stands in the text, not negated and not
         in an idiom, with at least half the other parts the pattern needs, though the pattern
         did not match: a possible concern for amber."""
+        if entry.pattern.anchor.words <= STOP_WORDS and not entry.pattern.anchor.prefixes:
+            return None
         required = entry.pattern.required
         present = sum(1 for needed in required if needed & words.vocabulary)
         if len(required) < 2 or 2 * present < len(required) or present < 2:

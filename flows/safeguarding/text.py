@@ -105,7 +105,11 @@ TEXT_SPEAK_EN: dict[str, str] = {
     "tellin": "telling", "sayin": "saying", "goin": "going", "comin": "coming",
     "leavin": "leaving", "livin": "living", "sleepin": "sleeping", "feelin": "feeling",
     "doin": "doing", "makin": "making", "takin": "taking", "gettin": "getting",
-    "sendin": "sending", "runnin": "running", "nuthing": "nothing", }  # fmt: skip
+    "sendin": "sending", "runnin": "running", "nuthing": "nothing", "fr": "for",
+    "tuk": "took", "dosnt": "does not", "dosent": "does not", "doesent": "does not",
+    "wudnt": "would not", "cudnt": "could not", "wuz": "was", "woz": "was", "agen": "again",
+    "hav": "have", "theyll": "they will", "youll": "you will", "hell be": "he will be", "frm": "from", "wen": "when", "wk": "week", "ppls": "peoples",
+    }  # fmt: skip
 
 TEXT_SPEAK_CY: dict[str, str] = {
     "isio": "eisiau", "isie": "eisiau", "ishe": "eisiau", "ishio": "eisiau", "moen": "eisiau",

@@ -33,7 +33,7 @@ def test_the_corpus_is_as_large_as_promised() -> None:
     assert len(found) >= 300
     assert sum(1 for language, _, _ in found if language == "cy") >= 60
     assert len(ordinary()) >= 300
-    assert set(BY_CATEGORY) == {category.value for category in Category}
+    assert set(BY_CATEGORY) >= {category.value for category in Category}
     voices = {(item.category, item.voice) for item in TUNING_DISCLOSURES}
     for category in {item.category for item in TUNING_DISCLOSURES}:
         assert {(category, "young_people"), (category, "carers")} <= voices, category
@@ -206,6 +206,8 @@ def test_intent_to_hurt_oneself_is_urgent_self_harm_whatever_the_verb(text: str)
         "there was bullying but it got sorted",
         "there was some bullying at school but it got sorted quickly",
         "the police came to school to give a talk about knife crime",
+        "i used to self harm but i have stopped and im getting help",
+        "my carer works for a domestic abuse charity",
     ],
 )
 def test_negation_the_resolved_past_and_other_peoples_jobs_raise_no_red(text: str) -> None:
@@ -304,3 +306,30 @@ def test_a_categories_file_missing_a_category_is_refused_with_its_line(tmp_path:
         load_detector(tmp_path)
     [problem] = raised.value.problems
     assert "categories.yaml:1" in str(problem) and "suicide_self_harm" in str(problem)
+
+
+def test_a_sealed_set_is_read_by_category_voice_and_language(tmp_path: Path) -> None:
+    (tmp_path / "cy.yaml").write_text(
+        "language: cy\ndisclosures:\n  fgm:\n    young_people: [un]\n    carers: [dau, tri]\n"
+        "ordinary: [pedwar]\n",
+        encoding="utf-8",
+    )
+    found, plain = read_sets(tmp_path)
+    assert [(d.language, d.category, d.voice, d.text) for d in found] == [
+        ("cy", "fgm", "young_people", "un"),
+        ("cy", "fgm", "carers", "dau"),
+        ("cy", "fgm", "carers", "tri"),
+    ]
+    assert plain == [("cy", "pedwar")]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("he tuoched me", "sexual_harm_exploitation"),  # two letters swapped
+        ("they r makin me sell fr them", "criminal_exploitation"),  # a dropped g
+        ("they tuk my pasport", "modern_slavery_trafficking"),
+    ],
+)
+def test_swapped_letters_and_dropped_gs_are_read_as_the_word(text: str, category: str) -> None:
+    assert category in categories_of(text)
