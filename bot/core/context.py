@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.core.answer import InterviewService
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
-from bot.core.logs import set_pseudonym_key
+from bot.core.logs import log_warning, set_pseudonym_key
 from flows import Flow, load_flows
 from flows.help import HelpDirectory, load_help_directory
 from storage import Cipher, Storage
@@ -33,6 +33,16 @@ def load_catalogue(settings: Settings) -> tuple[dict[str, Flow], HelpDirectory]:
     """The flows and helplines this deployment offers, checked."""
     directory = load_help_directory(settings.helplines)
     return load_flows(settings.flows_dir, directory), directory
+
+
+def warn_of_placeholder_helplines(context: AppContext) -> int:
+    """At a server's start-up, say in the log which helplines still hold the shipped
+    placeholder: a person in need must never be shown a line that leads nowhere. Returns how
+    many there are."""
+    organisations = context.help.unconfigured()
+    for organisation in organisations:
+        log_warning("helpline_placeholder", helpline=organisation.id, why="edit EXIT_HELPLINES")
+    return len(organisations)
 
 
 @asynccontextmanager

@@ -67,6 +67,7 @@ FIELDS: dict[str, re.Pattern[str]] = {
     "reminder": _WORD,
     "host": re.compile(r"[0-9a-fA-F.:]{1,45}|localhost"),
     "retry_in": re.compile(r"\d{1,6}(\.\d)?s"),
+    "helpline": _WORD,
     "why": _PHRASE,
     "action": _PHRASE,
 }
@@ -104,6 +105,12 @@ def log_error(event: str, **fields: object) -> None:
     """Log something that needs a person to act (an alert nobody received, a failed job),
     with ids and counts only (see FIELDS)."""
     LOGGER.error("event=%s %s", _event_name(event), allowed(event, fields))
+
+
+def log_warning(event: str, **fields: object) -> None:
+    """Log something an operator should put right before real use (a placeholder helpline),
+    with ids and counts only (see FIELDS)."""
+    LOGGER.warning("event=%s %s", _event_name(event), allowed(event, fields))
 
 
 def _event_name(event: str) -> str:

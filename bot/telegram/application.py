@@ -29,7 +29,7 @@ from bot.core.after_reply import AfterReply, Beside
 from bot.core.amber import AmberDesk
 from bot.core.concerns import alerter_for
 from bot.core.config import ConfigurationError
-from bot.core.context import AppContext
+from bot.core.context import AppContext, warn_of_placeholder_helplines
 from bot.core.failsafe import SafetyNet
 from bot.core.followup import FollowUpDesk
 from bot.core.heap import settle_heap
@@ -274,6 +274,7 @@ async def _serve(
             mode="webhook" if webhook else "polling",
             username=application.bot.username,
         )
+        warn_of_placeholder_helplines(app)
         await parts.sender.flush_all()
         await stop.wait()
         await application.updater.stop()

@@ -10,7 +10,7 @@ import contextlib
 
 from bot.core.after_reply import AfterReply, Beside, Stopper
 from bot.core.concerns import alerter_for
-from bot.core.context import AppContext
+from bot.core.context import AppContext, warn_of_placeholder_helplines
 from bot.core.delivery import NoDelivery
 from bot.core.heap import settle_heap
 from bot.core.scheduler import Scheduler
@@ -35,6 +35,7 @@ async def serve_web(app: AppContext, stop: asyncio.Event, host: str, port: int) 
     tasks = TaskDesk(app.storage, app.flows, sender, app.settings)
     runner = await start_web(app, AfterReply(alerter, tasks, app.clock), host, port)
     scheduler = Scheduler(app, sender, alerter, None, tasks)
+    warn_of_placeholder_helplines(app)
     settle_heap()
     try:
         while not stop.is_set():
