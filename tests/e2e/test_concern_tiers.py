@@ -268,3 +268,20 @@ async def test_a_member_of_staff_may_only_decide_on_concerns_they_may_read(
     assert not refused
     still = await bot.app.storage.concerns.get(concern.id)
     assert still is not None and still.decision is None and still.acknowledged_at is None
+
+
+async def test_the_shipped_rules_raise_amber_that_staff_read_today_and_never_push(
+    bot: RunningBot, api: FakeBotApi
+) -> None:
+    """No stub: the shipped rules' wide net, end to end through the fake Bot API."""
+    await register_staff(bot)
+    interview_id = await open_and_consent(bot, api)
+    api.message(CHAT, "i dont want to go back to my mums")
+    gentle = await api.wait_for_text(CHAT, AMBER_NOTE)
+    assert "We will tell a member of staff" not in gentle.text
+    await api.wait_until_idle()
+    (concern,) = await bot.app.storage.concerns.for_interview(interview_id)
+    assert concern.tier == "amber"
+    assert not alerts(api, OAK_STAFF) and not alerts(api, ADMIN), "amber is never pushed"
+    tasks = await bot.app.storage.tasks.for_interview(interview_id)
+    assert [t.detail["concern"] for t in tasks if t.kind == "read_today"] == [str(concern.id)]
