@@ -15,7 +15,9 @@ from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
 from bot.console.report import Reports
 from bot.console.sign_in import WELCOME_LASTS, SignIn
 from bot.console.sso import SingleSignOn
+from bot.console.tiers import AmberDecisions
 from bot.core.after_reply import AfterReply
+from bot.core.amber import AmberDesk
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
 from bot.core.logs import log_event
@@ -41,6 +43,7 @@ def make_console_app(
     desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
     invitations = Invitations(app, door)
     reports = Reports(app, door)
+    amber = AmberDecisions(app, door, AmberDesk(app.storage, after.alerter, sender))
     console = web.Application()
     console.add_routes(
         [
@@ -59,6 +62,8 @@ def make_console_app(
             web.get("/today", desk.today),
             web.get("/concerns", desk.concerns),
             web.post("/concerns/{concern}/acknowledge", desk.acknowledge),
+            web.post("/concerns/{concern}/raise", amber.raise_to_red),
+            web.post("/concerns/{concern}/close", amber.close),
             web.get("/interviews", desk.interviews),
             web.get("/interviews/{interview}", desk.transcript),
             web.get("/interviews/{interview}/download.{kind:html|json}", desk.download),

@@ -54,6 +54,12 @@ def notice(title: str, text: str, chrome: Chrome | None = None, status: int = 20
     return page("notice.html.j2", chrome or Chrome(), status, title=title, text=text)
 
 
+def see_other(location: str) -> web.Response:
+    """A redirect that is returned, not raised, so the cookies set on it reach the browser
+    (the web server's middleware rebuilds a raised redirect without them)."""
+    return web.Response(status=303, headers={"Location": location})
+
+
 def refusal() -> web.Response:
     """The same refusal for everyone who may not see a page, whatever the reason."""
     return notice("Not available", REFUSAL, status=404)

@@ -21,7 +21,7 @@ async def test_today_puts_the_red_concern_first_with_the_next_step_and_counts_in
     browser = new_browser()
     page = await browser.sign_in(console, OAK)
     title = re.search(r"<title>([^<]*)</title>", page)
-    assert title and title.group(1).startswith("(1 concerns,")
+    assert title and title.group(1).startswith("(1 red, 0 amber,")
     red = page.index("Concerns not yet acknowledged")
     assert page.index(interview_id, red) < page.index("Your open tasks")
     assert Category("feeling_unsafe").next_step in page
