@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.console.desk import Desk
 from bot.console.door import Door
+from bot.console.follow_up import FollowUpForms
 from bot.console.invitations import Invitations
 from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
 from bot.console.report import Reports
@@ -40,7 +41,9 @@ def make_console_app(
     oidc = oidc or load_oidc_settings()
     sender = after.alerter.sender
     tasks = after.tasks or TaskDesk(app.storage, app.flows, sender, app.settings)
-    desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
+    followup = FollowUpDesk(app, sender, tasks)
+    desk = Desk(app, door, followup)
+    forms = FollowUpForms(app, door, followup)
     invitations = Invitations(app, door)
     reports = Reports(app, door)
     amber = AmberDecisions(app, door, AmberDesk(app.storage, after.alerter, sender))
@@ -68,6 +71,12 @@ def make_console_app(
             web.get("/interviews/{interview}", desk.transcript),
             web.get("/interviews/{interview}/download.{kind:html|json}", desk.download),
             web.post("/interviews/{interview}/no-action", desk.no_action),
+            web.get("/interviews/{interview}/recommend", forms.recommend_form),
+            web.post("/interviews/{interview}/recommend", forms.recommend),
+            web.get("/interviews/{interview}/write/{purpose:thanks|message}", forms.write_form),
+            web.post("/interviews/{interview}/write/{purpose:thanks|message}", forms.write),
+            web.get("/interviews/{interview}/erase", forms.erase_form),
+            web.post("/interviews/{interview}/erase", forms.erase),
             web.get("/report", reports.form),
             web.post("/report", reports.download),
             web.get("/invitations", invitations.form),

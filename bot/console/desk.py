@@ -78,6 +78,14 @@ SAID = {
     "closed": "Closed: your reason is recorded with your name.",
 }
 
+TRANSCRIPT_SAID = {
+    "no-action": "Recorded: read, no action needed.",
+    "recommended": "Recommendation recorded and sent; they are asked to respond by the date.",
+    "sent": "Sent to their chat. Its delivery is recorded.",
+    "unreachable": "Their chat cannot be reached (they never opened the link, or their answers "
+    "were erased), so it was not sent. A task reminds you to reach them another way.",
+}
+
 
 class Desk:
     """The desk's pages."""
@@ -273,11 +281,10 @@ class Desk:
             document = await read_transcript(self.app, interview_id, visitor.actor, "html")
         except (AccessDenied, NotFound):
             return refusal()
-        said = (
-            "Recorded: read, no action needed."
-            if request.query.get("said") == "no-action"
-            else None
-        )
+        said = TRANSCRIPT_SAID.get(request.query.get("said", ""))
+        ref = request.query.get("ref", "")[:40]
+        if said and ref:
+            said = f"{said} Its reference is {ref}."
         return page(
             "transcript.html.j2",
             _here(visitor, "interviews"),
@@ -285,6 +292,7 @@ class Desk:
             body=Markup(_body_of(document)),  # noqa: S704 - the documents renderer escaped it
             interview_id=interview_id,
             said=said,
+            admin=visitor.member is not None and visitor.member.role == "admin",
         )
 
     async def download(self, request: web.Request) -> web.StreamResponse:

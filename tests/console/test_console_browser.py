@@ -99,7 +99,7 @@ async def test_sign_in_acknowledge_and_read_with_the_keyboard_on_a_phone(
     async with page.expect_navigation():
         await page.keyboard.press("Enter")
     assert page.url.endswith("/staff/today")
-    assert "(1 concerns," in await page.title()
+    assert "(1 red, 0 amber," in await page.title()
     seen["today"] = await problems(page)
     await save(page, "console-today")
 
