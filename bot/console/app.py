@@ -16,6 +16,7 @@ from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
 from bot.console.report import Reports
 from bot.console.sign_in import WELCOME_LASTS, SignIn
 from bot.console.sso import SingleSignOn
+from bot.console.tasks import TaskPages
 from bot.console.tiers import AmberDecisions
 from bot.core.after_reply import AfterReply
 from bot.core.amber import AmberDesk
@@ -44,6 +45,7 @@ def make_console_app(
     followup = FollowUpDesk(app, sender, tasks)
     desk = Desk(app, door, followup)
     forms = FollowUpForms(app, door, followup)
+    task_pages = TaskPages(app, door, followup)
     invitations = Invitations(app, door)
     reports = Reports(app, door)
     amber = AmberDecisions(app, door, AmberDesk(app.storage, after.alerter, sender))
@@ -77,6 +79,9 @@ def make_console_app(
             web.post("/interviews/{interview}/write/{purpose:thanks|message}", forms.write),
             web.get("/interviews/{interview}/erase", forms.erase_form),
             web.post("/interviews/{interview}/erase", forms.erase),
+            web.get("/tasks", task_pages.show),
+            web.post("/tasks/{task}/close", task_pages.close),
+            web.post("/recommendations/{recommendation}/respond", task_pages.respond),
             web.get("/report", reports.form),
             web.post("/report", reports.download),
             web.get("/invitations", invitations.form),

@@ -36,6 +36,8 @@ TASK_LABELS = {
     "send_by_hand": "Send a message by hand",
     "thanks_undelivered": "A thank-you could not be delivered",
     "listen": "Listen to a voice answer",
+    "read_today": "Read today: an amber concern waits for a decision",
+    "read_free_text": "Read what they wrote in their own words",
 }
 
 
