@@ -35,6 +35,7 @@ class Chrome:
     name: str | None = None
     here: str = ""
     inviter: bool = False
+    admin: bool = False
 
 
 def page(template: str, chrome: Chrome, status: int = 200, **values: object) -> web.Response:
@@ -43,7 +44,12 @@ def page(template: str, chrome: Chrome, status: int = 200, **values: object) -> 
         _environment()
         .get_template(template)
         .render(
-            csrf=chrome.csrf, name=chrome.name, here=chrome.here, inviter=chrome.inviter, **values
+            csrf=chrome.csrf,
+            name=chrome.name,
+            here=chrome.here,
+            inviter=chrome.inviter,
+            admin_menu=chrome.admin,
+            **values,
         )
     )
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
