@@ -12,6 +12,7 @@ from bot.console.audit_log import AuditPages
 from bot.console.desk import Desk
 from bot.console.door import Door
 from bot.console.follow_up import FollowUpForms
+from bot.console.invitation_actions import InvitationActions
 from bot.console.invitations import Invitations
 from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
 from bot.console.people import People
@@ -46,6 +47,7 @@ def make_console_app(
     forms = FollowUpForms(app, door, followup)
     task_pages = TaskPages(app, door, followup)
     people, audit = People(app, door), AuditPages(app, door)
+    invited = InvitationActions(app, door)
     invitations = Invitations(app, door)
     reports = Reports(app, door)
     amber = AmberDecisions(app, door, AmberDesk(app.storage, after.alerter, sender))
@@ -91,6 +93,9 @@ def make_console_app(
             web.post("/report", reports.download),
             web.get("/invitations", invitations.form),
             web.post("/invitations", invitations.create),
+            web.post("/invitations/{interview}/letter", invited.letter),
+            web.post("/invitations/{interview}/reissue", invited.reissue),
+            web.post("/invitations/{interview}/withdraw", invited.withdraw),
             web.static("/static", STATIC, show_index=False),
         ]
     )
