@@ -226,6 +226,18 @@ async def test_recommend_respond_thank_and_remove_with_the_keyboard_on_a_phone(
     assert "Response recorded" in await ivy.inner_text("main")
     [answered] = await console.app.storage.followup.for_interview(interview_id)
     assert answered.responses[0].text == "Rota changed from Monday"
+    await press_enter_on(ivy, 'nav a[href="/staff/invitations"]')
+    await ivy.focus("#name")
+    await ivy.keyboard.type("T.P.")
+    await press_enter_on(ivy, 'form[action="/staff/invitations"] button')
+    assert "Invitation made" in await ivy.inner_text("main")
+    seen["invited"] = await problems(ivy)
+    await press_enter_on(ivy, 'form[action$="/letter"] button')
+    assert "Your exit interview" in await ivy.inner_text("main")
+    seen["letter"] = await problems(ivy)
+    await ivy.emulate_media(media="print")
+    assert not await ivy.is_visible("header.top"), "the letter prints without the desk"
+    await ivy.emulate_media(media="screen")
 
     admin_context = await browser.new_context(**phone)
     admin = await admin_context.new_page()
