@@ -91,6 +91,8 @@ def make_console_app(
             web.get("/audit.csv", audit.export),
             web.get("/report", reports.form),
             web.post("/report", reports.download),
+            web.post("/report/show", reports.show),
+            web.get("/report/charts/{key}.png", reports.chart),
             web.get("/invitations", invitations.form),
             web.post("/invitations", invitations.create),
             web.post("/invitations/{interview}/letter", invited.letter),

@@ -13,7 +13,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.console.door import Door, Visitor, forged
-from bot.console.pages import Chrome, notice, page, refusal
+from bot.console.pages import Chrome, body_of, notice, page, refusal
 from bot.core.concerns import REASONS, category_label
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
@@ -291,7 +291,7 @@ class Desk:
             "transcript.html.j2",
             _here(visitor, "interviews"),
             title=f"Interview {interview_id}",
-            body=Markup(_body_of(document)),  # noqa: S704 - the documents renderer escaped it
+            body=Markup(body_of(document)),  # noqa: S704 - the documents renderer escaped it
             interview_id=interview_id,
             said=said,
             admin=visitor.member is not None and visitor.member.role == "admin",
@@ -348,13 +348,3 @@ def _task_row(task: Task, now: datetime) -> dict[str, object]:
 def _here(visitor: Visitor, here: str) -> Chrome:
     """The chrome with the menu's current page marked."""
     return replace(visitor.chrome, here=here)
-
-
-def _body_of(document: str) -> str:
-    """The transcript document's body, to sit inside the desk's own page (its style is
-    the console's stylesheet: the page allows no inline style)."""
-    start = document.find("<body>")
-    end = document.rfind("</body>")
-    if start == -1 or end == -1:
-        return ""
-    return document[start + len("<body>") : end]

@@ -69,3 +69,13 @@ def see_other(location: str) -> web.Response:
 def refusal() -> web.Response:
     """The same refusal for everyone who may not see a page, whatever the reason."""
     return notice("Not available", REFUSAL, status=404)
+
+
+def body_of(document: str) -> str:
+    """A rendered document's body, to sit inside a console page (whose style is the
+    console's stylesheet: the pages allow no inline style)."""
+    start = document.find("<body>")
+    end = document.rfind("</body>")
+    if start == -1 or end == -1:
+        return ""
+    return document[start + len("<body>") : end]
