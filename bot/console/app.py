@@ -8,6 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.console.access import PREFIX, console_access, first_sign_in_link
+from bot.console.alert_mail import AlertMailSettings, alert_mail_context
 from bot.console.audit_log import AuditPages
 from bot.console.desk import Desk
 from bot.console.door import Door
@@ -23,6 +24,7 @@ from bot.console.tasks import TaskPages
 from bot.console.tiers import AmberDecisions
 from bot.core.after_reply import AfterReply
 from bot.core.amber import AmberDesk
+from bot.core.config import env_file
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
 from bot.core.logs import log_event
@@ -101,6 +103,10 @@ def make_console_app(
             web.static("/static", STATIC, show_index=False),
         ]
     )
+    mail = AlertMailSettings(_env_file=env_file())
+    if mail.on:
+        console.cleanup_ctx.append(alert_mail_context(app, mail))
+        log_event("console_alert_email_on", shared_mailbox=mail.mailbox is not None)
     if oidc.ready:
         sso = SingleSignOn(app, door, sign_in, OidcClient(oidc, app.clock))
         sign_in.sso_label = oidc.label
