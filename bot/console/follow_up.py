@@ -121,7 +121,7 @@ class FollowUpForms:
             )
         except FollowUpRefused as error:
             return await self._recommend_page(visitor, interview, str(error), chosen)
-        log_event("recommendation_made", channel="console", staff=visitor.member.user_id)  # type: ignore[union-attr]
+        log_event("recommendation_made", channel="console", staff=visitor.actor.user_id or 0)
         return see_other(f"/staff/interviews/{interview.id}?said=recommended&ref={made.ref}")
 
     async def write_form(self, request: web.Request) -> web.StreamResponse:

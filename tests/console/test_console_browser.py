@@ -226,6 +226,10 @@ async def test_recommend_respond_thank_and_remove_with_the_keyboard_on_a_phone(
     assert "Response recorded" in await ivy.inner_text("main")
     [answered] = await console.app.storage.followup.for_interview(interview_id)
     assert answered.responses[0].text == "Rota changed from Monday"
+    await press_enter_on(ivy, 'nav a[href="/staff/report"]')
+    await press_enter_on(ivy, 'button[formaction="/staff/report/show"]')
+    assert "Who took part" in await ivy.inner_text("main")
+    seen["report-shown"] = await problems(ivy)
     await press_enter_on(ivy, 'nav a[href="/staff/invitations"]')
     await ivy.focus("#name")
     await ivy.keyboard.type("T.P.")

@@ -109,6 +109,7 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
         "/staff/people",
         "/staff/audit",
         "/staff/audit.csv",
+        "/staff/report/charts/no-such-chart.png",
     ]
     writes = [
         f"/staff/concerns/{concern_id}/acknowledge",
@@ -125,6 +126,9 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
         "/staff/recommendations/r-00000000/respond",
         "/staff/people",
         f"/staff/people/{OAK[0]}/remove",
+        f"/staff/invitations/{interview_id}/letter",
+        f"/staff/invitations/{interview_id}/reissue",
+        f"/staff/invitations/{interview_id}/withdraw",
     ]
     for path in reads:
         answers = []
