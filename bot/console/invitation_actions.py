@@ -5,6 +5,7 @@ interviewers and admins only, for interviews they may see."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import segno
@@ -21,6 +22,8 @@ from storage import AccessDenied, NotFound, StorageError
 from storage.console_invitations import withdraw_invitation
 from storage.records import InterviewSummary
 
+UNTIL = re.compile(r"\d{2}/\d{2}/\d{4}")
+"""The link's last day as the invitation page gives it (dd/mm/yyyy)."""
 LINK_GONE = (
     "This link can no longer be printed: it has been used, replaced or withdrawn, or it has "
     "run out. Make a new link with Reissue on the Invite page."
@@ -86,7 +89,9 @@ class InvitationActions:
             return refusal()
         if link.used or link.over or link.run_out:
             return notice("Make a new link", LINK_GONE, visitor.chrome, 410)
-        expires = form.get("until", "")[:40]
+        expires = form.get("until", "")
+        if not UNTIL.fullmatch(expires):
+            return refusal()
         shown = web_link(self.app, token) or telegram_link(self.app.settings.bot_username, token)
         words = letter_for(
             self.app,
