@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from markupsafe import escape
 
+from storage.console_accounts import ConsoleAccounts
 from tests.console.conftest import ADMIN, ELM, IVY, OAK, OPERATOR, Browser, Console
 
 
@@ -90,7 +91,10 @@ async def test_a_thank_you_starts_in_their_language_and_can_be_previewed(
 async def test_only_an_admin_erases_and_only_after_typing_the_id(
     console: Console, new_browser: Callable[[], Browser]
 ) -> None:
-    interview_id, _ = await console.interview_with_concern()
+    interview_id, concern_id = await console.interview_with_concern()
+    await ConsoleAccounts(console.app.storage.db).add_note(
+        concern_id, OAK[0], "Rang the home", console.clock()
+    )
     oak = new_browser()
     await oak.sign_in(console, OAK)
     await oak.get("/staff/today")
@@ -112,6 +116,8 @@ async def test_only_an_admin_erases_and_only_after_typing_the_id(
     await admin.post(f"/staff/interviews/{interview_id}/erase", {"confirm": interview_id})
     assert admin.status == 200 and "is erased" in admin.page
     assert (await console.app.storage.interviews.get(interview_id)).status == "erased"
+    notes = await console.app.storage.db.fetch_all("SELECT 1 FROM console_concern_notes")
+    assert notes == [], "the console's notes on its concerns go with it"
     entries = await console.app.storage.audit.entries(interview_id)
     assert any(e.action == "erased" and e.actor == f"staff:{ADMIN[0]}" for e in entries)
     await oak.get(f"/staff/interviews/{interview_id}")
