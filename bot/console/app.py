@@ -3,29 +3,35 @@ server, so it shares the process, the security headers and the no-store rule."""
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from aiohttp import web
 
+from bot.console.access import PREFIX, console_access, first_sign_in_link
+from bot.console.alert_mail import AlertMailSettings, alert_mail_context
+from bot.console.audit_log import AuditPages
 from bot.console.desk import Desk
 from bot.console.door import Door
+from bot.console.follow_up import FollowUpForms
+from bot.console.invitation_actions import InvitationActions
 from bot.console.invitations import Invitations
 from bot.console.oidc import OidcClient, OidcSettings, load_oidc_settings
+from bot.console.people import People
 from bot.console.report import Reports
-from bot.console.sign_in import WELCOME_LASTS, SignIn
+from bot.console.sign_in import SignIn
 from bot.console.sso import SingleSignOn
+from bot.console.tasks import TaskPages
+from bot.console.tiers import AmberDecisions
 from bot.core.after_reply import AfterReply
+from bot.core.amber import AmberDesk
+from bot.core.config import env_file
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
 from bot.core.logs import log_event
 from bot.core.tasks import TaskDesk
-from storage import Actor
-from storage.console_accounts import ConsoleAccounts
-from storage.console_sessions import ConsoleSessions
 
-PREFIX = "/staff"
 STATIC = Path(__file__).parent / "static"
+__all__ = ["PREFIX", "console_access", "first_sign_in_link", "make_console_app"]
 
 
 def make_console_app(
@@ -38,9 +44,15 @@ def make_console_app(
     oidc = oidc or load_oidc_settings()
     sender = after.alerter.sender
     tasks = after.tasks or TaskDesk(app.storage, app.flows, sender, app.settings)
-    desk = Desk(app, door, FollowUpDesk(app, sender, tasks))
+    followup = FollowUpDesk(app, sender, tasks)
+    desk = Desk(app, door, followup)
+    forms = FollowUpForms(app, door, followup)
+    task_pages = TaskPages(app, door, followup)
+    people, audit = People(app, door), AuditPages(app, door)
+    invited = InvitationActions(app, door)
     invitations = Invitations(app, door)
     reports = Reports(app, door)
+    amber = AmberDecisions(app, door, AmberDesk(app.storage, after.alerter, sender))
     console = web.Application()
     console.add_routes(
         [
@@ -59,17 +71,42 @@ def make_console_app(
             web.get("/today", desk.today),
             web.get("/concerns", desk.concerns),
             web.post("/concerns/{concern}/acknowledge", desk.acknowledge),
+            web.post("/concerns/{concern}/raise", amber.raise_to_red),
+            web.post("/concerns/{concern}/close", amber.close),
             web.get("/interviews", desk.interviews),
             web.get("/interviews/{interview}", desk.transcript),
             web.get("/interviews/{interview}/download.{kind:html|json}", desk.download),
             web.post("/interviews/{interview}/no-action", desk.no_action),
+            web.get("/interviews/{interview}/recommend", forms.recommend_form),
+            web.post("/interviews/{interview}/recommend", forms.recommend),
+            web.get("/interviews/{interview}/write/{purpose:thanks|message}", forms.write_form),
+            web.post("/interviews/{interview}/write/{purpose:thanks|message}", forms.write),
+            web.get("/interviews/{interview}/erase", forms.erase_form),
+            web.post("/interviews/{interview}/erase", forms.erase),
+            web.get("/tasks", task_pages.show),
+            web.post("/tasks/{task}/close", task_pages.close),
+            web.post("/recommendations/{recommendation}/respond", task_pages.respond),
+            web.get("/people", people.show),
+            web.post("/people", people.save),
+            web.post("/people/{user}/remove", people.remove),
+            web.get("/audit", audit.show),
+            web.get("/audit.csv", audit.export),
             web.get("/report", reports.form),
             web.post("/report", reports.download),
+            web.post("/report/show", reports.show),
+            web.get("/report/charts/{key}.png", reports.chart),
             web.get("/invitations", invitations.form),
             web.post("/invitations", invitations.create),
+            web.post("/invitations/{interview}/letter", invited.letter),
+            web.post("/invitations/{interview}/reissue", invited.reissue),
+            web.post("/invitations/{interview}/withdraw", invited.withdraw),
             web.static("/static", STATIC, show_index=False),
         ]
     )
+    mail = AlertMailSettings(_env_file=env_file())
+    if mail.on:
+        console.cleanup_ctx.append(alert_mail_context(app, mail))
+        log_event("console_alert_email_on", shared_mailbox=mail.mailbox is not None)
     if oidc.ready:
         sso = SingleSignOn(app, door, sign_in, OidcClient(oidc, app.clock))
         sign_in.sso_label = oidc.label
@@ -78,29 +115,3 @@ def make_console_app(
         )
         log_event("console_sso_on", redirect_uri=sso.redirect_uri())
     return console
-
-
-async def first_sign_in_link(app: AppContext, user_id: int) -> str:
-    """A link that signs this member of staff in once, within a day, with no e-mail: for
-    the first admin, before anyone can sign in otherwise. Only its hash is kept."""
-    token = secrets.token_urlsafe(32)
-    await ConsoleSessions(app.storage.db).new_code(
-        None, user_id, "welcome", token, app.clock(), WELCOME_LASTS
-    )
-    base = (app.settings.web_url or "https://YOUR-SERVER").rstrip("/")
-    return f"{base}{PREFIX}/welcome/{token}"
-
-
-async def console_access(
-    app: AppContext, user_id: int, email: str, role: str, actor: Actor
-) -> list[str]:
-    """Give a member of staff their sign-in address, and what to tell them: an admin gets
-    a first sign-in link (the first admin has nobody else to let them in)."""
-    accounts = ConsoleAccounts(app.storage.db)
-    await accounts.set_email(user_id, email, actor, app.clock())
-    base = (app.settings.web_url or "https://YOUR-SERVER").rstrip("/")
-    lines = [f"They sign in to the staff console at {base}{PREFIX} with {email.strip()}."]
-    if role == "admin":
-        link = await first_sign_in_link(app, user_id)
-        lines.append("First sign-in link (one use, within 24 hours; give it only to them): " + link)
-    return lines

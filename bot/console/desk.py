@@ -13,7 +13,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.console.door import Door, Visitor, forged
-from bot.console.pages import Chrome, notice, page, refusal
+from bot.console.pages import Chrome, body_of, notice, page, refusal
 from bot.core.concerns import REASONS, category_label
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk
@@ -24,6 +24,7 @@ from flows.safeguarding import Category
 from flows.status import Status
 from storage import AccessDenied, NotFound
 from storage.records import ConcernRecord
+from storage.tasks import Task
 
 PER_PAGE = 50
 NO_ACTION_NOTE = "Read; no action needed."
@@ -35,6 +36,8 @@ TASK_LABELS = {
     "send_by_hand": "Send a message by hand",
     "thanks_undelivered": "A thank-you could not be delivered",
     "listen": "Listen to a voice answer",
+    "read_today": "Read today: an amber concern waits for a decision",
+    "read_free_text": "Read what they wrote in their own words",
 }
 
 
@@ -54,6 +57,11 @@ class ConcernCard:
     acknowledged_at: datetime | None
     by: str
     notes: tuple[str, ...]
+    tier: str = "red"
+    decision: str | None = None
+    decided_by: str = ""
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
 
 
 def next_step(category: str) -> str:
@@ -67,6 +75,17 @@ def next_step(category: str) -> str:
 SAID = {
     "done": "Acknowledged: the re-alerts have stopped.",
     "taken": "Someone had already acknowledged it; the re-alerts had stopped.",
+    "raised": "Raised to red: everyone who may read it has been alerted, and will be again "
+    "until someone acknowledges it by name.",
+    "closed": "Closed: your reason is recorded with your name.",
+}
+
+TRANSCRIPT_SAID = {
+    "no-action": "Recorded: read, no action needed.",
+    "recommended": "Recommendation recorded and sent; they are asked to respond by the date.",
+    "sent": "Sent to their chat. Its delivery is recorded.",
+    "unreachable": "Their chat cannot be reached (they never opened the link, or their answers "
+    "were erased), so it was not sent. A task reminds you to reach them another way.",
 }
 
 
@@ -93,11 +112,17 @@ class Desk:
             concern.acknowledged_at,
             names.get(concern.acknowledged_by or 0, "a member of staff"),
             tuple(n.note for n in notes),
+            concern.tier,
+            concern.decision,
+            names.get(concern.decided_by or 0, "a member of staff"),
+            concern.decided_at,
+            concern.decision_reason,
         )
 
     async def today(self, request: web.Request) -> web.StreamResponse:
-        """What needs me now: open concerns first, my tasks, what finished since I looked;
-        the counts in the title so a pinned tab shows them."""
+        """What needs me now: red concerns nobody has taken on, amber ones to read today, my
+        tasks (overdue first), call-backs asked for and what finished since I looked; the
+        counts in the title so a pinned tab shows them."""
         visitor = await self.door.visitor(request)
         if visitor is None or visitor.member is None:
             return refusal()
@@ -105,28 +130,38 @@ class Desk:
         names = await self.app.storage.staff.names()
         concerns = await self.app.storage.concerns.open(actor)
         concerns.sort(key=lambda c: (c.severity != "urgent", c.raised_at))
-        cards = [await self._card(c, names) for c in concerns]
-        tasks = sorted(await self.app.storage.tasks.mine(visitor.member), key=lambda t: t.due_at)
+        red = [await self._card(c, names) for c in concerns if c.tier != "amber"]
+        amber = [await self._card(c, names) for c in concerns if c.tier == "amber"]
+        seen = await self.app.storage.interviews.find(actor)
+        visible = {s.id for s in seen}
+        call_backs = [
+            _task_row(t, now)
+            for t in await self.app.storage.tasks.open_tasks()
+            if t.kind == "call_back" and t.interview_id in visible
+        ]
+        mine = await self.app.storage.tasks.mine(visitor.member)
+        tasks = [_task_row(t, now) for t in sorted(mine, key=lambda t: t.due_at)]
+        tasks = [t for t in tasks if t["kind"] != "call_back"]
         last = await self.door.sessions.last_look(visitor.member.user_id)
         finished = [
-            s
-            for s in await self.app.storage.interviews.find(actor)
-            if s.finished_at is not None and (last is None or s.finished_at > last)
+            s for s in seen if s.finished_at is not None and (last is None or s.finished_at > last)
         ][:50]
         await self.door.sessions.looked(visitor.member.user_id, now)
-        title = f"({len(cards)} concerns, {len(tasks)} tasks) Today"
-        task_rows = [
-            {
-                "what": TASK_LABELS.get(t.kind, t.kind.replace("_", " ")),
-                "interview_id": t.interview_id,
-                "due_at": t.due_at,
-                "overdue": t.overdue(now),
-            }
-            for t in tasks
-        ]
-        chrome = _here(visitor, "today")
+        late = sum(1 for t in tasks if t["overdue"])
+        title = (
+            f"({len(red)} red, {len(amber)} amber, {len(tasks)} tasks"
+            f"{f', {late} overdue' if late else ''}) Today"
+        )
         return page(
-            "today.html.j2", chrome, title=title, concerns=cards, tasks=task_rows, finished=finished
+            "today.html.j2",
+            _here(visitor, "today"),
+            title=title,
+            concerns=red,
+            amber=amber,
+            tasks=tasks,
+            late=late,
+            call_backs=call_backs,
+            finished=finished,
         )
 
     async def concerns(self, request: web.Request) -> web.StreamResponse:
@@ -138,6 +173,8 @@ class Desk:
         seen = await self.app.storage.concerns.visible(visitor.actor, open_only=False)
         open_ = [c for c in seen if c.acknowledged_at is None]
         open_.sort(key=lambda c: (c.severity != "urgent", c.raised_at))
+        amber = [c for c in open_ if c.tier == "amber"]
+        open_ = [c for c in open_ if c.tier != "amber"]
         done = sorted(
             (c for c in seen if c.acknowledged_at is not None),
             key=lambda c: c.acknowledged_at or c.raised_at,
@@ -147,8 +184,9 @@ class Desk:
         return page(
             "concerns.html.j2",
             _here(visitor, "concerns"),
-            title=f"({len(open_)}) Concerns",
+            title=f"({len(open_)} red, {len(amber)} amber) Concerns",
             open=[await self._card(c, names) for c in open_],
+            amber=[await self._card(c, names) for c in amber],
             done=[await self._card(c, names) for c in done],
             said=SAID.get(said),
         )
@@ -245,18 +283,18 @@ class Desk:
             document = await read_transcript(self.app, interview_id, visitor.actor, "html")
         except (AccessDenied, NotFound):
             return refusal()
-        said = (
-            "Recorded: read, no action needed."
-            if request.query.get("said") == "no-action"
-            else None
-        )
+        said = TRANSCRIPT_SAID.get(request.query.get("said", ""))
+        ref = request.query.get("ref", "")[:40]
+        if said and ref:
+            said = f"{said} Its reference is {ref}."
         return page(
             "transcript.html.j2",
             _here(visitor, "interviews"),
             title=f"Interview {interview_id}",
-            body=Markup(_body_of(document)),  # noqa: S704 - the documents renderer escaped it
+            body=Markup(body_of(document)),  # noqa: S704 - the documents renderer escaped it
             interview_id=interview_id,
             said=said,
+            admin=visitor.member is not None and visitor.member.role == "admin",
         )
 
     async def download(self, request: web.Request) -> web.StreamResponse:
@@ -295,16 +333,18 @@ class Desk:
         raise web.HTTPSeeOther(f"/staff/interviews/{interview_id}?said=no-action")
 
 
+def _task_row(task: Task, now: datetime) -> dict[str, object]:
+    """A task as Today lists it: what, about which interview, and when it is due."""
+    return {
+        "kind": task.kind,
+        "ref": task.ref,
+        "what": TASK_LABELS.get(task.kind, task.kind.replace("_", " ")),
+        "interview_id": task.interview_id,
+        "due_at": task.due_at,
+        "overdue": task.overdue(now),
+    }
+
+
 def _here(visitor: Visitor, here: str) -> Chrome:
     """The chrome with the menu's current page marked."""
     return replace(visitor.chrome, here=here)
-
-
-def _body_of(document: str) -> str:
-    """The transcript document's body, to sit inside the desk's own page (its style is
-    the console's stylesheet: the page allows no inline style)."""
-    start = document.find("<body>")
-    end = document.rfind("</body>")
-    if start == -1 or end == -1:
-        return ""
-    return document[start + len("<body>") : end]

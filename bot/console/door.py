@@ -61,6 +61,7 @@ class Visitor:
             self.session.csrf,
             member.name if member else None,
             inviter=member is not None and member.role != "reviewer",
+            admin=member is not None and member.role == "admin",
         )
 
 

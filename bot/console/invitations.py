@@ -18,6 +18,8 @@ from bot.core.logs import log_event
 from flows.text import LANGUAGE_NAMES
 from storage import AccessDenied, StorageError
 
+WAITING = {"invited", "consented", "in_progress", "paused"}
+"""Interviews not over: a new link can still be made for them."""
 SUPPORT_WORDS = {
     "none": "On their own",
     "easy-read": "The easy-read version",
@@ -48,6 +50,9 @@ class Invitations:
             else list(visitor.member.services)
         )
         flows = sorted(f for f, flow in self.app.flows.items() if not flow.easy_read)
+        waiting = [
+            s for s in await self.app.storage.interviews.find(visitor.actor) if s.status in WAITING
+        ]
         return page(
             "invite.html.j2",
             replace(visitor.chrome, here="invite"),
@@ -60,6 +65,7 @@ class Invitations:
             languages=LANGUAGE_NAMES,
             support=[(s, SUPPORT_WORDS[s]) for s in SUPPORT],
             days=self.app.settings.invitation_days,
+            waiting=waiting,
         )
 
     async def create(self, request: web.Request) -> web.StreamResponse:

@@ -35,6 +35,7 @@ class Chrome:
     name: str | None = None
     here: str = ""
     inviter: bool = False
+    admin: bool = False
 
 
 def page(template: str, chrome: Chrome, status: int = 200, **values: object) -> web.Response:
@@ -43,7 +44,12 @@ def page(template: str, chrome: Chrome, status: int = 200, **values: object) -> 
         _environment()
         .get_template(template)
         .render(
-            csrf=chrome.csrf, name=chrome.name, here=chrome.here, inviter=chrome.inviter, **values
+            csrf=chrome.csrf,
+            name=chrome.name,
+            here=chrome.here,
+            inviter=chrome.inviter,
+            admin_menu=chrome.admin,
+            **values,
         )
     )
     return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
@@ -54,6 +60,22 @@ def notice(title: str, text: str, chrome: Chrome | None = None, status: int = 20
     return page("notice.html.j2", chrome or Chrome(), status, title=title, text=text)
 
 
+def see_other(location: str) -> web.Response:
+    """A redirect that is returned, not raised, so the cookies set on it reach the browser
+    (the web server's middleware rebuilds a raised redirect without them)."""
+    return web.Response(status=303, headers={"Location": location})
+
+
 def refusal() -> web.Response:
     """The same refusal for everyone who may not see a page, whatever the reason."""
     return notice("Not available", REFUSAL, status=404)
+
+
+def body_of(document: str) -> str:
+    """A rendered document's body, to sit inside a console page (whose style is the
+    console's stylesheet: the pages allow no inline style)."""
+    start = document.find("<body>")
+    end = document.rfind("</body>")
+    if start == -1 or end == -1:
+        return ""
+    return document[start + len("<body>") : end]

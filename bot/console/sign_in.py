@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from bot.console.door import Door, Visitor, before_csrf, forged
 from bot.console.mail import mail_ready, send_code
-from bot.console.pages import Chrome, notice, page, refusal
+from bot.console.pages import Chrome, notice, page, refusal, see_other
 from bot.console.second_factor import (
     matching_step,
     new_recovery_codes,
@@ -82,7 +82,7 @@ class SignIn:
         if user_id is not None and await self._paused(user_id, sending=True):
             return notice("Please wait", WAIT_TEXT, status=429)
         member = await self.app.storage.staff.get(user_id) if user_id is not None else None
-        response = web.HTTPSeeOther("/staff/sign-in/code")
+        response = see_other("/staff/sign-in/code")
         secret = await self.door.open(response, member, "code")
         session = await self.door.sessions.get(secret)
         assert session is not None
@@ -102,7 +102,7 @@ class SignIn:
                     status=503,
                 )
             log_event("console_code_sent", staff=member.user_id)
-        raise response
+        return response
 
     async def _paused(self, user_id: int, sending: bool = False) -> bool:
         """Too many wrong codes lately (or, when asking for another, too many codes sent:
@@ -164,12 +164,10 @@ class SignIn:
         if hop:
             response = page("continue.html.j2", Chrome(), title="Signing in", to=HOME[stage])
         else:
-            response = web.HTTPSeeOther(HOME[stage])
+            response = see_other(HOME[stage])
         await self.door.open(response, member, stage)
         if stage == "full":
             await self._signed_in(member, how)
-        if isinstance(response, web.HTTPException):
-            raise response
         return response
 
     async def _signed_in(self, member: StaffMember, how: str) -> None:
@@ -212,10 +210,10 @@ class SignIn:
             )
         self._second_misses.pop(visitor.session.id, None)
         await self.door.sessions.end(visitor.session.id, now)
-        response = web.HTTPSeeOther("/staff/today")
+        response = see_other("/staff/today")
         await self.door.open(response, member, "full")
         await self._signed_in(member, how)
-        raise response
+        return response
 
     async def ask_enrol(self, request: web.Request) -> web.StreamResponse:
         """Show a new secret to scan (or the one not yet confirmed)."""

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from bot.console.door import Door
 from bot.console.oidc import OidcClient, SignOnRefused, random_value
-from bot.console.pages import notice
+from bot.console.pages import notice, see_other
 from bot.console.sign_in import SignIn
 from bot.core.context import AppContext
 from bot.core.logs import log_error, log_event
@@ -54,7 +54,7 @@ class SingleSignOn:
                 status=503,
             )
         await self.attempts.begin(state, browser, nonce, verifier, self.app.clock())
-        response = web.HTTPSeeOther(target)
+        response = see_other(target)
         response.set_cookie(
             SSO_COOKIE,
             browser,
@@ -64,7 +64,7 @@ class SingleSignOn:
             path="/staff/sign-in/sso",
             max_age=int(LASTS.total_seconds()),
         )
-        raise response
+        return response
 
     async def back(self, request: web.Request) -> web.StreamResponse:
         """The provider's answer: one use, this browser, in time, a token that checks out,

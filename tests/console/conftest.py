@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
+import pyotp
 import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
@@ -125,6 +126,15 @@ class Browser:
         await self.post("/staff/sign-in", {"email": who[1]})
         code = await console.mail.code_for(who[1], already)
         return await self.post("/staff/sign-in/code", {"code": code})
+
+    async def sign_in_admin(self, console: Console) -> str:
+        """Sign the admin in: e-mailed code, then setting up the authenticator app."""
+        await self.sign_in(console, ADMIN)
+        found = re.search(r"<code>([A-Z2-7 ]+)</code>", await self.get("/staff/enrol"))
+        assert found, "the enrolment page shows the key"
+        code = pyotp.TOTP(found.group(1).replace(" ", "")).at(console.clock())
+        await self.post("/staff/enrol", {"code": code})
+        return await self.get("/staff/today")
 
     async def close(self) -> None:
         await self.session.close()

@@ -11,10 +11,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 
 from tests.browser import FLAGS
-from tests.console.conftest import OAK, Console
+from tests.console.conftest import ADMIN, IVY, OAK, Console
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -99,7 +100,7 @@ async def test_sign_in_acknowledge_and_read_with_the_keyboard_on_a_phone(
     async with page.expect_navigation():
         await page.keyboard.press("Enter")
     assert page.url.endswith("/staff/today")
-    assert "(1 concerns," in await page.title()
+    assert "(1 red, 0 amber," in await page.title()
     seen["today"] = await problems(page)
     await save(page, "console-today")
 
@@ -158,9 +159,112 @@ async def test_pages_reflow_at_twice_the_zoom_of_a_phone(console: Console, brows
         "/staff/concerns",
         "/staff/interviews",
         f"/staff/interviews/{interview_id}",
+        f"/staff/interviews/{interview_id}/recommend",
+        f"/staff/interviews/{interview_id}/write/thanks",
+        "/staff/tasks",
         "/staff/report",
     ):
         await page.goto(console.base + path)
         wide[path] = await page.evaluate("() => document.documentElement.scrollWidth")
     await context.close()
     assert all(width <= 195 for width in wide.values()), wide
+
+
+async def sign_in_by_keyboard(console: Console, page: Any, email: str) -> None:
+    """The e-mailed code, typed: address, Enter, code, Enter."""
+    await page.goto(f"{console.base}/staff/sign-in")
+    already = len(console.mail.to(email))
+    await page.focus("#email")
+    await page.keyboard.type(email)
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+    await page.focus("#code")
+    await page.keyboard.type(await console.mail.code_for(email, already))
+    async with page.expect_navigation():
+        await page.keyboard.press("Enter")
+
+
+async def test_recommend_respond_thank_and_remove_with_the_keyboard_on_a_phone(
+    console: Console, browser: Any
+) -> None:
+    """A reviewer recommends and thanks; the interviewer responds; an admin removes the
+    interviewer, whose open page then shows nothing."""
+    interview_id, _ = await console.interview_with_concern()
+    seen: dict[str, list[str]] = {}
+    phone = {"viewport": PHONE, "is_mobile": True, "has_touch": True, "bypass_csp": True}
+    oak_context = await browser.new_context(**phone)
+    oak = await oak_context.new_page()
+    await sign_in_by_keyboard(console, oak, OAK[1])
+    await oak.goto(f"{console.base}/staff/interviews/{interview_id}")
+    await press_enter_on(oak, f'a[href="/staff/interviews/{interview_id}/recommend"]')
+    seen["recommend"] = await problems(oak)
+    await oak.focus("#to")
+    await oak.keyboard.type("Ivy")
+    await oak.focus("#text")
+    await oak.keyboard.type("Review the night staffing rota")
+    await press_enter_on(oak, "main form.stack button")
+    assert "Recommendation recorded" in await oak.inner_text("main")
+    await press_enter_on(oak, f'a[href="/staff/interviews/{interview_id}/write/thanks"]')
+    assert "Thank you" in await oak.input_value("#text")
+    await press_enter_on(oak, 'button[value="preview"]')
+    assert "How it will look in their chat" in await oak.inner_text("main")
+    seen["thank-preview"] = await problems(oak)
+    await press_enter_on(oak, 'button[value="send"]')
+    assert "Sent to their chat" in await oak.inner_text("main")
+    await oak_context.close()
+
+    ivy_context = await browser.new_context(**phone)
+    ivy = await ivy_context.new_page()
+    await sign_in_by_keyboard(console, ivy, IVY[1])
+    await press_enter_on(ivy, 'nav a[href="/staff/tasks"]')
+    seen["tasks"] = await problems(ivy)
+    assert "Review the night staffing rota" in await ivy.inner_text("main")
+    [made] = await console.app.storage.followup.for_interview(interview_id)
+    await ivy.focus(f"#respond-{made.ref}")
+    await ivy.keyboard.type("Rota changed from Monday")
+    await press_enter_on(ivy, f'form[action="/staff/recommendations/{made.ref}/respond"] button')
+    assert "Response recorded" in await ivy.inner_text("main")
+    [answered] = await console.app.storage.followup.for_interview(interview_id)
+    assert answered.responses[0].text == "Rota changed from Monday"
+    await press_enter_on(ivy, 'nav a[href="/staff/report"]')
+    await press_enter_on(ivy, 'button[formaction="/staff/report/show"]')
+    assert "Who took part" in await ivy.inner_text("main")
+    seen["report-shown"] = await problems(ivy)
+    await press_enter_on(ivy, 'nav a[href="/staff/invitations"]')
+    await ivy.focus("#name")
+    await ivy.keyboard.type("T.P.")
+    await press_enter_on(ivy, 'form[action="/staff/invitations"] button')
+    assert "Invitation made" in await ivy.inner_text("main")
+    seen["invited"] = await problems(ivy)
+    await press_enter_on(ivy, 'form[action$="/letter"] button')
+    assert "Your exit interview" in await ivy.inner_text("main")
+    seen["letter"] = await problems(ivy)
+    await ivy.emulate_media(media="print")
+    assert not await ivy.is_visible("header.top"), "the letter prints without the desk"
+    await ivy.emulate_media(media="screen")
+
+    admin_context = await browser.new_context(**phone)
+    admin = await admin_context.new_page()
+    await sign_in_by_keyboard(console, admin, ADMIN[1])
+    assert admin.url.endswith("/staff/enrol")
+    key = (await admin.inner_text("main code")).replace(" ", "")
+    await admin.focus("#code")
+    await admin.keyboard.type(pyotp.TOTP(key).at(console.clock()))
+    async with admin.expect_navigation():
+        await admin.keyboard.press("Enter")
+    await admin.goto(f"{console.base}/staff/today")
+    await press_enter_on(admin, 'nav a[href="/staff/people"]')
+    seen["people"] = await problems(admin)
+    await admin.focus(f"#staff-{IVY[0]} details:last-of-type summary")
+    await admin.keyboard.press("Enter")
+    await press_enter_on(admin, f'form[action="/staff/people/{IVY[0]}/remove"] button')
+    assert "Ivy Interviewer is removed" in await admin.inner_text("main")
+    await press_enter_on(admin, 'nav a[href="/staff/audit"]')
+    seen["audit"] = await problems(admin)
+    await admin_context.close()
+
+    await ivy.reload()
+    assert "Rota changed" not in await ivy.content()
+    assert "Not available" in await ivy.inner_text("main"), "their session ended at once"
+    await ivy_context.close()
+    assert not {name: found for name, found in seen.items() if found}, seen

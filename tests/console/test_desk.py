@@ -21,7 +21,7 @@ async def test_today_puts_the_red_concern_first_with_the_next_step_and_counts_in
     browser = new_browser()
     page = await browser.sign_in(console, OAK)
     title = re.search(r"<title>([^<]*)</title>", page)
-    assert title and title.group(1).startswith("(1 concerns,")
+    assert title and title.group(1).startswith("(1 red, 0 amber,")
     red = page.index("Concerns not yet acknowledged")
     assert page.index(interview_id, red) < page.index("Your open tasks")
     assert Category("feeling_unsafe").next_step in page
@@ -102,12 +102,33 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
         "/staff/invitations",
         f"/staff/interviews/{interview_id}/download.json",
         f"/staff/interviews/{interview_id}/download.html",
+        f"/staff/interviews/{interview_id}/recommend",
+        f"/staff/interviews/{interview_id}/write/thanks",
+        f"/staff/interviews/{interview_id}/write/message",
+        f"/staff/interviews/{interview_id}/erase",
+        "/staff/people",
+        "/staff/audit",
+        "/staff/audit.csv",
+        "/staff/report/charts/no-such-chart.png",
     ]
     writes = [
         f"/staff/concerns/{concern_id}/acknowledge",
         "/staff/concerns/999999/acknowledge",
         f"/staff/interviews/{interview_id}/no-action",
         "/staff/invitations",
+        f"/staff/concerns/{concern_id}/raise",
+        f"/staff/concerns/{concern_id}/close",
+        f"/staff/interviews/{interview_id}/recommend",
+        f"/staff/interviews/{interview_id}/write/thanks",
+        f"/staff/interviews/{interview_id}/write/message",
+        f"/staff/interviews/{interview_id}/erase",
+        "/staff/tasks/t-00000000/close",
+        "/staff/recommendations/r-00000000/respond",
+        "/staff/people",
+        f"/staff/people/{OAK[0]}/remove",
+        f"/staff/invitations/{interview_id}/letter",
+        f"/staff/invitations/{interview_id}/reissue",
+        f"/staff/invitations/{interview_id}/withdraw",
     ]
     for path in reads:
         answers = []
@@ -117,7 +138,20 @@ async def test_every_route_is_refused_alike_to_a_stranger_and_to_another_homes_s
     await elm.get("/staff/today")
     elm_token = elm.csrf()
     for path in writes:
-        form = {"note": "n", "name": "X", "flow": "children-home", "service": "Oak House"}
+        form = {
+            "note": "n",
+            "name": "X",
+            "flow": "children-home",
+            "service": "Oak House",
+            "reason": "r",
+            "to": str(OAK[0]),
+            "due": "2099-01-01",
+            "text": "t",
+            "step": "send",
+            "confirm": interview_id,
+            "user_id": str(OAK[0]),
+            "role": "admin",
+        }
         refused_stranger = await stranger.raw("POST", path, {"csrf": "x", **form})
         refused_elm = await elm.raw("POST", path, {"csrf": elm_token, **form})
         assert refused_stranger == refused_elm and refused_elm[0] == 404, path

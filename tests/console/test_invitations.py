@@ -37,7 +37,10 @@ async def test_an_interviewer_invites_with_a_form_and_the_web_link_works(
     ]
     assert made.service == "Oak House" and made.created_by == f"staff:{IVY[0]}"
     person = new_browser()
-    await person.get(web.group(1))
+    start = await person.get(web.group(1))
+    tapped = re.search(r'name="start" value="([^"]+)"', start)
+    assert tapped, "the link shows a Start button (nothing is used by merely fetching it)"
+    await person.post(web.group(1), {"start": tapped.group(1)}, csrf=False)
     assert person.url.endswith("/chat") and person.status == 200
 
 

@@ -3,6 +3,7 @@ as a file, for the reader's homes only, audited; refused without its token or a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from tests.console.conftest import OAK, Browser, Console
@@ -47,3 +48,34 @@ async def test_a_reviewer_downloads_the_report_for_their_homes(
     assert (await stranger.raw("GET", "/staff/report"))[0] == 404
     status, _ = await stranger.raw("POST", "/staff/report", {"csrf": token, "flow": "every-kind"})
     assert status == 404
+
+
+async def test_the_report_is_shown_in_the_page_with_its_charts_for_this_session_only(
+    console: Console, new_browser: Callable[[], Browser]
+) -> None:
+    for _ in range(6):
+        await console.interview_with_concern("Oak House")
+    browser, other = new_browser(), new_browser()
+    await browser.sign_in(console, OAK)
+    await other.sign_in(console, OAK)
+    await browser.get("/staff/report")
+    today = console.clock().date()
+    page = await browser.post(
+        "/staff/report/show",
+        {
+            "flow": "every-kind",
+            "service": "",
+            "start": str(today.replace(year=today.year - 1)),
+            "end": str(today),
+        },
+    )
+    assert browser.status == 200 and "Who took part" in page and 'class="report"' in page
+    assert "data:image" not in page, "the page allows no inline images"
+    charts = re.findall(r'src="(/staff/report/charts/[\w-]+\.png)"', page)
+    assert charts, "the charts the HTML report has"
+    async with browser.session.get(console.base + charts[0]) as response:
+        assert response.status == 200 and response.content_type == "image/png"
+        assert (await response.read()).startswith(b"\x89PNG")
+    assert (await other.raw("GET", charts[0]))[0] == 404, "another session cannot fetch it"
+    entries = await console.app.storage.audit.entries()
+    assert sum(e.actor == f"staff:{OAK[0]}" and "report" in e.action for e in entries) == 1
