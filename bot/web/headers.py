@@ -110,6 +110,8 @@ def safe_responses(leave_url: str) -> Middleware:
                 response = web.Response(status=refusal.status)
                 if "Location" in refusal.headers:
                     response.headers["Location"] = refusal.headers["Location"]
+                for morsel in refusal.cookies.values():
+                    response.headers.add("Set-Cookie", morsel.OutputString())
             else:
                 response = error_page(refusal.status, leave_url, spoken.language)
                 if "Allow" in refusal.headers:
