@@ -101,6 +101,12 @@ CHROME: dict[str, dict[str, str]] = {
         "en_easy": "You were not sure about {n} questions. Look again?",
         "cy_easy": "Doeddech chi ddim yn siŵr am {n} cwestiwn. Edrych eto?",
     },
+    "unsure_offer_one": {
+        "en": "You weren't sure about 1 question. Look at it again?",
+        "cy": "Doeddech chi ddim yn siŵr am 1 cwestiwn. Edrych arno eto?",
+        "en_easy": "You were not sure about 1 question. Look again?",
+        "cy_easy": "Doeddech chi ddim yn siŵr am 1 cwestiwn. Edrych eto?",
+    },
     "unsure_keep": {
         "en": "If you leave them, your answers stay as they are.",
         "cy": "Os gadewch chi nhw, bydd eich atebion yn aros fel y maen nhw.",
