@@ -143,6 +143,12 @@ def start_page(chrome: PageChrome, action: str, start_token: str, *, again: bool
     )
 
 
+def about_page(chrome: PageChrome) -> str:
+    """Who made the chat and its pictures: OpenMoji's licence (CC BY-SA 4.0) asks for this
+    credit wherever the pictures are shown."""
+    return render("about.html.j2", chrome)
+
+
 def left_page(chrome: PageChrome) -> str:
     """Straight on to the neutral site, with no script needed."""
     return render("left.html.j2", chrome)

@@ -32,7 +32,7 @@ from bot.web.headers import headers_on_every_response, html_page, safe_responses
 from bot.web.limits import WebLimits, body_limits, expectations, read_form
 from bot.web.links import InvitationLinks
 from bot.web.pace import Pace
-from bot.web.pages import chat_page, decode_page, encode_page, left_page, notice_page
+from bot.web.pages import about_page, chat_page, decode_page, encode_page, left_page, notice_page
 from bot.web.protocol import runner_for
 from bot.web.view import NO_VIEW, PageView, page_view
 from flows.inputs import Choice, Command, Control, Input, Text, Voice
@@ -242,6 +242,12 @@ class WebChat(WebBase):
                 await self.app.storage.web_sessions.seen(secret, self.app.clock(), hidden=True)
         return see_other("/left")
 
+    async def about(self, request: web.Request) -> web.StreamResponse:
+        """Who made the chat, and the credit its pictures' licence asks for."""
+        live = await self.live(request)
+        language = spoken(live[2].language) if live is not None else "en"
+        return html_page(about_page(self.chrome(language, None)))
+
     async def left(self, request: web.Request) -> web.StreamResponse:
         """The neutral page on the way out."""
         return html_page(left_page(self.chrome("en", None)))
@@ -257,7 +263,7 @@ class WebChat(WebBase):
 
 
 STATIC_FILES = {path.name: path for path in STATIC.iterdir() if path.is_file()}
-PICTURE_FILES = {path.name: path for path in (STATIC / "openmoji").iterdir() if path.is_file()}
+PICTURE_FILES = {path.name: path for path in (STATIC / "openmoji").glob("*.svg")}
 
 
 async def static_file(request: web.Request) -> web.StreamResponse:
@@ -305,6 +311,7 @@ def make_web_app(
             web.post("/leave", chat.leave, expect_handler=expect),
             web.post("/voice", chat.voice, expect_handler=expect),
             web.get("/left", chat.left, expect_handler=expect),
+            web.get("/about", chat.about, expect_handler=expect),
             web.post("/show", chat.show, expect_handler=expect),
             web.get("/static/{name}", static_file, expect_handler=expect),
             web.get("/static/{folder:openmoji}/{name}", static_file, expect_handler=expect),

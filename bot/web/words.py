@@ -145,6 +145,16 @@ CHROME: dict[str, dict[str, str]] = {
         "en_easy": "Tap to go fast. You can come back later.",
         "cy_easy": "Tapiwch i fynd yn gyflym. Gallwch ddod yn ôl wedyn.",
     },
+    "about": {"en": "About this chat", "cy": "Am y sgwrs hon"},
+    "about_title": {"en": "About this chat", "cy": "Am y sgwrs hon"},
+    "about_text": {
+        "en": "This chat asks about your time in care. It is free, open-source software.",
+        "cy": "Mae'r sgwrs hon yn holi am eich amser mewn gofal. Meddalwedd rydd, cod agored yw hi.",
+    },
+    "about_pictures": {
+        "en": "The pictures are by",
+        "cy": "Mae'r lluniau gan",
+    },
     "finished": {
         "en": "Thank you. Your answers are sent. This chat cannot send you messages "
         "later. The person who sent you the link will get in touch by phone, by "

@@ -140,4 +140,8 @@ async def test_easy_read_has_easy_words_and_pictures_on_every_page(
     assert loaded, "the pictures come from the web chat's own files"
     if AXE.exists():
         assert not await audit(page)
+    async with page.expect_navigation():
+        await page.click("footer a")
+    about = await page.inner_text("main")
+    assert "OpenMoji" in about and "CC BY-SA 4.0" in about, "the pictures' licence is credited"
     await context.close()
