@@ -157,12 +157,12 @@ CHROME: dict[str, dict[str, str]] = {
     },
     "finished": {
         "en": "Thank you. Your answers are sent. This chat cannot send you messages "
-        "later. The person who sent you the link will get in touch by phone, by "
-        "letter or through your worker to say what happens next.",
+        "later. The person who sent you the link will be in touch. They will phone you, "
+        "write to you by post or tell your worker what happens next.",
         "cy": "Diolch. Mae eich atebion wedi'u hanfon. All y sgwrs hon ddim anfon "
         "negeseuon atoch chi wedyn. Bydd y person a anfonodd y ddolen atoch chi'n "
-        "cysylltu dros y ffôn, drwy lythyr neu drwy eich gweithiwr i ddweud beth "
-        "sy'n digwydd nesaf.",
+        "cysylltu. Byddan nhw'n eich ffonio, yn ysgrifennu atoch chi drwy'r post neu'n "
+        "dweud wrth eich gweithiwr beth sy'n digwydd nesaf.",
         "en_easy": "Thank you! Your answers are sent. This chat cannot send you messages. "
         "The person who sent the link will tell you what happens next. They will phone "
         "you. Or they will send a letter. Or they will tell your worker.",
