@@ -164,8 +164,8 @@ CHROME: dict[str, dict[str, str]] = {
         "cysylltu. Byddan nhw'n eich ffonio, yn ysgrifennu atoch chi drwy'r post neu'n "
         "dweud wrth eich gweithiwr beth sy'n digwydd nesaf.",
         "en_easy": "Thank you! Your answers are sent. This chat cannot send you messages. "
-        "The person who sent the link will tell you what happens next. They will phone "
-        "you. Or they will send a letter. Or they will tell your worker.",
+        "The person who sent the link will get in touch. They will phone you. Or they "
+        "will send a letter. Or they will tell your worker.",
         "cy_easy": "Diolch! Mae eich atebion wedi'u hanfon. All y sgwrs hon ddim anfon "
         "negeseuon. Bydd y person a anfonodd y ddolen yn dweud beth sy'n digwydd. Byddan "
         "nhw'n eich ffonio. Neu byddan nhw'n anfon llythyr. Neu byddan nhw'n dweud wrth "
