@@ -158,10 +158,10 @@ CHROME: dict[str, dict[str, str]] = {
     "finished": {
         "en": "Thank you. Your answers are sent. This chat cannot send you messages "
         "later. The person who sent you the link will be in touch. They will phone you, "
-        "write to you by post or tell your worker what happens next.",
+        "send you a letter or tell your worker what happens next.",
         "cy": "Diolch. Mae eich atebion wedi'u hanfon. All y sgwrs hon ddim anfon "
         "negeseuon atoch chi wedyn. Bydd y person a anfonodd y ddolen atoch chi'n "
-        "cysylltu. Byddan nhw'n eich ffonio, yn ysgrifennu atoch chi drwy'r post neu'n "
+        "cysylltu. Byddan nhw'n eich ffonio, yn anfon llythyr atoch chi neu'n "
         "dweud wrth eich gweithiwr beth sy'n digwydd nesaf.",
         "en_easy": "Thank you! Your answers are sent. This chat cannot send you messages. "
         "The person who sent the link will get in touch. They will phone you. Or they "
