@@ -109,6 +109,8 @@ async def test_the_review_is_compact_offers_unsure_answers_again_and_the_end_is_
     state = await web_bot.app.storage.interviews.state(interview_id)
     assert state.answers["q_yes_no"] == "not_sure", "left alone, the answer is kept"
     assert state.answers["q_choice"] == "me"
+    took = await web_bot.app.storage.interviews.completed_durations("every-kind")
+    assert len(took) == 1 and took[0] >= 0, "the finished interview counts towards the pace"
     await context.close()
 
 
