@@ -32,7 +32,15 @@ from bot.web.headers import headers_on_every_response, html_page, safe_responses
 from bot.web.limits import WebLimits, body_limits, expectations, read_form
 from bot.web.links import InvitationLinks
 from bot.web.pace import Pace
-from bot.web.pages import about_page, chat_page, decode_page, encode_page, left_page, notice_page
+from bot.web.pages import (
+    PageChrome,
+    about_page,
+    chat_page,
+    decode_page,
+    encode_page,
+    left_page,
+    notice_page,
+)
 from bot.web.protocol import runner_for
 from bot.web.view import NO_VIEW, PageView, page_view
 from flows.inputs import Choice, Command, Control, Input, Text, Voice
@@ -42,6 +50,7 @@ from storage import NotFound
 from storage.codec import decode_message
 from storage.records import InterviewSummary
 from storage.voices import MAX_VOICE_BYTES
+from storage.web_sessions import WebSession
 
 STATIC = Path(__file__).parent / "static"
 MAX_TEXT = 4000
@@ -137,7 +146,13 @@ class WebChat(WebBase):
         """The page once a session has ended: the interview is over, or the browser was idle."""
         language = spoken(interview.language)
         key = "web_ended" if interview.finished_at is not None else "web_closed_idle"
-        return html_page(notice_page(self.chrome(language, None), notice(key, language)))
+        return html_page(notice_page(self._chrome(interview, None), notice(key, language)))
+
+    def _chrome(self, interview: InterviewSummary, session: WebSession | None) -> PageChrome:
+        """The page around the words for this interview: easy read where its flow is."""
+        flow = self.app.flows.get(interview.flow_id)
+        chrome = self.chrome(spoken(interview.language), session)
+        return replace(chrome, easy_read=flow is not None and flow.easy_read)
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         """One input from a form: a button's value or typed words, then back to the chat."""
@@ -154,7 +169,7 @@ class WebChat(WebBase):
         if not self.limiter.allow(session.chat_id, time.monotonic()):
             language = spoken(interview.language)
             return html_page(
-                notice_page(self.chrome(language, session), notice("slow_down", language)), 429
+                notice_page(self._chrome(interview, session), notice("slow_down", language)), 429
             )
         made = self._input(form, decode_page(session.last_page))
         if made is not None:
@@ -192,7 +207,7 @@ class WebChat(WebBase):
             return see_other("/chat")
         _, session, interview = live
         language = spoken(interview.language)
-        chrome = self.chrome(language, session)
+        chrome = self._chrome(interview, session)
         if not self.limiter.allow(session.chat_id, time.monotonic()):
             return html_page(notice_page(chrome, notice("slow_down", language)), 429)
         if self.voices_reading >= self.limits.voice_uploads_at_once:
