@@ -48,7 +48,9 @@ class Reviewing(TurnBase):
             self.say("nothing_to_skip")
             self._present()
         else:
-            self._present()
+            # A question's id straight from the review (the web chat's "change" link):
+            # the same as picking it through the sections, back to the review after.
+            self._question_picked(value)
 
     def _last_visible(self) -> Question | None:
         shown = [q for q in self.flow.questions() if visible(self.flow, self.state, q)]

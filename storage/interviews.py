@@ -339,6 +339,18 @@ class Interviews:
         found = [s for s in map(self.summary, rows) if actor.may_read(s.circulation)]
         return found[:limit] if limit is not None else found
 
+    async def completed_durations(self, flow_id: str, limit: int = 200) -> list[float]:
+        """How many seconds the latest completed interviews of a flow took, start to end,
+        so a person can be told how long is left from what others took, not a guess."""
+        rows = await self.db.fetch_all(
+            "SELECT started_at, finished_at FROM interviews WHERE flow_id = ? "
+            "AND status = 'completed' AND started_at IS NOT NULL AND finished_at IS NOT NULL "
+            "ORDER BY finished_at DESC LIMIT ?",
+            (flow_id, limit),
+        )
+        spans = [(parse_time(r["finished_at"]), parse_time(r["started_at"])) for r in rows]
+        return [(end - start).total_seconds() for end, start in spans if end and start]
+
     async def due(self, now: datetime, limit: int = 500) -> list[str]:
         """Interviews whose reminder or closing time has come."""
         rows = await self.db.fetch_all(

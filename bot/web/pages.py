@@ -4,14 +4,16 @@ chat works in any phone browser with no script at all."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.core.notices import notice
 from bot.web.dial import dial_links
-from bot.web.words import Said, in_language
+from bot.web.pictures import picture
+from bot.web.view import NO_VIEW, WEB_CHAT, PageView, split
+from bot.web.words import CHROME, Said, chrome_words, in_language
 from flows.outputs import Message
 from flows.text import Language
 from storage.codec import decode_message
@@ -28,7 +30,14 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["dial"] = dial_links
+    env.filters["plain"] = without_symbol
     return env
+
+
+def without_symbol(label: str) -> str:
+    """A button's words without the emoji in front, where a picture stands beside them."""
+    first, _, rest = label.partition(" ")
+    return rest if rest and not any(ch.isalnum() for ch in first) else label
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,12 @@ class PageChrome:
     language: Language | None
     csrf: str | None
     leave_url: str
+    easy_read: bool = False
 
 
-def words(language: Language | None) -> dict[str, str]:
-    """The page's own words in the person's language, or in both, Welsh first."""
+def words(language: Language | None, easy_read: bool = False) -> dict[str, str]:
+    """The page's own words in the person's language (easy read where the interview is),
+    or in both, Welsh first."""
     keys = (
         "web_title",
         "web_type_answer",
@@ -59,7 +70,8 @@ def words(language: Language | None) -> dict[str, str]:
         return {
             key.removeprefix("web_"): f"{notice(key, 'cy')} / {notice(key, 'en')}" for key in keys
         }
-    return {key.removeprefix("web_"): notice(key, language) for key in keys}
+    said = {key.removeprefix("web_"): notice(key, language) for key in keys}
+    return said | chrome_words(language, easy_read)
 
 
 def render(template: str, chrome: PageChrome, **values: object) -> str:
@@ -71,15 +83,40 @@ def render(template: str, chrome: PageChrome, **values: object) -> str:
             lang=chrome.language or "cy",
             csrf=chrome.csrf,
             leave_url=chrome.leave_url,
-            t=words(chrome.language),
+            t=words(chrome.language, chrome.easy_read),
+            easy=chrome.easy_read,
             **values,
         )
     )
 
 
-def chat_page(chrome: PageChrome, messages: list[Message]) -> str:
-    """The chat: the messages of the last step, the newest announced to screen readers."""
-    return render("chat.html.j2", chrome, messages=messages, kinds=PAGE_KINDS)
+def chat_page(chrome: PageChrome, messages: list[Message], view: PageView = NO_VIEW) -> str:
+    """The chat: the messages of the last step, answers apart from the controls, with the
+    progress, the compact review and a typing box only where typing is an answer."""
+    shown = [
+        split(_as_this_channel_can(m, view))
+        for m in messages
+        if not (view.review and m.kind == "summary")
+    ]
+    unsure = [line for line in view.review if line.unsure]
+    return render(
+        "chat.html.j2",
+        chrome,
+        shown=shown,
+        view=view,
+        unsure=unsure,
+        kinds=PAGE_KINDS,
+        picture=picture,
+    )
+
+
+def _as_this_channel_can(message: Message, view: PageView) -> Message:
+    """The flow's ending promises a reply in the chat; a channel that cannot write later
+    says instead who will be in touch, and how."""
+    if WEB_CHAT.can_write_later or message.kind != "ending" or message.text != view.ending:
+        return message
+    easy = "_easy" if view.easy_read else ""
+    return replace(message, text=CHROME["finished"][view.language + easy])
 
 
 def notice_page(chrome: PageChrome, text: str | list[Said], *, carry_on: bool = False) -> str:
@@ -104,6 +141,12 @@ def start_page(chrome: PageChrome, action: str, start_token: str, *, again: bool
     return render(
         "start.html.j2", chrome, said=said, action=action, start_token=start_token, button=button
     )
+
+
+def about_page(chrome: PageChrome) -> str:
+    """Who made the chat and its pictures: OpenMoji's licence (CC BY-SA 4.0) asks for this
+    credit wherever the pictures are shown."""
+    return render("about.html.j2", chrome)
 
 
 def left_page(chrome: PageChrome) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict, deque
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from aiohttp import web
@@ -30,14 +31,26 @@ from bot.web.guard import LinkGuard
 from bot.web.headers import headers_on_every_response, html_page, safe_responses, see_other
 from bot.web.limits import WebLimits, body_limits, expectations, read_form
 from bot.web.links import InvitationLinks
-from bot.web.pages import chat_page, decode_page, encode_page, left_page, notice_page
+from bot.web.pace import Pace
+from bot.web.pages import (
+    PageChrome,
+    about_page,
+    chat_page,
+    decode_page,
+    encode_page,
+    left_page,
+    notice_page,
+)
 from bot.web.protocol import runner_for
+from bot.web.view import NO_VIEW, PageView, page_view
 from flows.inputs import Choice, Command, Control, Input, Text, Voice
 from flows.outputs import Message
 from flows.voice import voice_marker
+from storage import NotFound
 from storage.codec import decode_message
 from storage.records import InterviewSummary
 from storage.voices import MAX_VOICE_BYTES
+from storage.web_sessions import WebSession
 
 STATIC = Path(__file__).parent / "static"
 MAX_TEXT = 4000
@@ -68,6 +81,7 @@ class WebChat(WebBase):
         super().__init__(app, after, limits)
         self.limiter = InputLimiter(app.settings.web_inputs_per_minute)
         self.voices_reading = 0
+        self.pace = Pace(app)
 
     async def home(self, request: web.Request) -> web.StreamResponse:
         """Anyone who comes without a link is told to use theirs; nothing more."""
@@ -82,7 +96,8 @@ class WebChat(WebBase):
             return await self._gone(request)
         secret, session, interview = live
         language = spoken(interview.language)
-        chrome = self.chrome(language, session)
+        view = await self._view(interview.id)
+        chrome = replace(self.chrome(language, session), easy_read=view.easy_read)
         ended = interview.finished_at
         if self.idle(session) or (ended is not None and self.app.clock() - ended > AFTER_THE_END):
             await self.app.storage.web_sessions.end(secret, self.app.clock())
@@ -98,7 +113,20 @@ class WebChat(WebBase):
         else:
             messages = decode_page(session.last_page)
             await self.app.storage.web_sessions.seen(secret, self.app.clock())
-        return html_page(chat_page(chrome, messages))
+        return html_page(chat_page(chrome, messages, view))
+
+    async def _view(self, interview_id: str) -> PageView:
+        """Where the person is, for the page around the messages; if the state cannot be
+        read, a page with typing open, so nobody is stuck."""
+        try:
+            state = await self.app.storage.interviews.state(interview_id)
+        except NotFound:
+            return NO_VIEW
+        flow = self.app.flows.get(state.flow_id)
+        if flow is None:
+            return NO_VIEW
+        await self.pace.refresh(flow.id)
+        return page_view(flow, state, self.pace.seconds_a_question(flow.id))
 
     async def _gone(self, request: web.Request) -> web.StreamResponse:
         """Without a cookie: use your link. With one whose session is over, or whose
@@ -118,7 +146,13 @@ class WebChat(WebBase):
         """The page once a session has ended: the interview is over, or the browser was idle."""
         language = spoken(interview.language)
         key = "web_ended" if interview.finished_at is not None else "web_closed_idle"
-        return html_page(notice_page(self.chrome(language, None), notice(key, language)))
+        return html_page(notice_page(self._chrome(interview, None), notice(key, language)))
+
+    def _chrome(self, interview: InterviewSummary, session: WebSession | None) -> PageChrome:
+        """The page around the words for this interview: easy read where its flow is."""
+        flow = self.app.flows.get(interview.flow_id)
+        chrome = self.chrome(spoken(interview.language), session)
+        return replace(chrome, easy_read=flow is not None and flow.easy_read)
 
     async def answer(self, request: web.Request) -> web.StreamResponse:
         """One input from a form: a button's value or typed words, then back to the chat."""
@@ -135,7 +169,7 @@ class WebChat(WebBase):
         if not self.limiter.allow(session.chat_id, time.monotonic()):
             language = spoken(interview.language)
             return html_page(
-                notice_page(self.chrome(language, session), notice("slow_down", language)), 429
+                notice_page(self._chrome(interview, session), notice("slow_down", language)), 429
             )
         made = self._input(form, decode_page(session.last_page))
         if made is not None:
@@ -173,7 +207,7 @@ class WebChat(WebBase):
             return see_other("/chat")
         _, session, interview = live
         language = spoken(interview.language)
-        chrome = self.chrome(language, session)
+        chrome = self._chrome(interview, session)
         if not self.limiter.allow(session.chat_id, time.monotonic()):
             return html_page(notice_page(chrome, notice("slow_down", language)), 429)
         if self.voices_reading >= self.limits.voice_uploads_at_once:
@@ -223,6 +257,12 @@ class WebChat(WebBase):
                 await self.app.storage.web_sessions.seen(secret, self.app.clock(), hidden=True)
         return see_other("/left")
 
+    async def about(self, request: web.Request) -> web.StreamResponse:
+        """Who made the chat, and the credit its pictures' licence asks for."""
+        live = await self.live(request)
+        language = spoken(live[2].language) if live is not None else "en"
+        return html_page(about_page(self.chrome(language, None)))
+
     async def left(self, request: web.Request) -> web.StreamResponse:
         """The neutral page on the way out."""
         return html_page(left_page(self.chrome("en", None)))
@@ -238,12 +278,14 @@ class WebChat(WebBase):
 
 
 STATIC_FILES = {path.name: path for path in STATIC.iterdir() if path.is_file()}
+PICTURE_FILES = {path.name: path for path in (STATIC / "openmoji").glob("*.svg")}
 
 
 async def static_file(request: web.Request) -> web.StreamResponse:
     """One of the web chat's own files (its style sheet and script), and nothing else: no
     listing, no paths, a plain page for anything that is not one of them."""
-    found = STATIC_FILES.get(request.match_info["name"])
+    files = PICTURE_FILES if request.match_info.get("folder") == "openmoji" else STATIC_FILES
+    found = files.get(request.match_info["name"])
     if found is None:
         raise web.HTTPNotFound()
     return web.FileResponse(found)
@@ -284,8 +326,10 @@ def make_web_app(
             web.post("/leave", chat.leave, expect_handler=expect),
             web.post("/voice", chat.voice, expect_handler=expect),
             web.get("/left", chat.left, expect_handler=expect),
+            web.get("/about", chat.about, expect_handler=expect),
             web.post("/show", chat.show, expect_handler=expect),
             web.get("/static/{name}", static_file, expect_handler=expect),
+            web.get("/static/{folder:openmoji}/{name}", static_file, expect_handler=expect),
         ]
     )
     application.add_subapp(PREFIX, make_console_app(app, after))

@@ -233,9 +233,11 @@ async def audit(page: Any) -> list[str]:
             found.append(f"tap target {label!r} is {width:.0f}x{height:.0f}")
         if font < 16:
             found.append(f"text of {label!r} is {font}px")
-    wide = await page.evaluate("() => document.documentElement.scrollWidth")
-    if wide > 320:
-        found.append(f"the page scrolls sideways at 320px ({wide}px)")
+    wide, screen = await page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    if wide > screen:
+        found.append(f"the page scrolls sideways at {screen}px ({wide}px)")
     await page.keyboard.press("Tab")
     outline = await page.evaluate("() => getComputedStyle(document.activeElement).outlineWidth")
     if outline in {"0px", ""}:

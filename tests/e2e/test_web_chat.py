@@ -53,7 +53,7 @@ class Browser:
     async def tap(self, label: str) -> str:
         button = re.search(
             r'<input type="hidden" name="prompt" value="(\d*)">(?:(?!</form>).)*?'
-            r'<button type="submit" name="value" value="([^"]+)">[^<]*'
+            r'<button type="submit" name="value" value="([^"]+)"[^>]*>[^<]*'
             + re.escape(str(escape(label))),
             self.page,
             re.S,

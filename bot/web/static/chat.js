@@ -1,6 +1,6 @@
 // Optional: the chat works without this. It leaves quickly without leaving this page in
-// the browser's history, and takes a screen reader to the newest message (or, after a
-// disclosure, to the start of the reply with the helplines).
+// the browser's history, and puts the focus at the start of the new message (or, after a
+// disclosure, at the start of the reply with the helplines), not at the bottom of the page.
 (function () {
   "use strict";
   var form = document.querySelector("form.leave");
@@ -20,6 +20,13 @@
     if (box.top < 0 || box.top > window.innerHeight / 2) { help.scrollIntoView({ block: "start" }); }
     return;
   }
-  var newest = document.getElementById("newest");
-  if (newest) { newest.focus({ preventScroll: false }); }
+  // Otherwise the start of the new message: a screen reader reads from there, and a
+  // sighted person sees it at the top of the screen (the progress just above stays in view
+  // on a short page).
+  var start = document.getElementById("new-start");
+  if (start) {
+    start.focus({ preventScroll: true });
+    var top = start.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight / 3) { start.scrollIntoView({ block: "start" }); }
+  }
 })();
