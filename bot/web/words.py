@@ -120,6 +120,12 @@ CHROME: dict[str, dict[str, str]] = {
         "en_easy": "Type here",
         "cy_easy": "Teipiwch yma",
     },
+    "write_anything": {
+        "en": "Something else to tell us? Write it here",
+        "cy": "Rhywbeth arall i'w ddweud wrthon ni? Ysgrifennwch yma",
+        "en_easy": "Want to tell us something? Write here",
+        "cy_easy": "Eisiau dweud rhywbeth? Ysgrifennwch yma",
+    },
     "send": {"en": "Send", "cy": "Anfon"},
     "record": {
         "en": "Or record your answer",

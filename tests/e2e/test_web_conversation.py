@@ -54,7 +54,7 @@ async def test_a_question_shows_answers_apart_from_controls_focus_and_progress(
     _, answer_height, answer_font = await page.evaluate(BOX, "#newest .answer")
     _, control_height, control_font = await page.evaluate(BOX, "#newest .control")
     assert control_height < answer_height and control_font < answer_font
-    assert await page.query_selector("#text") is None, "no typing box at a yes/no question"
+    assert not await page.is_visible("#text"), "no typing box at a yes/no question"
     assert await page.evaluate("document.activeElement.id") == "new-start"
     top, _, _ = await page.evaluate(BOX, "#new-start")
     assert 0 <= top < PHONE["height"] / 3, "the new message starts near the top of the screen"
@@ -83,7 +83,7 @@ async def test_the_review_is_compact_offers_unsure_answers_again_and_the_end_is_
     await tap_value(page, "sport")
     await tap_value(page, "_done")
     await tap_value(page, "3")
-    assert await page.query_selector("#text") is not None, "a typed question has a typing box"
+    assert await page.is_visible("#text"), "a typed question has a typing box"
     await type_answer(page, "Mostly fine")
     await tap_value(page, "_next")
     review = await page.inner_text(".review")
@@ -146,4 +146,26 @@ async def test_easy_read_has_easy_words_and_pictures_on_every_page(
         await page.click("footer a")
     about = await page.inner_text("main")
     assert "OpenMoji" in about and "CC BY-SA 4.0" in about, "the pictures' licence is credited"
+    await context.close()
+
+
+async def test_at_a_choice_question_writing_stays_one_tap_away_and_is_heard(
+    web_bot: RunningBot, browser: Any
+) -> None:
+    """No box at a question answered by buttons, but never a wall: a folded 'write it
+    here' opens one, and what is written there is checked for risk like any answer."""
+    _, token = await web_bot.invite()
+    context = await browser.new_context(
+        viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True
+    )
+    page = await context.new_page()
+    await open_and_start(page, f"{base(web_bot)}/i/{token}")
+    await tap_value(page, "yes")
+    assert not await page.is_visible("#text")
+    await page.click("details.anything summary")
+    assert await page.is_visible("#text")
+    await page.fill("#text", "the man at the home hits me when nobody is looking")
+    async with page.expect_navigation():
+        await page.click("details.anything button")
+    assert "We will tell a member of staff" in await page.inner_text("main")
     await context.close()

@@ -33,7 +33,7 @@ async def test_after_a_disclosure_the_helplines_are_in_view_and_can_be_called(
     page = await context.new_page()
     await open_and_start(page, f"{base(web_bot)}/i/{token}")
     await tap_value(page, "yes")
-    while await page.query_selector("#text") is None:
+    while not await page.is_visible("#text"):
         answers = [v for v in await newest_values(page) if not v.startswith("_")]
         fewer = "fewer people" in await page.inner_text("#newest")
         await tap_value(page, "no" if fewer else answers[0])
