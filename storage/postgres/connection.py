@@ -10,7 +10,7 @@ sqlite3 class of the same meaning), so no module needs to know which store it is
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator, Generator, Iterable, Sequence
+from collections.abc import AsyncIterator, Generator, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -131,10 +131,15 @@ class Connection:
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
-    def execute(self, sql: str, parameters: Iterable[Any] = ()) -> _Running:
-        return _Running(self._execute(sql, tuple(parameters)))
+    def execute(
+        self, sql: str, parameters: Iterable[Any] | Mapping[str, Any] = ()
+    ) -> _Running:
+        values = dict(parameters) if isinstance(parameters, Mapping) else tuple(parameters)
+        return _Running(self._execute(sql, values))
 
-    async def _execute(self, sql: str, parameters: tuple[Any, ...]) -> Cursor:
+    async def _execute(
+        self, sql: str, parameters: tuple[Any, ...] | dict[str, Any]
+    ) -> Cursor:
         if is_pragma(sql):
             return Cursor([], -1, None)
         query = translate(sql, want_id=True)

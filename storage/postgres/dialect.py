@@ -33,13 +33,15 @@ IDENTITY_TABLES = frozenset(
 """Tables whose `id` the database gives out: an INSERT into one returns the new id, which
 the modules read as SQLite's `lastrowid`."""
 
-_STRING_OR_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?|%")
+_STRING_OR_PLACEHOLDER = re.compile(r"'(?:[^']|'')*'|\?|%|(?<![:\w]):[a-z_]+\b")
 _INSERT_OR = re.compile(r"^\s*INSERT\s+OR\s+(IGNORE|REPLACE)\s+INTO\b", re.IGNORECASE)
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+([a-z_]+)", re.IGNORECASE)
 _GROUP_CONCAT = re.compile(r"\bgroup_concat\(([^()]*)\)", re.IGNORECASE)
 _AS_INTEGER = re.compile(r"\bAS\s+INTEGER\)", re.IGNORECASE)
 _RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 _ON_CONFLICT = re.compile(r"\bON\s+CONFLICT\b", re.IGNORECASE)
+_NULL_TEST = re.compile(r"\?(\s+IS\s+(?:NOT\s+)?NULL)\b", re.IGNORECASE)
+_WHEN_PARAMETER = re.compile(r"\bWHEN\s+\?", re.IGNORECASE)
 _PRAGMA = re.compile(r"^\s*PRAGMA\b", re.IGNORECASE)
 
 
@@ -59,13 +61,15 @@ def is_pragma(sql: str) -> bool:
 
 
 def _placeholders(sql: str) -> str:
-    """`?` becomes psycopg's `%s`, and a literal `%` outside strings or inside them is
+    """`?` becomes psycopg's `%s` (`:name` its `%(name)s`), and a literal `%` outside strings or inside them is
     doubled, because psycopg reads every `%` in a query that has parameters."""
 
     def swap(match: re.Match[str]) -> str:
         found = match.group(0)
         if found == "?":
             return "%s"
+        if found.startswith(":"):
+            return f"%({found[1:]})s"
         return found.replace("%", "%%")
 
     return _STRING_OR_PLACEHOLDER.sub(swap, sql)
@@ -87,6 +91,8 @@ def translate(sql: str, *, want_id: bool) -> str:
         ignore = True
     text = _GROUP_CONCAT.sub(r"string_agg(CAST(\1 AS TEXT), ',')", text)
     text = _AS_INTEGER.sub("AS BIGINT)", text)
+    text = _NULL_TEST.sub(r"CAST(? AS TEXT)\1", text)
+    text = _WHEN_PARAMETER.sub("WHEN CAST(? AS INTEGER) <> 0", text)
     returning = ""
     if want_id and not _RETURNING.search(text):
         table = _INSERT_INTO.match(text)
