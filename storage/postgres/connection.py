@@ -131,15 +131,11 @@ class Connection:
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
-    def execute(
-        self, sql: str, parameters: Iterable[Any] | Mapping[str, Any] = ()
-    ) -> _Running:
+    def execute(self, sql: str, parameters: Iterable[Any] | Mapping[str, Any] = ()) -> _Running:
         values = dict(parameters) if isinstance(parameters, Mapping) else tuple(parameters)
         return _Running(self._execute(sql, values))
 
-    async def _execute(
-        self, sql: str, parameters: tuple[Any, ...] | dict[str, Any]
-    ) -> Cursor:
+    async def _execute(self, sql: str, parameters: tuple[Any, ...] | dict[str, Any]) -> Cursor:
         if is_pragma(sql):
             return Cursor([], -1, None)
         query = translate(sql, want_id=True)
