@@ -73,6 +73,11 @@ class PostgresDatabase(Database):
     @classmethod
     async def connect(cls, url: str, cipher: Cipher) -> PostgresDatabase:
         """Open a pool, migrate under the migration lock, and check the key fits."""
+        try:
+            probe = await psycopg.AsyncConnection.connect(url, connect_timeout=10)
+            await probe.close()
+        except psycopg.Error as error:
+            raise DatabaseUnreachable(url, type(error).__name__) from error
         pool: AsyncConnectionPool[psycopg.AsyncConnection[Row]] = AsyncConnectionPool(
             url,
             connection_class=psycopg.AsyncConnection[Row],
