@@ -86,22 +86,31 @@ def _start_throwaway() -> str:
         )
     folder = Path(tempfile.mkdtemp(prefix="exit-interviews-pg-"))
     data = folder / "data"
-    subprocess.run(
-        [binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
+    # PostgreSQL refuses to run as root; Debian's package made a `postgres` user for it.
+    user = "postgres" if os.geteuid() == 0 else None
+    if user is not None:
+        shutil.chown(folder, user)
+
+    def run(*arguments: object) -> None:
+        done = subprocess.run(
+            [str(argument) for argument in arguments], user=user, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise RuntimeError(
+                f"Starting a throwaway PostgreSQL server failed: {done.stderr.strip()}"
+            )
+
+    run(binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
     port = _free_port()
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [binaries / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start"],
-        check=True,
-        capture_output=True,
-    )
+    run(binaries / "pg_ctl", "-D", data, "-o", options, "-l", folder / "log", "-w", "start")
 
     def stop() -> None:
         subprocess.run(
-            [binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop"], capture_output=True
+            [str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            user=user,
+            capture_output=True,
         )
         shutil.rmtree(folder, ignore_errors=True)
 
