@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SCHEMES = ("postgresql:", "postgres:")
 
@@ -28,3 +29,17 @@ def sqlite_path(where: Path | str) -> Path:
         if text.startswith("//"):
             text = text[2:]
     return Path(text)
+
+
+LOCAL_FOLDER = Path("data")
+
+
+def local_anchor(where: Path | str) -> Path:
+    """The file this process's own local files sit beside (the safety journal, the running
+    lock): the SQLite file itself, or for PostgreSQL a name in data/ after the database, so
+    an address never becomes a folder name."""
+    url = postgres_url(where)
+    if url is None:
+        return sqlite_path(where)
+    name = urlsplit(url).path.strip("/") or "postgres"
+    return LOCAL_FOLDER / f"{name}.postgres"

@@ -98,3 +98,15 @@ async def test_an_unreachable_server_says_what_to_check() -> None:
         await Storage.open(
             "postgresql://nobody@127.0.0.1:9/none?connect_timeout=1", Cipher(new_key())
         )
+
+
+def test_local_files_of_a_postgresql_store_sit_in_the_data_folder() -> None:
+    """The safety journal and the running lock are files of this machine; an address must
+    never turn into folder names."""
+    from storage.running import lock_path
+    from storage.safety import journal_path
+
+    database = Path("postgresql://exit@db.internal:5432/exits")
+    assert journal_path(database) == Path("data/exits.safety.postgres")
+    assert lock_path(database) == Path("data/exits.postgres.running")
+    assert journal_path(Path("srv/x.sqlite3")) == Path("srv/x.safety.sqlite3")
