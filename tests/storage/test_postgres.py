@@ -54,7 +54,7 @@ def test_migrations_are_numbered_alike_on_both_stores() -> None:
 
 async def test_two_workers_starting_together_migrate_once_and_share_the_key() -> None:
     key = new_key()
-    async with postgres.fresh_database() as url:
+    async with postgres.fresh_database(migrated=False) as url:
         first, second = await asyncio.gather(
             Storage.open(url, Cipher(key)), Storage.open(url, Cipher(key))
         )
