@@ -84,6 +84,7 @@ class PostgresDatabase(Database):
             kwargs={"autocommit": True, "prepare_threshold": None, "row_factory": ROWS},
             min_size=1,
             max_size=POOL_SIZE,
+            check=AsyncConnectionPool.check_connection,
             open=False,
             name="exit-interviews",
         )
@@ -117,6 +118,8 @@ class PostgresDatabase(Database):
             raise WrongKeyError()
 
     async def close(self) -> None:
+        if self._later_task is not None:
+            self._later_task.cancel()
         with contextlib.suppress(StorageUnavailable, sqlite3.Error):
             await self._write_later_now()
         await self.pool.close()
@@ -193,7 +196,15 @@ class PostgresDatabase(Database):
             self._later_in_flight -= len(later)
 
     async def checkpoint(self) -> None:
-        """PostgreSQL has no write-ahead log file of ours to empty; VACUUM does that job."""
+        """After an erasure: VACUUM the tables that held what a person said, so the deleted
+        rows' space is reclaimed now rather than at autovacuum's leisure. Best effort, as on
+        SQLite: the values were sealed, and the server's WAL and backups age out on their
+        own schedule."""
+        try:
+            async with self.pool.connection() as raw:
+                await raw.execute(b"VACUUM answers, transcript, voice_answers, web_sessions")
+        except (psycopg.Error, PoolTimeout) as error:
+            raise StorageUnavailable(_short(error)) from error
 
     async def backup(self, target: Path) -> None:
         raise StorageError(
