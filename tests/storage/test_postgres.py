@@ -110,3 +110,43 @@ def test_local_files_of_a_postgresql_store_sit_in_the_data_folder() -> None:
     assert journal_path(database) == Path("data/exits.safety.postgres")
     assert lock_path(database) == Path("data/exits.postgres.running")
     assert journal_path(Path("srv/x.sqlite3")) == Path("srv/x.safety.sqlite3")
+
+
+async def test_two_workers_answering_for_one_person_at_once_apply_one_answer() -> None:
+    """Two processes on one database both build a step from the same state (as the answer
+    use case does, through state_to_step): the second to commit finds the state changed
+    under it and is refused (the use case then reads again), so nothing is doubled."""
+    from flows import step
+    from flows.inputs import Choice
+    from storage.errors import StaleStateError
+    from tests.conftest import FakeClock
+    from tests.flows.helpers import every_kind
+    from tests.storage.helpers import invite, start_and_consent
+
+    key, clock, flow = new_key(), FakeClock(), every_kind()
+    async with postgres.fresh_database() as url:
+        first, second = Storage.open(url, Cipher(key)), Storage.open(url, Cipher(key))
+        one, two = await first, await second
+        try:
+            interview_id, _ = await invite(one, flow, clock(), service=None)
+            await start_and_consent(one, flow, interview_id, clock())
+            starts = [
+                await one.interviews.state_to_step(interview_id),
+                await two.interviews.state_to_step(interview_id),
+            ]
+            results = [
+                step(flow, known.state, Choice(at=clock(), value="yes", prompt=known.state.prompt))
+                for known in starts
+            ]
+            await one.steps.save_step(
+                interview_id, results[0], at=clock(), incoming="yes", started_from=starts[0]
+            )
+            with pytest.raises(StaleStateError):
+                await two.steps.save_step(
+                    interview_id, results[1], at=clock(), incoming="yes", started_from=starts[1]
+                )
+            record = await two.transcripts.load(interview_id)
+            assert [c.value for c in record.history if c.kind == "answered"] == ["yes"]
+        finally:
+            await one.close()
+            await two.close()
