@@ -145,7 +145,7 @@ class Connection:
         except psycopg.Error as error:
             raise sqlite_error(error) from error
         lastrowid = None
-        if query.endswith(" RETURNING id") and rows:
+        if rows and query.endswith(" RETURNING id") and "RETURNING" not in sql.upper():
             lastrowid = int(rows[0][0])
             rows = []
         return Cursor(rows, cursor.rowcount, lastrowid)
