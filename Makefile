@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 CODE := bot flows storage
 
-.PHONY: chat test lint typecheck pytest browser bench soak clean screenshots lock audit
+.PHONY: chat test lint typecheck pytest browser postgres bench soak clean screenshots lock audit
 
 # Dependencies come from requirements.lock, pinned with hashes (pip refuses anything else);
 # pyproject.toml keeps ranges for people using the package as a library. Refresh the lock
@@ -58,10 +58,21 @@ browser:
 	  && npm ci --prefix tests/web --no-audit --no-fund --silent >/dev/null 2>&1; } \
 	  || echo "axe-core could not be installed (no npm, or no registry): the accessibility checks will be skipped"
 
+# The storage tests run on PostgreSQL too: EXIT_TEST_POSTGRES_URL, else a server on
+# 127.0.0.1:5432, else a throwaway one from Debian's postgresql binaries, installed here
+# where this machine allows (root with apt-get); the pytest header says which was used.
+postgres: $(STAMP)
+	@[ -n "$$EXIT_TEST_POSTGRES_URL" ] || $(BIN)/python -c 'import psycopg; psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", connect_timeout=2).close()' 2>/dev/null \
+	  || command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	  && echo "Installing Debian's postgresql with apt-get for the PostgreSQL storage tests (running as root)..." \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null 2>&1; } \
+	  || echo "No PostgreSQL server and none could be installed: the PostgreSQL storage tests will fail (set EXIT_TEST_POSTGRES_URL)"
+
 # On every core (pytest-xdist; 2 workers on the 2-core development machine), each idle
 # worker taking the next test, so the slow ones do not queue behind each other.
 PYTEST_WORKERS ?= auto
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser postgres
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist worksteal --durations=15
 
 test: lint typecheck pytest

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import TracebackType
 
 from storage.errors import StorageError
+from storage.postgres.address import local_anchor
 
 
 class DatabaseInUse(StorageError):
@@ -24,7 +25,8 @@ class DatabaseInUse(StorageError):
 
 def lock_path(database: Path) -> Path:
     """The lock file beside a database."""
-    return database.with_name(database.name + ".running")
+    anchor = local_anchor(database)
+    return anchor.with_name(anchor.name + ".running")
 
 
 class RunningLock:

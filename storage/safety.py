@@ -21,6 +21,7 @@ import aiosqlite
 
 from storage.crypto import Cipher
 from storage.database import iso, parse_time
+from storage.postgres.address import local_anchor
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS parked (
@@ -47,7 +48,8 @@ CREATE TABLE IF NOT EXISTS held_concerns (
 
 def journal_path(database: Path) -> Path:
     """Where the journal of a database lives: beside it, never inside its WAL files' names."""
-    return database.with_name(database.stem + ".safety" + database.suffix)
+    anchor = local_anchor(database)
+    return anchor.with_name(anchor.stem + ".safety" + anchor.suffix)
 
 
 @dataclass

@@ -58,7 +58,7 @@ class Services:
         async with self.db.transaction() as connection:
             cursor = await connection.execute(
                 "INSERT INTO services (name, added_at) VALUES (?, ?) ON CONFLICT (name) DO "
-                "UPDATE SET removed_at = NULL WHERE removed_at IS NOT NULL",
+                "UPDATE SET removed_at = NULL WHERE services.removed_at IS NOT NULL",
                 (cleaned, iso(at)),
             )
             if cursor.rowcount:

@@ -16,6 +16,8 @@ from storage.interviews import Interviews
 from storage.known_states import KnownStates
 from storage.markers import Markers
 from storage.outbox import Outbox
+from storage.postgres.address import postgres_url, sqlite_path
+from storage.postgres.database import PostgresDatabase
 from storage.records import Actor
 from storage.reporting import Reporting
 from storage.retention import Retention
@@ -56,17 +58,27 @@ class Storage:
         self.flow_versions = FlowVersions(db)
 
     @classmethod
-    async def open(cls, path: Path, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Storage:
-        """Open the database at `path`, creating and migrating it as needed. A write waits
-        up to `busy_timeout_ms` for another program's lock before StorageUnavailable."""
-        return cls(await Database.open(path, cipher, busy_timeout_ms))
+    async def open(cls, path: Path | str, cipher: Cipher, busy_timeout_ms: int = 10_000) -> Storage:
+        """Open the database EXIT_DATABASE names (an SQLite file, the default, or a
+        postgresql:// address), creating and migrating it as needed. On SQLite a write
+        waits up to `busy_timeout_ms` for another program's lock before StorageUnavailable."""
+        url = postgres_url(path)
+        if url is not None:
+            return cls(await PostgresDatabase.connect(url, cipher))
+        return cls(await Database.open(sqlite_path(path), cipher, busy_timeout_ms))
+
+    @property
+    def on_postgres(self) -> bool:
+        """True when this store is PostgreSQL (for tools that must say which)."""
+        return isinstance(self.db, PostgresDatabase)
 
     async def close(self) -> None:
         """Write any bookkeeping still waiting, then close."""
         await self.db.close()
 
     async def backup(self, target: Path) -> None:
-        """A consistent copy of the live database (SQLite's backup API)."""
+        """A consistent copy of the live database (SQLite's backup API; on PostgreSQL,
+        StorageError pointing to pg_dump)."""
         await self.db.backup(target)
 
     async def rotate_key(self, actor: Actor, at: datetime) -> int:

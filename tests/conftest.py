@@ -11,6 +11,22 @@ import pytest
 from storage import Actor, Cipher, Storage, new_key
 
 
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which PostgreSQL server the storage contract tests use, before any test runs."""
+    from tests import postgres
+
+    return postgres.choice()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The same line under -q (make test), which hides the header."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and reporter.verbosity < 0:
+        from tests import postgres
+
+        reporter.write_line(postgres.choice())
+
+
 class FakeClock:
     """A clock tests move by hand."""
 

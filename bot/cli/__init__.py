@@ -11,6 +11,7 @@ from bot.cli import (
     server,
     services,
     staff,
+    store,
     tasks,
 )
 from bot.cli.common import app
@@ -26,5 +27,6 @@ __all__ = [
     "server",
     "services",
     "staff",
+    "store",
     "tasks",
 ]

@@ -29,7 +29,9 @@ async def count_updates(storage: Storage) -> int:
     return int(row[0])
 
 
+@pytest.mark.sqlite_only
 async def test_units_arriving_together_share_one_commit(storage: Storage) -> None:
+    """SQLite only: group commit is SQLite's (PostgreSQL shares WAL flushes itself)."""
     commits = 0
     committer = storage.db._committer
     run = committer._run

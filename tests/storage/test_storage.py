@@ -292,9 +292,11 @@ async def test_stop_with_delete_removes_what_was_said(storage: Storage, clock: F
     )
 
 
+@pytest.mark.sqlite_only
 async def test_backup_is_a_readable_copy(
     storage: Storage, clock: FakeClock, tmp_path: Path, key: str
 ) -> None:
+    """SQLite only: a PostgreSQL store is backed up with pg_dump, not by this program."""
     flow = every_kind()
     interview_id, _ = await invite(storage, flow, clock())
     await storage.backup(tmp_path / "backup.sqlite3")

@@ -1,0 +1,1 @@
+"""PostgreSQL twins of the numbered migrations, applied by storage.postgres.migrate."""
