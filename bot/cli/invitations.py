@@ -10,6 +10,7 @@ import typer
 from bot.cli.common import err, fail, invite_app, operator, out, run_with_context
 from bot.core.context import AppContext
 from bot.core.invitations import CreatedInvitation, create_invitation, reissue_invitation
+from bot.core.prefixes import resolve
 
 
 @invite_app.command("create")
@@ -94,9 +95,8 @@ def invite_reissue(
     earlier link stops working; the answers so far are kept."""
 
     async def work(context: AppContext) -> dict[str, object]:
-        created = await reissue_invitation(
-            context, interview_id, operator(), context.settings.bot_username
-        )
+        full = await resolve(context.storage.db, "interview", interview_id)
+        created = await reissue_invitation(context, full, operator(), context.settings.bot_username)
         return as_result(created)
 
     show(run_with_context(work), as_json, "has a new link; the old one no longer works")

@@ -22,6 +22,7 @@ from bot.core.answer import Reply
 from bot.core.context import AppContext
 from bot.core.notices import notice
 from bot.core.numbers import whole_number
+from bot.core.prefixes import resolve
 from flows.inputs import Choice, Command, Control, Input, Text
 from flows.outputs import Button, Message
 from flows.state import Phase
@@ -188,6 +189,7 @@ class TerminalChannel:
     async def _start(self, flow_id: str, language: str | None, resume: str | None) -> Reply:
         service = self.context.service
         if resume is not None:
+            resume = await resolve(self.context.storage.db, "interview", resume)
             return await service.handle(resume, incoming="/start", chat_id=TERMINAL_CHAT)
         offered = service.flow(flow_id).languages
         if language is not None and language not in offered:
