@@ -23,7 +23,7 @@ from bot.core.context import AppContext
 from bot.core.notices import notice
 from bot.core.numbers import whole_number
 from bot.core.prefixes import resolve
-from flows.inputs import Choice, Command, Control, Input, Text
+from flows.inputs import Choice, Command, Control, Input, Start, Text
 from flows.outputs import Button, Message
 from flows.state import Phase
 from flows.text import Language
@@ -66,6 +66,8 @@ def read_input(line: str, screen: TerminalScreen, at: datetime) -> tuple[Input, 
     """Turn a typed line into an engine input, and the words to keep in the transcript.
     Raises NotAnAnswerNumber for a number that matches no button on screen."""
     typed = line.strip()
+    if typed.lower() == "/start":
+        return Start(at=at), "/start"
     if typed.lower() in COMMANDS:
         return Command(at=at, control=COMMANDS[typed.lower()]), typed.lower()
     if typed.lower() in BUTTON_COMMANDS:

@@ -199,12 +199,18 @@ def test_pause_says_the_command_to_carry_on(env: dict[str, str]) -> None:
     assert f"chat --resume {interview_id} --real" in said.split("End of input", 1)[0]
 
 
-def test_welsh_is_refused_plainly_for_an_english_only_flow(env: dict[str, str]) -> None:
+def test_welsh_is_honoured_and_refused_plainly_for_an_english_only_flow(
+    env: dict[str, str],
+) -> None:
     refused = cli(env, "chat", "--flow", "children-home", "--language", "cy", stdin="1\n")
     assert refused.returncode == 1
     assert "not available in 'cy'" in refused.stderr and "--language en" in refused.stderr
-    welsh = cli(env, "chat", "--flow", "foster-carer", "--language", "cy", stdin="1\n/pause\n")
-    assert "Hoffech chi gymryd rhan?" in welsh.stdout and "Dewiswch" not in welsh.stdout
+    welsh = cli(
+        env, "chat", "--flow", "foster-carer", "--language", "cy", stdin="1\n/start\n/pause\n"
+    )
+    assert "Hoffech chi gymryd rhan?" in welsh.stdout
+    assert "Croeso'n ôl. Dyma ble roeddech chi." in welsh.stdout
+    assert "Sorry" not in welsh.stdout and "To carry on" not in welsh.stdout
     assert "I barhau'n nes ymlaen, rhedwch:" in welsh.stdout
 
 
