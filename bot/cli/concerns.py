@@ -11,6 +11,7 @@ from rich.table import Table
 from bot.cli.common import AsStaff, acting_as, app, data_row, out, run_with_context
 from bot.core.concerns import category_label
 from bot.core.context import AppContext
+from bot.core.prefixes import prefixes_of
 from storage.records import ConcernRecord
 
 
@@ -62,7 +63,11 @@ def concerns_list(
     async def work(context: AppContext) -> list[dict[str, Any]]:
         actor = await acting_as(context, as_staff)
         found = await context.storage.concerns.visible(actor, open_only=not everything)
-        return [concern_row(concern) for concern in found]
+        short = await prefixes_of(context.storage.db, "interview")
+        return [
+            {**concern_row(c), "interview_short": short.get(c.interview_id, c.interview_id)}
+            for c in found
+        ]
 
     rows = run_with_context(work)
     if as_json:
@@ -76,7 +81,7 @@ def concerns_list(
         data_row(
             table,
             str(row["id"]),
-            row["interview"],
+            row["interview_short"],
             row["service"] or "-",
             row["severity"],
             category_label(row["category"]),
