@@ -344,7 +344,7 @@ async def test_with_fewer_than_five_interviews_the_report_says_so_once(
     await make_interviews(storage, flow, 3, HOMES[:1], START)
     html = report_html(await report_for(storage, flow_id))
     assert html.count("Fewer than 5") == 1
-    assert "took part in this period, so this report shows none of their answers" in html
+    assert "offered an interview in this period, so no figures and none of their answers" in html
     assert "<h3>" not in html and "data:image/png" not in html
     concerns = html.split("<h2>Safeguarding concerns</h2>", 1)[1]
     assert "<td>Recommendations made</td>" in concerns
