@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import AsStaff, acting_as, app, data_row, out, run_with_context
+from bot.core.prefixes import prefixes_of
 
 if TYPE_CHECKING:
     from bot.core.context import AppContext
@@ -59,12 +60,17 @@ def concerns_list(
     as_staff: AsStaff = None,
 ) -> None:
     """Open concerns: how urgent, what kind, and whether the alerts reached anyone."""
-    from bot.core.concerns import category_label
 
     async def work(context: AppContext) -> list[dict[str, Any]]:
         actor = await acting_as(context, as_staff)
         found = await context.storage.concerns.visible(actor, open_only=not everything)
-        return [concern_row(concern) for concern in found]
+        short = await prefixes_of(context.storage.db, "interview")
+        return [
+            {**concern_row(c), "interview_short": short.get(c.interview_id, c.interview_id)}
+            for c in found
+        ]
+
+    from bot.core.concerns import category_label
 
     rows = run_with_context(work)
     if as_json:
@@ -78,7 +84,7 @@ def concerns_list(
         data_row(
             table,
             str(row["id"]),
-            row["interview"],
+            row["interview_short"],
             row["service"] or "-",
             row["severity"],
             category_label(row["category"]),

@@ -18,6 +18,7 @@ from bot.cli.common import (
     parse_day,
     run_with_context,
 )
+from bot.core.prefixes import prefixes_of, resolve
 
 if TYPE_CHECKING:
     from bot.core.context import AppContext
@@ -63,6 +64,8 @@ def followup_add(
         )
 
     async def work(context: AppContext) -> Recommended:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         actor = await acting_as(context, as_staff)
         return await desk(context).recommend(interview_id, to, due_on, text, actor)
 
@@ -85,6 +88,8 @@ def followup_respond(
     """Record the response to a recommendation; whoever made it is sent it."""
 
     async def work(context: AppContext) -> None:
+        nonlocal reference
+        reference = await resolve(context.storage.db, "recommendation", reference)
         actor = await acting_as(context, as_staff)
         await desk(context).respond(reference, text, actor)
 
@@ -101,6 +106,8 @@ def followup_no_action(
     """Record that an interview was read and needs no action."""
 
     async def work(context: AppContext) -> None:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         actor = await acting_as(context, as_staff)
         await desk(context).no_action(interview_id, note, actor)
 
@@ -123,6 +130,8 @@ def followup_thank(
     interview has ended. The running bot delivers it and records that it arrived."""
 
     async def work(context: AppContext) -> str:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         actor = await acting_as(context, as_staff)
         interview = await context.storage.interviews.require_access(
             interview_id, actor, context.clock(), "thank_you"
@@ -151,6 +160,8 @@ def followup_thanked(interview_id: str, as_staff: AsStaff = None) -> None:
     """Record that the person was written to by letter, outside the bot."""
 
     async def work(context: AppContext) -> None:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         actor = await acting_as(context, as_staff)
         await context.storage.followup.thanked(interview_id, actor, context.clock())
 
@@ -167,19 +178,23 @@ def followup_list(
 ) -> None:
     """Recommendations you may see, with their responses."""
 
-    async def work(context: AppContext) -> list[Any]:
+    async def work(context: AppContext) -> tuple[list[Any], dict[str, str], dict[str, str]]:
         actor = await acting_as(context, as_staff)
         found = await context.storage.followup.visible(actor)
         today = context.clock().date()
-        return [r for r in found if r.overdue(today)] if overdue else found
+        chosen = [r for r in found if r.overdue(today)] if overdue else found
+        refs = await prefixes_of(context.storage.db, "recommendation")
+        interviews = await prefixes_of(context.storage.db, "interview")
+        return chosen, refs, interviews
 
+    found, refs, interviews = run_with_context(work)
     table = Table("reference", "interview", "to", "due", "recommendation", "response")
-    for item in run_with_context(work):
+    for item in found:
         response = item.responses[-1].text if item.responses else "(none yet)"
         data_row(
             table,
-            item.ref,
-            item.interview_id,
+            refs.get(item.ref, item.ref),
+            interviews.get(item.interview_id, item.interview_id),
             item.addressed_to,
             str(item.due_on),
             item.text,

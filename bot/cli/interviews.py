@@ -23,6 +23,7 @@ from bot.cli.common import (
     write_out,
     write_private,
 )
+from bot.core.prefixes import prefixes_of, resolve
 
 if TYPE_CHECKING:
     from bot.core.context import AppContext
@@ -37,21 +38,27 @@ def interviews_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List interviews: id, flow, name, service, status and dates. Never answers."""
+
     from bot.core.interviews import find_interviews
 
     async def work(context: AppContext) -> list[dict[str, Any]]:
-        return await find_interviews(
+        rows = await find_interviews(
             context, operator(), status=status, service=service, concerns_only=concerns
         )
+        short = await prefixes_of(context.storage.db, "interview")
+        return [{**row, "short": short.get(row["id"], row["id"])} for row in rows]
 
     rows = run_with_context(work)
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table("id", "flow", "name", "service", "status", "created", "concerns (open/all)")
+    table = Table(
+        "short id", "id", "flow", "name", "service", "status", "created", "concerns (open/all)"
+    )
     for row in rows:
         data_row(
             table,
+            row["short"],
             row["id"],
             row["flow"],
             row["name"],
@@ -72,6 +79,7 @@ def transcript(
 ) -> None:
     """One interview's transcript: plain and original wording, answers, changes, concerns.
     Every read is written to the audit log."""
+
     from bot.core.transcripts import TRANSCRIPT_FORMATS, read_transcript
 
     if format not in TRANSCRIPT_FORMATS:
@@ -79,6 +87,8 @@ def transcript(
     form: TranscriptFormat = format
 
     async def work(context: AppContext) -> str:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         return await read_transcript(
             context, interview_id, await acting_as(context, as_staff), form
         )
@@ -94,6 +104,11 @@ def erase(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask; for scripts.")] = False,
 ) -> None:
     """Erase one person's interview on request. An audit entry (with no content) remains."""
+
+    async def named(context: AppContext) -> str:
+        return await resolve(context.storage.db, "interview", interview_id)
+
+    interview_id = run_with_context(named, warn=False)
     if not yes and not typer.confirm(
         f"Erase everything {interview_id} holds, for good? It cannot be undone", default=False
     ):
@@ -125,6 +140,8 @@ def interviews_readers(
         fail("Give --user USER_ID (repeat for more) or --none.")
 
     async def work(context: AppContext) -> None:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         actor = await acting_as(context, as_staff)
         await context.storage.readers.agree(interview_id, user or [], actor, context.clock())
 
@@ -138,6 +155,8 @@ def interviews_assign(interview_id: str, user_id: int, as_staff: AsStaff = None)
     asked for fewer people to see it). Admins only."""
 
     async def work(context: AppContext) -> None:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         actor = await acting_as(context, as_staff)
         await context.storage.readers.assign_reviewer(interview_id, user_id, actor, context.clock())
 
@@ -155,6 +174,8 @@ def voice(
     listened to). The files hold what the person said: keep them as safe as transcripts."""
 
     async def work(context: AppContext) -> list[Path]:
+        nonlocal interview_id
+        interview_id = await resolve(context.storage.db, "interview", interview_id)
         actor = await acting_as(context, as_staff)
         await context.storage.interviews.require_access(
             interview_id, actor, context.clock(), "voice_saved"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli.common import err, fail, invite_app, operator, out, run_with_context
+from bot.core.prefixes import resolve
 
 if TYPE_CHECKING:
     from bot.core.context import AppContext
@@ -37,6 +38,7 @@ def invite_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Create a single-use invitation and print its link. The link is shown only once."""
+
     from bot.core.invitations import create_invitation
 
     if language not in {None, "en", "cy"}:
@@ -96,12 +98,12 @@ def invite_reissue(
 ) -> None:
     """A new link for the same interview (the person changed phone or browser). Every
     earlier link stops working; the answers so far are kept."""
+
     from bot.core.invitations import reissue_invitation
 
     async def work(context: AppContext) -> dict[str, object]:
-        created = await reissue_invitation(
-            context, interview_id, operator(), context.settings.bot_username
-        )
+        full = await resolve(context.storage.db, "interview", interview_id)
+        created = await reissue_invitation(context, full, operator(), context.settings.bot_username)
         return as_result(created)
 
     show(run_with_context(work), as_json, "has a new link; the old one no longer works")

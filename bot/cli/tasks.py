@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from bot.cli.common import AsStaff, acting_as, data_row, fail, out, run_with_context, tasks_app
+from bot.core.prefixes import prefixes_of, resolve
 
 if TYPE_CHECKING:
     from bot.core.context import AppContext
@@ -22,6 +23,7 @@ def tasks_list(
     as_staff: AsStaff = None,
 ) -> None:
     """Open tasks, soonest due first: what, about which interview, whose, and by when."""
+
     from bot.core.delivery import NoDelivery
     from bot.core.tasks import TaskDesk
     from storage.tasks import owners_among
@@ -35,6 +37,8 @@ def tasks_list(
         words = TaskDesk(context.storage, context.flows, NoDelivery(), context.settings)
         readable = {i.id for i in await context.storage.interviews.find(actor)}
         staff = await context.storage.staff.all()
+        refs = await prefixes_of(context.storage.db, "task")
+        interviews = await prefixes_of(context.storage.db, "interview")
         rows = []
         for task in await context.storage.tasks.open_tasks():
             owners = owners_among(task, staff)
@@ -48,6 +52,8 @@ def tasks_list(
             rows.append(
                 {
                     "ref": task.ref,
+                    "short": refs.get(task.ref, task.ref),
+                    "interview_short": interviews.get(task.interview_id or "", task.interview_id),
                     "kind": task.kind,
                     "interview": task.interview_id,
                     "owners": [o.name for o in owners],
@@ -70,9 +76,9 @@ def tasks_list(
         due = row["due"][:10] + (" ⏰ overdue" if row["overdue"] else "")
         data_row(
             table,
-            row["ref"],
+            row["short"],
             row["what"].splitlines()[0],
-            row["interview"] or "-",
+            row["interview_short"] or "-",
             ", ".join(row["owners"]) or "admins",
             due,
         )
@@ -86,10 +92,12 @@ def tasks_close(
     as_staff: AsStaff = None,
 ) -> None:
     """Record a task as done, with what was done; audited."""
+
     from bot.cli.followup import desk
 
     async def work(context: AppContext) -> str:
         actor = await acting_as(context, as_staff)
-        return (await desk(context).close_task(reference, note, actor)).ref
+        full = await resolve(context.storage.db, "task", reference)
+        return (await desk(context).close_task(full, note, actor)).ref
 
     out.print(f"Task {run_with_context(work)} closed.")

@@ -14,6 +14,7 @@ from bot.core.context import AppContext
 from bot.core.invitations import InvitationRefused, create_invitation, reissue_invitation
 from bot.core.logs import log_event
 from bot.core.notices import stranger_text
+from bot.core.prefixes import full_id, prefixes_of, shown
 from bot.core.transcripts import read_transcript
 from bot.documents.concern_view import question_words
 from bot.telegram.keyboards import (
@@ -156,6 +157,7 @@ class StaffChat:
         if not args:
             await self.gate.say(update, "Send /reissue followed by the interview id.")
             return
+        args = [await full_id(self.app.storage.db, "interview", args[0]), *args[1:]]
         try:
             created = await reissue_invitation(
                 self.app, args[0], Actor.for_staff(member), context.bot.username
@@ -184,11 +186,12 @@ class StaffChat:
         if not found:
             await self.gate.say(update, "No interviews yet for your homes or services.")
             return
+        short = await prefixes_of(self.app.storage.db, "interview")
         lines = ["Recent interviews (⚠ = open concern):"]
         for item in found:
             mark = "⚠ " if item.open_concerns else ""
             lines.append(
-                f"{mark}{STATUS_MARKS.get(item.status, '')} {item.id} · "
+                f"{mark}{STATUS_MARKS.get(item.status, '')} {shown(item.id, short)} · "
                 f"{item.display_name} · {item.service or '-'} · {item.status} · "
                 f"{item.updated_at:%d %b %H:%M}"
             )
@@ -207,6 +210,7 @@ class StaffChat:
                 "for example /transcript iv-0123456789.",
             )
             return
+        args = [await full_id(self.app.storage.db, "interview", args[0]), *args[1:]]
         try:
             text = await read_transcript(self.app, args[0], Actor.for_staff(member))
         except (AccessDenied, NotFound):

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.core.context import AppContext
 from bot.core.followup import FollowUpDesk, FollowUpRefused
+from bot.core.prefixes import full_id, prefixes_of, shown
 from bot.core.reports import monitoring_report, report_file_name
 from bot.core.tasks import NO_ACTION_PREFIX, OPEN_PREFIX, TaskDesk
 from bot.core.transcripts import read_transcript
@@ -93,17 +94,22 @@ class StaffFollowUp:
         if not mine:
             await self.gate.say(update, "You have no open tasks. Thank you.")
             return
+        short = await prefixes_of(self.app.storage.db, "task")
         lines = ["Your open tasks, soonest due first:"]
         for task in mine:
             words = await self.tasks.words(task, now)
             late = "⏰ OVERDUE · " if task.overdue(now) else ""
-            lines.append(f"\n{late}{task.ref} · due {task.due_at:%d %b %Y}\n{words.text}")
+            lines.append(
+                f"\n{late}{shown(task.ref, short)} · due {task.due_at:%d %b %Y}\n{words.text}"
+            )
         await self.gate.say(update, "\n".join(lines))
 
     async def on_done(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember
     ) -> None:
         args = context.args or []
+        if args:
+            args = [await full_id(self.app.storage.db, "task", args[0]), *args[1:]]
         if len(args) < 2 or not REF_SHAPE.match(args[0].lower()):
             await self.gate.say(update, DONE_USAGE)
             return
@@ -124,7 +130,11 @@ class StaffFollowUp:
             return
         try:
             made = await self.desk.recommend(
-                interview_id, to, due_on, text, Actor.for_staff(member)
+                await full_id(self.app.storage.db, "interview", interview_id),
+                to,
+                due_on,
+                text,
+                Actor.for_staff(member),
             )
         except (AccessDenied, NotFound):
             await self.gate.say(update, NO_SUCH_INTERVIEW.format(interview=interview_id[:40]))
@@ -144,6 +154,8 @@ class StaffFollowUp:
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember
     ) -> None:
         args = context.args or []
+        if args:
+            args = [await full_id(self.app.storage.db, "recommendation", args[0]), *args[1:]]
         ref = args[0].lower() if args and REF_SHAPE.match(args[0].lower()) else None
         if len(args) < 2 or ref is None:
             await self.gate.say(update, RESPOND_USAGE)
@@ -209,6 +221,7 @@ class StaffFollowUp:
             await self.gate.say(update, READERS_USAGE)
             return
         ids = [] if none else [int(a) for a in args[1:]]
+        args = [await full_id(self.app.storage.db, "interview", args[0]), *args[1:]]
         try:
             await self.desk.agree_readers(args[0], ids, Actor.for_staff(member))
         except (AccessDenied, NotFound):
@@ -225,6 +238,7 @@ class StaffFollowUp:
         if not args:
             await self.gate.say(update, "Send /noaction INTERVIEW, and a note if you wish.")
             return
+        args = [await full_id(self.app.storage.db, "interview", args[0]), *args[1:]]
         try:
             await self.desk.no_action(
                 args[0], " ".join(args[1:]) or NO_ACTION_NOTE, Actor.for_staff(member)

@@ -22,7 +22,8 @@ from bot.core.answer import Reply
 from bot.core.context import AppContext
 from bot.core.notices import notice
 from bot.core.numbers import whole_number
-from flows.inputs import Choice, Command, Control, Input, Text
+from bot.core.prefixes import resolve
+from flows.inputs import Choice, Command, Control, Input, Start, Text
 from flows.outputs import Button, Message
 from flows.state import Phase
 from flows.text import Language
@@ -43,16 +44,39 @@ class TerminalScreen:
     prompt: int | None
 
 
+class NotAnAnswerNumber(Exception):
+    """A number typed at a question with numbered answers that is none of them: it is
+    never sent on as free text, because the person meant a button."""
+
+    def __init__(self, largest: int) -> None:
+        super().__init__(largest)
+        self.largest = largest
+
+
+def numbered(message: Message) -> list[Button]:
+    """The buttons a person types a number for, answers first: a button that only some
+    visits show (such as "Keep my answer" after Back) goes after them, so an answer's
+    number is the same every time the question is asked."""
+    buttons = [b for b in message.all_buttons() if b.value not in CONTROL_VALUES]
+    answers = [b for b in buttons if not b.value.startswith("_")]
+    return answers + [b for b in buttons if b.value.startswith("_")]
+
+
 def read_input(line: str, screen: TerminalScreen, at: datetime) -> tuple[Input, str]:
-    """Turn a typed line into an engine input, and the words to keep in the transcript."""
+    """Turn a typed line into an engine input, and the words to keep in the transcript.
+    Raises NotAnAnswerNumber for a number that matches no button on screen."""
     typed = line.strip()
+    if typed.lower() == "/start":
+        return Start(at=at), "/start"
     if typed.lower() in COMMANDS:
         return Command(at=at, control=COMMANDS[typed.lower()]), typed.lower()
     if typed.lower() in BUTTON_COMMANDS:
         value = BUTTON_COMMANDS[typed.lower()]
         return Choice(at=at, value=value, prompt=screen.prompt), typed.lower()
-    number = whole_number(typed, largest=len(screen.buttons))
-    if number is not None:
+    if screen.buttons and typed.isascii() and typed.isdecimal():
+        number = whole_number(typed, largest=len(screen.buttons))
+        if number is None:
+            raise NotAnAnswerNumber(len(screen.buttons))
         button = screen.buttons[number - 1]
         return Choice(at=at, value=button.value, prompt=screen.prompt), button.label
     return Text(at=at, text=line.rstrip("\n")), line.rstrip("\n")
@@ -100,6 +124,20 @@ def carry_on_command(interview_id: str, practice: bool) -> str:
     return f"{program} chat --resume {interview_id}{real}"
 
 
+def choose_a_number(largest: int, language: Language) -> str:
+    """What to say when a typed number matches no answer on screen."""
+    if language == "cy":
+        return f"Teipiwch rif o 1 i {largest}, neu ysgrifennwch eich ateb mewn geiriau."
+    return f"Please type a number from 1 to {largest}, or write your answer in words."
+
+
+def carry_on_later(command: str, language: Language) -> str:
+    """After /pause: exactly what to type to carry on later, here or after closing."""
+    if language == "cy":
+        return f"I barhau nawr, teipiwch unrhyw neges. I barhau'n nes ymlaen, rhedwch:\n  {command}"
+    return f"To carry on now, type anything. To carry on later, run:\n  {command}"
+
+
 def _language(reply: Reply) -> Language:
     """The interview's language, for the terminal's own words."""
     return "cy" if reply.state is not None and reply.state.language == "cy" else "en"
@@ -121,26 +159,27 @@ class TerminalChannel:
         self.practice = practice
         self.screen = TerminalScreen([], None)
 
-    def say(self, text: str) -> None:
-        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+    def say(self, text: str, style: str = "") -> None:
+        """Print words wrapped at word boundaries to the terminal's width (Rich wraps; a
+        console that is not a terminal, such as a pipe, keeps each line whole)."""
+        self.console.print(text, style=style, markup=False, highlight=False)
 
     def show(self, message: Message) -> None:
         style = {"concern": "bold yellow", "help": "cyan", "ending": "bold green"}.get(
             message.kind, ""
         )
-        self.console.print(message.text, style=style, markup=False, highlight=False, soft_wrap=True)
-        buttons = [b for b in message.all_buttons() if b.value not in CONTROL_VALUES]
+        self.say(message.text, style)
+        buttons = numbered(message)
         for number, button in enumerate(buttons, start=1):
-            self.console.print(f"   {number}. {button.label}", markup=False, highlight=False)
+            self.say(f"   {number}. {button.label}")
         if message.buttons:
             controls = [b for b in message.all_buttons() if b.value in CONTROL_VALUES]
             if controls:
-                self.console.print(
+                self.say(
                     "   (" + "  ".join(f"/{b.value.lstrip('_')} {b.label}" for b in controls) + ")",
-                    markup=False,
-                    highlight=False,
-                    style="dim",
+                    "dim",
                 )
+        if message.buttons or message.prompt is not None:
             self.screen = TerminalScreen(buttons, message.prompt)
         self.console.print()
 
@@ -152,7 +191,15 @@ class TerminalChannel:
     async def _start(self, flow_id: str, language: str | None, resume: str | None) -> Reply:
         service = self.context.service
         if resume is not None:
+            resume = await resolve(self.context.storage.db, "interview", resume)
             return await service.handle(resume, incoming="/start", chat_id=TERMINAL_CHAT)
+        offered = service.flow(flow_id).languages
+        if language is not None and language not in offered:
+            raise ValueError(
+                f"Nid yw'r cyfweliad {flow_id} ar gael yn yr iaith '{language}' / The "
+                f"{flow_id} interview is not available in '{language}'. "
+                f"Choose --language {' or '.join(offered)}, or leave it out."
+            )
         invitation = await self.context.storage.interviews.invite(
             flow_id=flow_id,
             flow_version=service.flow(flow_id).version,
@@ -199,11 +246,18 @@ class TerminalChannel:
                     return 0
                 if not self.stdin.isatty():
                     self.say(line.rstrip("\n"))
-                inp, words = read_input(line, self.screen, self.context.clock())
+                try:
+                    inp, words = read_input(line, self.screen, self.context.clock())
+                except NotAnAnswerNumber as wrong:
+                    self.say(choose_a_number(wrong.largest, _language(reply)))
+                    continue
                 reply = await service.handle(
                     interview_id, inp, incoming=words, chat_id=TERMINAL_CHAT
                 )
                 await self._deliver(reply.messages)
+                if reply.state is not None and reply.state.phase is Phase.PAUSED:
+                    command = carry_on_command(interview_id, self.practice)
+                    self.say(carry_on_later(command, _language(reply)))
         finally:
             loop.remove_signal_handler(signal.SIGINT)
         language = _language(reply)

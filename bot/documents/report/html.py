@@ -32,7 +32,7 @@ def _minutes(value: float | None) -> str:
 def report_html(report: Report, with_charts: bool = True) -> str:
     """The printable report, charts embedded, so it can be emailed or printed as it is."""
     overall = OVERALL_LABELS.get(report.flow.audience, OVERALL)
-    if with_charts:
+    if with_charts and not too_few_took_part(report):
         drawable = [t for t in report.yes_no if chartable(t)]
         if drawable:
             report.charts["yes_no"] = stacked_shares(drawable, overall)
@@ -66,4 +66,11 @@ def report_html(report: Report, with_charts: bool = True) -> str:
         cell=_cell,
         minutes=_minutes,
         ranked_heading=ranked_heading,
+        too_few=too_few_took_part(report),
     )
+
+
+def too_few_took_part(report: Report) -> bool:
+    """Fewer than 5 said yes to an interview: the report then says so once and shows no
+    question at all, rather than a line per question that each says the same."""
+    return report.uptake[OVERALL]["taken_up"].count < SUPPRESS_BELOW

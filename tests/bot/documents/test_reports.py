@@ -334,3 +334,69 @@ async def test_the_carers_report_says_how_many_answered_in_welsh(storage: Storag
     )
     young = await report_for(storage, "children-home")
     assert "Answered in Welsh" not in report_html(young), "only where Welsh is offered"
+
+
+@pytest.mark.parametrize("flow_id", ["children-home", "foster-carer"])
+async def test_with_fewer_than_five_interviews_the_report_says_so_once(
+    storage: Storage, flow_id: str
+) -> None:
+    flow = load_flows()[flow_id]
+    await make_interviews(storage, flow, 3, HOMES[:1], START)
+    html = report_html(await report_for(storage, flow_id))
+    assert html.count("Fewer than 5") == 1
+    assert "offered an interview in this period, so no figures and none of their answers" in html
+    assert "<h3>" not in html and "data:image/png" not in html
+    concerns = html.split("<h2>Safeguarding concerns</h2>", 1)[1]
+    assert "<td>Recommendations made</td>" in concerns
+
+
+async def test_with_enough_interviews_every_question_is_shown(storage: Storage) -> None:
+    flow = load_flows()["children-home"]
+    await make_interviews(storage, flow, 40, HOMES, START)
+    html = report_html(await report_for(storage, "children-home"), with_charts=False)
+    assert "so this report shows none of their answers" not in html
+    assert html.count("<h3>") >= 10
+
+
+async def test_transcripts_and_reports_pass_axe_with_landmarks(
+    storage: Storage, clock: FakeClock, tmp_path: Path
+) -> None:
+    """No serious or critical axe-core violation, and no landmark rule broken (those are
+    'moderate' in axe, but a screen-reader user needs them to find their way round)."""
+
+    from tests.browser import FLAGS, chromium_or_skip
+
+    axe = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.exists():
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/web); the check did not run")
+    chromium = chromium_or_skip()
+    view = await interview_with_follow_up(storage, clock, "A.B. (synthetic)", "Made-up words.")
+    await make_interviews(storage, load_flows()["children-home"], 3, HOMES[:1], START)
+    small = report_html(await report_for(storage, "children-home"))
+    await make_interviews(storage, load_flows()["children-home"], 30, HOMES, START, seed=4)
+    documents = {
+        "transcript": transcript_html(view),
+        "report": report_html(await report_for(storage, "children-home")),
+        "small report": small,
+    }
+    from playwright.async_api import async_playwright
+
+    found: dict[str, list[str]] = {}
+    async with async_playwright() as playwright:
+        flags = [flag for flag in FLAGS if flag != "--headless"]
+        browser = await playwright.chromium.launch(executable_path=chromium, args=flags)
+        page = await browser.new_page()
+        for name, html in documents.items():
+            target = tmp_path / f"{name.replace(' ', '-')}.html"
+            target.write_text(html, encoding="utf-8")
+            await page.goto(target.as_uri())
+            await page.add_script_tag(path=str(axe))
+            result = await page.evaluate("async () => await axe.run(document)")
+            found[name] = [
+                f"{v['id']}: {v['help']}"
+                for v in result["violations"]
+                if v.get("impact") in {"serious", "critical"}
+                or v["id"].startswith(("landmark", "region", "page-has-heading"))
+            ]
+        await browser.close()
+    assert found == {name: [] for name in documents}

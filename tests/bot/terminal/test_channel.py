@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import select
@@ -10,7 +11,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
+from rich.console import Console
+
+from bot.core.context import AppContext
+from bot.terminal.channel import TerminalChannel
+from flows.outputs import Button, Message
 from storage import new_key
 from tests.bot.commandline import ROOT, cli
 
@@ -169,3 +176,56 @@ def test_welsh_in_the_terminal(env: dict[str, str]) -> None:
     assert "Hoffech chi i lai o bobl weld eich atebion?" in result.stdout
     assert "Sut mae eich maethu'n dod i ben?" in result.stdout
     assert "Diwedd y mewnbwn: mae'r cyfweliad wedi'i oedi a'i gadw" in result.stdout
+
+
+def test_numbers_stay_the_same_after_back_and_a_wrong_number_is_never_text(
+    env: dict[str, str],
+) -> None:
+    result = cli(env, "chat", "--flow", "children-home", "--real", stdin="1\n2\n1\n/back\n7\n2\n")
+    after_back = result.stdout.split("You said: Yes.", 1)[1]
+    assert after_back.index("1. 👍 Yes") < after_back.index("4. ✔ Keep my answer")
+    assert "Please type a number from 1 to 4" in after_back
+    record = json.loads(cli(env, "transcript", _only_id(env), "--format", "json").stdout)
+    answered = {q["id"]: q["answer"] for q in record["questions"] if q["answer"]}
+    assert answered["happy_living_here"] == "no"
+    assert "7" not in answered.values()
+
+
+def test_pause_says_the_command_to_carry_on(env: dict[str, str]) -> None:
+    result = cli(env, "chat", "--flow", "children-home", "--real", stdin="1\n/pause\n")
+    interview_id = _only_id(env)
+    said = result.stdout.split("we have paused", 1)[1]
+    assert "To carry on later, run:\n  " in said
+    assert f"chat --resume {interview_id} --real" in said.split("End of input", 1)[0]
+
+
+def test_welsh_is_honoured_and_refused_plainly_for_an_english_only_flow(
+    env: dict[str, str],
+) -> None:
+    refused = cli(env, "chat", "--flow", "children-home", "--language", "cy", stdin="1\n")
+    assert refused.returncode == 1
+    assert "not available in 'cy'" in refused.stderr and "--language en" in refused.stderr
+    welsh = cli(
+        env, "chat", "--flow", "foster-carer", "--language", "cy", stdin="1\n/start\n/pause\n"
+    )
+    assert "Hoffech chi gymryd rhan?" in welsh.stdout
+    assert "Croeso'n ôl. Dyma ble roeddech chi." in welsh.stdout
+    assert "Sorry" not in welsh.stdout and "To carry on" not in welsh.stdout
+    assert "I barhau'n nes ymlaen, rhedwch:" in welsh.stdout
+
+
+def test_long_lines_wrap_at_word_boundaries_to_the_terminal_width() -> None:
+    screen = io.StringIO()
+    channel = TerminalChannel(cast(AppContext, None), Console(file=screen, width=40))
+    text = "Would you have liked somebody to explain what happens next, before you moved?"
+    channel.show(Message(text, buttons=((Button("A rather long answer to choose", "a"),),)))
+    lines = screen.getvalue().splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    assert " ".join(" ".join(lines).split()).startswith(text)
+    assert all(word in text.split() for line in lines[:2] for word in line.split())
+
+
+def _only_id(env: dict[str, str]) -> str:
+    listed = json.loads(cli(env, "interviews", "list", "--json").stdout)
+    assert len(listed) == 1
+    return str(listed[0]["id"])
