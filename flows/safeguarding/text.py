@@ -42,7 +42,9 @@ _SPELLED_HINT = re.compile(r"[.\-_*][a-z][.\-_*]")
 _SYMBOL_HINT = re.compile("[@$!|\u20ac]")
 _SPELLED_OUT = re.compile(r"\b(?:[a-z][.\-_*]){2,}[a-z]\b")
 
-_THERE_CY = re.compile(r"\b(ma|mae|oes|does|sy|roedd|oedd|odd|boi|dyn|hogan|hogyn|peth|lle|fan|ty) na\b")
+_THERE_CY = re.compile(
+    r"\b(ma|mae|oes|does|sy|roedd|oedd|odd|boi|dyn|hogan|hogyn|peth|lle|fan|ty) na\b"
+)
 """Welsh 'na after a verb or a noun is 'there' or 'that' ("ma 'na fideo", "y boi 'na"),
 not the negation 'na': read as 'yna', so it cannot undo what follows."""
 _WONT_TO = re.compile(r"\bwont (?:to|2)\b")
