@@ -295,10 +295,15 @@ def word_places(prepared: str, language: Language) -> tuple[tuple[int, int], ...
     only when a rule matched, to point staff at the words."""
     known = _TOKEN_WORDS[language]
     places: list[tuple[int, int]] = []
+    add = places.append
     for token in _TOKEN.finditer(prepared):
-        raw = token.group()
-        parts = known.get(raw) or _token_words(raw, language)
-        places.extend(token.span() for word in parts if word)
+        parts = known.get(token.group()) or _token_words(token.group(), language)
+        if len(parts) == 1:
+            if parts[0]:
+                add(token.span())
+            continue
+        span = token.span()
+        places.extend(span for word in parts if word)
     return tuple(places)
 
 
