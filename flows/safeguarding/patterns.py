@@ -229,7 +229,7 @@ STOP_WORDS = frozenset(
     school mum dad here always often feel felt back off over into about if or an as too
     then now more much good look time change let stay better living life way lot things
     thing stuff kind nice fi yn y fy ei e hi wedi mae o ar i r n dw ddim dim yr a ac
-    oedd roedd ni nhw we
+    oedd roedd ni nhw we bod fod
     """)
 )
 """Words too common to anchor on: a pattern anchors on a rarer word it needs."""

@@ -42,6 +42,11 @@ _SPELLED_HINT = re.compile(r"[.\-_*][a-z][.\-_*]")
 _SYMBOL_HINT = re.compile("[@$!|\u20ac]")
 _SPELLED_OUT = re.compile(r"\b(?:[a-z][.\-_*]){2,}[a-z]\b")
 
+_THERE_CY = re.compile(
+    r"\b(ma|mae|oes|does|sy|roedd|oedd|odd|boi|dyn|hogan|hogyn|peth|lle|fan|ty) na\b"
+)
+"""Welsh 'na after a verb or a noun is 'there' or 'that' ("ma 'na fideo", "y boi 'na"),
+not the negation 'na': read as 'yna', so it cannot undo what follows."""
 _WONT_TO = re.compile(r"\bwont (?:to|2)\b")
 """'wont' is 'will not' ("they wont let me"), except before 'to', where it is 'want'."""
 _CONTRACTION = re.compile(r"\b(can't|won't|ain't)\b|n't\b|'(?:d|ll|ve|re|m|s)\b")
@@ -225,6 +230,8 @@ def _prepared(folded: str, language: Language) -> str:
         folded = _SPELLED_OUT.sub(lambda m: re.sub(r"[.\-_*]", "", m.group(0)), folded)
     if _SYMBOL_HINT.search(folded):
         folded = _SYMBOL_INSIDE.sub(lambda m: m.group(0).translate(_SYMBOL_LETTERS), folded)
+    if language == "cy" and " na " in folded:
+        folded = _THERE_CY.sub(r"\1 yna", folded)
     if language == "en" and "wont" in folded:
         folded = _WONT_TO.sub("want to", folded)
     if language == "en" and "no" in folded:
@@ -288,10 +295,15 @@ def word_places(prepared: str, language: Language) -> tuple[tuple[int, int], ...
     only when a rule matched, to point staff at the words."""
     known = _TOKEN_WORDS[language]
     places: list[tuple[int, int]] = []
+    add = places.append
     for token in _TOKEN.finditer(prepared):
-        raw = token.group()
-        parts = known.get(raw) or _token_words(raw, language)
-        places.extend(token.span() for word in parts if word)
+        parts = known.get(token.group()) or _token_words(token.group(), language)
+        if len(parts) == 1:
+            if parts[0]:
+                add(token.span())
+            continue
+        span = token.span()
+        places.extend(span for word in parts if word)
     return tuple(places)
 
 

@@ -333,3 +333,63 @@ def test_a_sealed_set_is_read_by_category_voice_and_language(tmp_path: Path) -> 
 )
 def test_swapped_letters_and_dropped_gs_are_read_as_the_word(text: str, category: str) -> None:
     assert category in categories_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was a bit scared before my first day at college",
+        "the fostering team said he might be at risk of failing maths",
+        "she came back from hockey covered in bruises and grinning",
+        "we did the county lines and modern slavery e learning last year",
+        "i have never needed to restrain anyone in ten years",
+        "i dont drink, never have",
+        "my brother ran off once but came back an hour later and was fine",
+        "he plays shooting games online with his cousin",
+        "i have a scar on my chin from the trampoline",
+        "ges i fy nghicio gan geffyl yn y stablau",
+        "mae na ffilm dda ar y teledu heno",
+    ],
+)
+def test_vague_signals_sport_training_and_resolved_pasts_raise_no_red(text: str) -> None:
+    assert Tier.RED not in {f.tier for f in default_detector().findings(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("i get scared sometimes", Tier.AMBER),
+        ("i am scared of him", Tier.RED),
+        ("she came home with bruises on her arms after contact", Tier.RED),
+        ("mae gen i ofn", Tier.AMBER),
+        ("mae gen i ofn ohono fe", Tier.RED),
+    ],
+)
+def test_a_bare_fear_or_bruise_is_amber_and_one_with_a_person_or_place_is_red(
+    text: str, tier: Tier
+) -> None:
+    assert {f.tier for f in default_detector().findings(text)} == {tier}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it normal my aunt says i will be cut in the holidays to be clean",
+        "my cousin keeps telling me the west is at war with us",
+        "the boss at the car wash has my passport and says i owe him for the journey",
+        "i drink vodka on my own in my room",
+        "he put her in hospital and mum let him move back in",
+        "they send me to towns i dont know with a bag on the train",
+        "the night worker keeps snapchatting me at 2am",
+        "ma na foi yn dal yn dilyn fi adre o r ysgol",
+        "mae hi ar ben y bont ac yn deud sori am bopeth",
+        "nath o neud i fi gysgu efo ffrind o",
+    ],
+)
+def test_indicators_from_the_guidance_raise_red_in_words_no_tuning_set_holds(text: str) -> None:
+    assert Tier.RED in {f.tier for f in default_detector().findings(text)}
+
+
+def test_welsh_na_meaning_there_does_not_undo_what_follows() -> None:
+    assert "youth_violence_weapons" in categories_of("ma na gyllell yn bag fi")
+    assert "youth_violence_weapons" not in categories_of("na, dim cyllell yn bag fi")
