@@ -37,6 +37,8 @@ MAX_FALSE_ALARMS = 0.05
 STRENGTH = 4.0
 """Inverse regularisation (scikit-learn's C): chosen on the held-out figures."""
 DECIMALS = 3
+MAX_WEIGHTS = 20000
+"""The strongest weights kept: the file stays small and the held-out figures barely move."""
 ORIGINAL = "disclosures.yaml + ordinary.yaml"
 
 
@@ -121,9 +123,10 @@ def train(found: list[str], plain: list[str], threshold: float = 0.5) -> Concern
     fitted = LogisticRegression(C=STRENGTH, class_weight="balanced", solver="liblinear")
     fitted.fit(_matrix(texts, vocabulary), labels)
     coefficients = fitted.coef_[0]
+    strongest = sorted(vocabulary.items(), key=lambda item: -abs(coefficients[item[1]]))
     weights = {
         gram: round(float(coefficients[column]), DECIMALS)
-        for gram, column in sorted(vocabulary.items())
+        for gram, column in sorted(strongest[:MAX_WEIGHTS])
         if round(float(coefficients[column]), DECIMALS) != 0.0
     }
     return ConcernModel(round(float(fitted.intercept_[0]), DECIMALS), weights, threshold, "")
@@ -204,7 +207,9 @@ def main() -> None:
         "bias": model.bias,
         "weights": model.weights,
     }
-    MODEL_FILE.write_text(json.dumps(document, ensure_ascii=False, indent=0) + "\n", "utf-8")
+    MODEL_FILE.write_text(
+        json.dumps(document, ensure_ascii=False, indent=0, separators=(",", ":")) + "\n", "utf-8"
+    )
     print(f"{len(model.weights)} weights, {MODEL_FILE.stat().st_size // 1024} KB: {MODEL_FILE}")
 
 
