@@ -1,6 +1,6 @@
 """Train the safeguarding detector's second opinion from the tuning corpus, and measure it.
 
-    python -m benchmarks.train_concern_model [--check]
+    python -m benchmarks.train_concern_model [--check | --compare DIR]
 
 Reads the tuning corpus only (tests/flows/safeguarding/disclosures.yaml, ordinary.yaml and
 tuning/*.yaml; never the sealed set), trains logistic regression (scikit-learn, a dev
@@ -10,12 +10,15 @@ rounded, to flows/definitions/safeguarding/model.json. The product reads that fi
 Before that it measures by author: each tuning file in turn is held out, the model trained on
 the rest and scored on it, because what matters is how it does on people it has not read.
 The threshold is set so that at most MAX_FALSE_ALARMS of the held-out ordinary answers pass.
---check only prints the held-out figures and writes nothing.
+--check only prints the held-out figures and writes nothing. --compare DIR writes nothing
+either: it shows, per language, what the rules catch and alarm on alone and with the model,
+on a folder of sets in the sealed shape (see benchmarks/concerns.py) it never learnt from.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import hashlib
 import json
 import math
@@ -182,10 +185,41 @@ def _rate(part: int, whole: int) -> str:
     return f"{part:3}/{whole:3} {share}"
 
 
+def compare(folder: Path) -> None:
+    """Whether the model earns its place on sets it never saw (the sealed set, measured once):
+    per language, disclosures caught at any tier and ordinary answers raising anything, by
+    the rules alone and by the rules with the model."""
+    from benchmarks.concerns import read_sets
+    from flows.safeguarding import load_detector
+
+    with_model = load_detector()
+    rules_alone = copy.copy(with_model)
+    rules_alone.model = None
+    found, plain = read_sets(folder)
+    print(
+        f"{'':18} {'caught, rules':>16} {'with model':>16}   {'alarms, rules':>16} {'with model':>16}"
+    )
+    for language in sorted({item.language for item in found} | {lang for lang, _ in plain}):
+        texts = [item.text for item in found if item.language == language]
+        answers = [text for lang, text in plain if lang == language]
+        row = [
+            _rate(sum(bool(detector.findings(text)) for text in group), len(group))
+            for group in (texts, answers)
+            for detector in (rules_alone, with_model)
+        ]
+        print(f"{language:18} {row[0]:>16} {row[1]:>16}   {row[2]:>16} {row[3]:>16}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="print held-out figures only")
+    parser.add_argument("--compare", type=Path, help="a folder of sets in the sealed shape")
     args = parser.parse_args()
+    if args.compare is not None:
+        if not args.compare.is_dir() or not any(args.compare.glob("*.yaml")):
+            parser.error(f"{args.compare} holds no *.yaml sets; give a folder of sets")
+        compare(args.compare)
+        return
     everyone = authors()
     results = held_out(everyone)
     threshold = choose_threshold([s for _, _, plain in results for s in plain])
