@@ -24,6 +24,7 @@ from flows.safeguarding.categories import (
     Tier,
     read_categories,
 )
+from flows.safeguarding.model import MODEL_NAME, ConcernModel, read_model
 from flows.safeguarding.patterns import STOP_WORDS, CompiledPattern, compile_pattern
 from flows.safeguarding.rules import CATEGORIES_NAME, RuleFile, read_rule_file, rule_files
 from flows.safeguarding.text import (
@@ -364,11 +365,12 @@ class Detector:
     """Every language's rules together: a text is checked against all of them, since people
     mix Welsh and English."""
 
-    def __init__(self, rule_sets: list[RuleFile]) -> None:
+    def __init__(self, rule_sets: list[RuleFile], model: ConcernModel | None = None) -> None:
         if not rule_sets:
             raise FlowError([])
         self.languages = tuple(rules.language for rules in rule_sets)
         self._rules = [_LanguageRules(rules) for rules in rule_sets]
+        self.model = model
 
     def findings(self, text: str) -> list[Finding]:
         """Each kind of concern the text shows, red before amber, then most urgent and
@@ -377,13 +379,19 @@ class Detector:
             return []
         found: dict[Category, Finding] = {}
         folded = fold(text)
+        language: Language = "en"
         for rules in self._rules:
             if rules.language != "en" and not rules.may_match(folded):
                 continue
+            language = rules.language
             for finding in rules.findings(text, folded):
                 already = found.get(finding.category)
                 if already is None or (already.tier is Tier.AMBER and finding.tier is Tier.RED):
                     found[finding.category] = finding
+        if not found and self.model is not None and self.model.concerned(text):
+            # The trained second opinion: amber only, where no rule found anything.
+            span = self.model.strongest(text)
+            return [Finding(Category.FEELING_UNSAFE, "model", language, Tier.AMBER, span)]
         return sorted(
             found.values(),
             key=lambda f: (
@@ -397,7 +405,7 @@ class Detector:
 def load_detector(folder: Path = DEFAULT_RULES) -> Detector:
     """The detector from a folder of rules files; FlowError lists every problem in them.
     Loaded once per version of the files, since compiling the rules takes a moment."""
-    paths = [*rule_files(folder), *folder.glob(CATEGORIES_NAME)]
+    paths = [*rule_files(folder), *folder.glob(CATEGORIES_NAME), *folder.glob(MODEL_NAME)]
     stamps = tuple((path.name, path.stat().st_mtime_ns) for path in paths)
     return _load_detector(folder.resolve(), stamps)
 
@@ -421,7 +429,7 @@ def _load_detector(folder: Path, stamps: tuple[tuple[str, int], ...]) -> Detecto
         raise FlowError(problems)
     if not rule_sets:
         raise FlowError([Problem(folder, None, "no safeguarding rules files here; add en.yaml")])
-    return Detector(rule_sets)
+    return Detector(rule_sets, read_model(folder / MODEL_NAME))
 
 
 @cache
