@@ -66,6 +66,8 @@ class Caring(TurnBase):
         question = self.state.current and self._current_question()
         if question and question.kind == "scale" and text.strip().lstrip("-").isdigit():
             self.say("out_of_range", top=len(question.answer_values()))
-        elif not any(isinstance(e, ev.ConcernRaised) for e in self.events):
+        elif not any(
+            isinstance(e, ev.ConcernRaised) and e.tier == Tier.RED.value for e in self.events
+        ):
             self.say("tap_button")
         self._present()
