@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from email.message import EmailMessage
 
 import aiosmtplib
 from aiohttp import web
@@ -21,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.console.access import PREFIX
 from bot.core.context import AppContext
 from bot.core.logs import log_error, log_event
+from bot.core.mail import send_mail
 from storage.console_accounts import ConsoleAccounts
 from storage.console_alert_mail import ConsoleAlertMail, MailKind
 
@@ -97,23 +97,8 @@ class AlertMailer:
 
     async def _send(self, to: str) -> None:
         settings = self.app.settings
-        assert settings.smtp_host is not None
-        message = EmailMessage()
-        message["From"] = settings.smtp_from
-        message["To"] = to
-        message["Subject"] = SUBJECT
         base = (settings.web_url or "https://YOUR-SERVER").rstrip("/")
-        message.set_content(alert_text(f"{base}{PREFIX}/today"))
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-        await aiosmtplib.send(
-            message,
-            hostname=settings.smtp_host,
-            port=settings.smtp_port,
-            username=settings.smtp_username,
-            password=password,
-            start_tls=settings.smtp_starttls,
-            timeout=settings.smtp_timeout_seconds,
-        )
+        await send_mail(settings, to, SUBJECT, alert_text(f"{base}{PREFIX}/today"))
 
 
 def alert_mail_context(

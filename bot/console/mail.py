@@ -3,11 +3,8 @@ the duty e-mail uses. The message holds the code and nothing about anyone's inte
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
-import aiosmtplib
-
 from bot.core.config import Settings
+from bot.core.mail import send_mail
 
 SUBJECT = "Your sign-in code for the exit interviews staff console"
 
@@ -20,25 +17,13 @@ def mail_ready(settings: Settings) -> bool:
 async def send_code(settings: Settings, to: str, code: str, minutes: int) -> None:
     """Hand the code to the mail server; raises aiosmtplib.SMTPException or OSError if it
     will not take it."""
-    assert settings.smtp_host is not None
-    message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = to
-    message["Subject"] = SUBJECT
-    message.set_content(
+    await send_mail(
+        settings,
+        to,
+        SUBJECT,
         f"Your sign-in code is {code}\n\n"
         f"It works once, for {minutes} minutes. Type it on the sign-in page.\n\n"
         "If you did not ask for it, you can ignore this message: nobody can sign in "
         "without the code. Never give it to anyone, including people who say they are "
-        "from IT.\n"
-    )
-    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
-    await aiosmtplib.send(
-        message,
-        hostname=settings.smtp_host,
-        port=settings.smtp_port,
-        username=settings.smtp_username,
-        password=password,
-        start_tls=settings.smtp_starttls,
-        timeout=settings.smtp_timeout_seconds,
+        "from IT.\n",
     )
