@@ -14,6 +14,7 @@ from flows.help import HelpDirectory
 from flows.model import Flow, Question
 from flows.problems import Problem, YamlPath, line_of
 from flows.safeguarding import Detector
+from flows.text import Language, pick
 
 MAX_TEXT = 300
 
@@ -258,3 +259,70 @@ class _Checker:
                 f"a {self.flow.audience} flow must signpost at least one of "
                 f"{sorted(wanted)}; add it to helplines",
             )
+
+
+SHORT_BUTTONS = 3
+SHORT_BUTTON_TITLE = 20
+LIST_ROWS = 10
+LIST_ROW_TITLE = 24
+
+
+def fit_warnings(flow: Flow, path: Path, index: dict[YamlPath, int]) -> list[Problem]:
+    """Where a flow's answers do not fit channels with short buttons (three, of 20
+    characters) and list rows (ten, of 24) and no `short_labels` entry says how to shorten
+    them: warnings, since the channel still cuts the words and puts them whole beneath."""
+    warnings: list[Problem] = []
+    where = _Checker(flow, path, index).where
+    for question in flow.questions():
+        labels = _labels(question)
+        if not labels:
+            continue
+        at = where[question.id]
+        if len(labels) > LIST_ROWS:
+            warnings.append(
+                Problem(
+                    path,
+                    line_of(index, at),
+                    f"'{question.id}' has {len(labels)} answers; a list row shows only "
+                    f"{LIST_ROWS}, so it is split over several lists: offer fewer answers",
+                )
+            )
+        limit = SHORT_BUTTON_TITLE if len(labels) <= SHORT_BUTTONS else LIST_ROW_TITLE
+        shape = "short button" if limit == SHORT_BUTTON_TITLE else "list row"
+        shorter = flow.short_labels.get(question.id, {})
+        for value, text in labels:
+            short = shorter.get(value)
+            for lang in flow.languages:
+                words = pick(short, lang) if short else pick(text, lang)
+                if len(words) > limit:
+                    warnings.append(
+                        Problem(
+                            path,
+                            line_of(index, at),
+                            f"'{question.id}' answer '{value}' ({lang}) is {len(words)} "
+                            f"characters, more than a {shape} holds ({limit}); add "
+                            f"short_labels: {{{question.id}: {{{value}: ...}}}} at the end",
+                        )
+                    )
+    for question_id, values in flow.short_labels.items():
+        known = dict(_labels(flow.question(question_id))) if question_id in where else {}
+        for value in values:
+            if value not in known:
+                warnings.append(
+                    Problem(
+                        path,
+                        line_of(index, ("short_labels", question_id)),
+                        f"short_labels names '{question_id}' answer '{value}', which the "
+                        "flow does not have; use a question id and one of its answers",
+                    )
+                )
+    return warnings
+
+
+def _labels(question: Question) -> list[tuple[str, dict[Language, str]]]:
+    """The answers a flow words itself (Yes / No come from the engine's own short words)."""
+    if question.kind == "scale" and question.scale is not None:
+        return [(str(n), label) for n, label in enumerate(question.scale.labels, start=1)]
+    if question.kind in {"choice", "multi"}:
+        return [(option.id, option.text) for option in question.options]
+    return []

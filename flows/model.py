@@ -95,6 +95,16 @@ class Timing(_Strict):
     closes_after_hours: float = Field(default=24.0 * 28, gt=0)
 
 
+class ChannelTemplate(_Strict):
+    """A message a channel may send only once a provider has approved its words (e.g. after
+    a day without a reply): why it is sent, the name it is approved under, and its words.
+    The words carry no names and no answers: the provider can read them."""
+
+    why: str
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    text: LocalText
+
+
 class Flow(_Strict):
     """A whole interview: introduction, sections of questions, and an ending. The loader
     attaches the safeguarding rules of the flow's folder as `safeguarding`."""
@@ -119,6 +129,13 @@ class Flow(_Strict):
     # Easy read: faces on Yes / No / Not sure, and the engine's shortest words.
     easy_read: bool = False
     thank_you: LocalText | None = None
+    # For channels with short buttons and list rows: shorter answer labels, by question id
+    # then answer value, used only where the full label does not fit.
+    short_labels: dict[str, dict[str, LocalText]] = Field(default_factory=dict)
+    # Messages for channels that allow only pre-approved words outside a reply window.
+    channel_templates: dict[str, ChannelTemplate] = Field(default_factory=dict)
+    # Said with the consent on channels whose provider can see who wrote and when.
+    provider_sees_metadata: LocalText | None = None
     safeguarding: Detector | None = Field(default=None, exclude=True)
     source: str = Field(default="", exclude=True)
 
