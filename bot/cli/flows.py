@@ -14,6 +14,7 @@ from bot.cli.common import data_row, fail, flows_app, out, run_with_context, set
 if TYPE_CHECKING:
     from bot.core.config import Settings
     from bot.core.context import AppContext
+    from flows.model import Flow
     from flows.text import Language
 
 
@@ -21,8 +22,10 @@ if TYPE_CHECKING:
 def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
     """Check flow files and report every problem with its line and what to do."""
     from flows import FlowError
+    from flows.check import fit_warnings
     from flows.help import load_help_directory
     from flows.loader import flow_files, load_flow, rules_folder
+    from flows.problems import line_index
     from flows.safeguarding import load_detector
 
     config = settings()
@@ -54,6 +57,8 @@ def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) ->
             f"version {flow.version}",
             highlight=False,
         )
+        for warning in fit_warnings(flow, path, line_index(path.read_text(encoding="utf-8"))):
+            out.print(f"[yellow]![/yellow] {escape(str(warning))}", highlight=False)
     if not files:
         report_versions_in_use(config)
     for organisation in directory.unconfigured():
@@ -133,6 +138,42 @@ def flows_welsh(
         return
     out_file.write_text(text, encoding="utf-8")
     out.print(f"Wrote {out_file}.", highlight=False)
+
+
+@flows_app.command("templates")
+def flows_templates(
+    flow_id: Annotated[str | None, typer.Option("--flow", help="Only this flow.")] = None,
+) -> None:
+    """Print the approved-message templates of the flows, ready to submit to Meta."""
+    from bot.core.context import load_catalogue
+
+    flows, _ = load_catalogue(settings())
+    if flow_id is not None and flow_id not in flows:
+        fail(f"No flow '{flow_id}'. Choose one of: {', '.join(flows)}.")
+    chosen = [flows[flow_id]] if flow_id is not None else list(flows.values())
+    print(submission_text(chosen), end="")
+
+
+TEMPLATE_LANGUAGE_CODES = {"en": "en_GB", "cy": "cy"}
+"""The codes Meta's template form knows each language by (bot/whatsapp sends the same)."""
+
+
+def submission_text(flows: list[Flow]) -> str:
+    """Every flow's templates, one block per name and language, as Meta's form asks."""
+    lines: list[str] = []
+    for flow in flows:
+        for key, template in flow.channel_templates.items():
+            for language, words in template.text.items():
+                lines += [
+                    f"# {flow.id}: {key} ({language})",
+                    f"name: {template.name}",
+                    f"language: {TEMPLATE_LANGUAGE_CODES[language]}",
+                    "category: UTILITY",
+                    f"why: {template.why}",
+                    f"text: {words}",
+                    "",
+                ]
+    return "\n".join(lines)
 
 
 @flows_app.command("show")

@@ -7,6 +7,7 @@ and later messages for the same chat wait behind it, so nobody gets them out of 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import timedelta
 
 import aiohttp
@@ -17,7 +18,8 @@ from bot.core.locks import KeyedLocks
 from bot.core.logs import log_error, log_event, person
 from bot.whatsapp.cloud import WINDOW_CLOSED, CloudApi, CloudError
 from bot.whatsapp.rendering import Outgoing, render
-from bot.whatsapp.templates import TemplateKey, template_body
+from bot.whatsapp.templates import MissingTemplate, TemplateKey, template_body
+from flows.model import Flow
 from flows.outputs import Message
 from flows.text import Language
 from storage import Storage
@@ -45,9 +47,15 @@ class WhatsAppSender:
     """Delivers phone chats' outbox messages through the Cloud API."""
 
     def __init__(
-        self, api: CloudApi, storage: Storage, clock: Clock, staff: Delivery | None = None
+        self,
+        api: CloudApi,
+        storage: Storage,
+        clock: Clock,
+        staff: Delivery | None = None,
+        flows: Mapping[str, Flow] | None = None,
     ) -> None:
         self.api = api
+        self.flows: Mapping[str, Flow] = flows or {}
         self.storage = storage
         self.clock = clock
         self.staff = staff
@@ -97,8 +105,8 @@ class WhatsAppSender:
 
     async def _deliver_one(self, chat_id: int, address: str, outgoing: OutgoingMessage) -> bool:
         message = outgoing.message or open_message(outgoing.payload)[0]
-        language = await self._language(outgoing.interview_id)
-        parts = render(message, outgoing.interview_id or "", language)
+        language, flow = await self._reader(outgoing.interview_id)
+        parts = render(message, outgoing.interview_id or "", language, flow)
         try:
             for part in parts:
                 await self._send(chat_id, address, part, outgoing)
@@ -147,11 +155,12 @@ class WhatsAppSender:
         if not await self.chats.claim_template(chat_id, self.clock()):
             return
         key: TemplateKey = "message_waiting" if tracked(waiting.payload) else "carry_on"
-        body, _ = template_body(key, await self._language(waiting.interview_id))
+        language, flow = await self._reader(waiting.interview_id)
         try:
+            body, _ = template_body(key, language, flow, self.flows.values())
             await self._send(chat_id, address, Outgoing(body), None)
             log_event("whatsapp_template_sent", chat=person(chat_id), template=key)
-        except (CloudError, aiohttp.ClientError, TimeoutError) as error:
+        except (CloudError, aiohttp.ClientError, TimeoutError, MissingTemplate) as error:
             log_error(
                 "whatsapp_template_failed",
                 chat=person(chat_id),
@@ -178,14 +187,17 @@ class WhatsAppSender:
             await self.storage.outbox.add(user_id, payload, now, priority=1)
             await self.staff.flush_chat(user_id)
 
-    async def _language(self, interview_id: str | None) -> Language:
+    async def _reader(self, interview_id: str | None) -> tuple[Language, Flow | None]:
+        """The language and flow of the interview a message belongs to, so it is shown in
+        the person's language with the flow's own shorter labels."""
         if interview_id is None:
-            return "en"
+            return "en", None
         try:
-            language = (await self.storage.interviews.get(interview_id)).language
+            interview = await self.storage.interviews.get(interview_id)
         except NotFound:
-            return "en"
-        return "cy" if language == "cy" else "en"
+            return "en", None
+        language: Language = "cy" if interview.language == "cy" else "en"
+        return language, self.flows.get(interview.flow_id)
 
     def _back_off(self, chat_id: int, outbox_id: int, reason: str) -> None:
         """Wait longer after each failure in a row, up to a minute."""

@@ -16,8 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flows.model import Flow
 from flows.outputs import Button, Message
-from flows.text import Language
+from flows.text import Language, pick
 from flows.wording import WORDS as ENGINE_WORDS
 
 MAX_BUTTONS = 3
@@ -93,10 +94,13 @@ def parse_button_id(data: str) -> Press | None:
     return Press(interview_id, int(prompt) if prompt else None, value)
 
 
-def render(message: Message, interview_id: str, language: Language) -> list[Outgoing]:
-    """The WhatsApp messages that show one engine message."""
-    text = tappable(message.text)
-    buttons = message.all_buttons()
+def render(
+    message: Message, interview_id: str, language: Language, flow: Flow | None = None
+) -> list[Outgoing]:
+    """The WhatsApp messages that show one engine message: with the flow's shorter labels
+    where the full ones do not fit, and, with the consent, what Meta can see."""
+    text = tappable(with_provider_line(message.text, flow, language))
+    buttons = shortened(message.all_buttons(), flow, language)
     answers = [b for b in buttons if b.value not in CONTROL_VALUES]
     has_controls = len(answers) < len(buttons)
     if not answers and not has_controls:
@@ -104,6 +108,47 @@ def render(message: Message, interview_id: str, language: Language) -> list[Outg
     if len(answers) <= MAX_BUTTONS and all(len(b.label) <= MAX_BUTTON_TITLE for b in answers):
         return _buttons(text, answers, message, interview_id, language, has_controls)
     return _list(text, answers, message, interview_id, language, has_controls)
+
+
+def with_provider_line(text: str, flow: Flow | None, language: Language) -> str:
+    """The consent question, with the flow's line saying what the provider can see (who
+    wrote and when, not what): WhatsApp messages reach us through Meta's servers."""
+    if flow is None or flow.provider_sees_metadata is None:
+        return text
+    consent = pick(flow.introduction.consent, language)
+    if not consent or consent not in text:
+        return text
+    return f"{text}\n\n{pick(flow.provider_sees_metadata, language)}"
+
+
+def shortened(buttons: list[Button], flow: Flow | None, language: Language) -> list[Button]:
+    """The buttons, each with the flow's short label where its own is too long for a
+    button or a list row (the value, and so the stored answer, is unchanged)."""
+    if flow is None or not flow.short_labels:
+        return buttons
+    short = _short_labels(flow, language)
+    limit = MAX_BUTTON_TITLE if len(buttons) <= MAX_BUTTONS else MAX_ROW_TITLE
+    return [
+        Button(short[b.label], b.value) if len(b.label) > limit and b.label in short else b
+        for b in buttons
+    ]
+
+
+def _short_labels(flow: Flow, language: Language) -> dict[str, str]:
+    """Each full answer label in this language, to its shorter one."""
+    found: dict[str, str] = {}
+    known = {q.id: q for q in flow.questions()}
+    for question_id, values in flow.short_labels.items():
+        question = known.get(question_id)
+        if question is None:
+            continue
+        full = {o.id: pick(o.text, language) for o in question.options}
+        if question.scale is not None:
+            full |= {str(n): pick(t, language) for n, t in enumerate(question.scale.labels, 1)}
+        for value, text in values.items():
+            if value in full:
+                found[full[value]] = pick(text, language)
+    return found
 
 
 def more_list(interview_id: str, prompt: int | None, language: Language) -> Outgoing:

@@ -57,7 +57,7 @@ class WhatsAppChannel:
             settings.whatsapp_phone_number_id,
             settings.whatsapp_token.get_secret_value(),
         )
-        self.sender = WhatsAppSender(self.api, app.storage, app.clock, staff)
+        self.sender = WhatsAppSender(self.api, app.storage, app.clock, staff, app.flows)
         self.webhook = WhatsAppWebhook(
             app,
             after,

@@ -1,58 +1,49 @@
 """The approved templates: the only messages WhatsApp lets a business send more than a day
 after the person last wrote. They carry no names and no answers (Meta can read them).
 
-Their words are kept in templates.json beside this module for now; they belong in the flow
-files, in English and Welsh, once the flow format has a place for them."""
+Their words live in each flow file's `channel_templates:` block, in the flow's languages;
+`exit-interviews flows templates` prints them for submission to Meta (with the same
+language codes as META_LANGUAGE here)."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from collections.abc import Iterable
 from typing import Any, Literal
 
-from pydantic import BaseModel, RootModel
+from flows.model import ChannelTemplate, Flow
+from flows.text import Language, pick
 
-from flows.text import Language
-
-TEMPLATES_FILE = Path(__file__).with_name("templates.json")
 TemplateKey = Literal["carry_on", "message_waiting"]
+TEMPLATE_KEYS: tuple[TemplateKey, ...] = ("carry_on", "message_waiting")
+META_LANGUAGE: dict[Language, str] = {"en": "en_GB", "cy": "cy"}
+"""The language codes Meta knows each template's translation by."""
 
 
-class TemplateText(BaseModel):
-    """One language of a template, as submitted to Meta."""
-
-    name: str
-    language: str
-    text: str
+class MissingTemplate(LookupError):
+    """No flow holds the template WhatsApp needs."""
 
 
-class Template(BaseModel):
-    """One template: why it is sent, and its English and Welsh versions."""
-
-    why: str
-    en: TemplateText
-    cy: TemplateText
-
-    def text(self, language: Language) -> TemplateText:
-        """This template in the person's language (English if it has no Welsh)."""
-        return self.cy if language == "cy" else self.en
-
-
-class Templates(RootModel[dict[str, Template]]):
-    """The templates file: every template by its key."""
+def find_template(key: TemplateKey, flow: Flow | None, flows: Iterable[Flow]) -> ChannelTemplate:
+    """The template from the interview's own flow, or else from the first flow that has it
+    (a reminder must still go out if one flow forgot its block)."""
+    if flow is not None and key in flow.channel_templates:
+        return flow.channel_templates[key]
+    for other in flows:
+        if key in other.channel_templates:
+            return other.channel_templates[key]
+    raise MissingTemplate(
+        f"no flow has a channel_templates: {key} block; add one at the end of the flow file"
+    )
 
 
-@cache
-def templates() -> dict[str, Template]:
-    """Every template, checked when first used."""
-    return Templates.model_validate_json(TEMPLATES_FILE.read_bytes()).root
-
-
-def template_body(key: TemplateKey, language: Language) -> tuple[dict[str, Any], str]:
+def template_body(
+    key: TemplateKey, language: Language, flow: Flow | None, flows: Iterable[Flow]
+) -> tuple[dict[str, Any], str]:
     """The Cloud API body that sends a template, and its words for the transcript."""
-    chosen = templates()[key].text(language)
+    template = find_template(key, flow, flows)
+    chosen: Language = language if language in template.text else "en"
     body = {
         "type": "template",
-        "template": {"name": chosen.name, "language": {"code": chosen.language}},
+        "template": {"name": template.name, "language": {"code": META_LANGUAGE[chosen]}},
     }
-    return body, chosen.text
+    return body, pick(template.text, chosen)
