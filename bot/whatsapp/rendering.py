@@ -127,7 +127,8 @@ def shortened(buttons: list[Button], flow: Flow | None, language: Language) -> l
     if flow is None or not flow.short_labels:
         return buttons
     short = _short_labels(flow, language)
-    limit = MAX_BUTTON_TITLE if len(buttons) <= MAX_BUTTONS else MAX_ROW_TITLE
+    answers = [b for b in buttons if b.value not in CONTROL_VALUES]
+    limit = MAX_BUTTON_TITLE if len(answers) <= MAX_BUTTONS else MAX_ROW_TITLE
     return [
         Button(short[b.label], b.value) if len(b.label) > limit and b.label in short else b
         for b in buttons
