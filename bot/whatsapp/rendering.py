@@ -41,8 +41,18 @@ WORDS: dict[str, dict[Language, str]] = {
         "en": "You can also type: back, skip, pause, stop or help.",
         "cy": "Gallwch hefyd deipio: yn ôl, hepgor, oedi, stopio neu cymorth.",
     },
+    "leave": {
+        "en": "To leave quickly, close WhatsApp. To hide this chat: press and hold it in your "
+        "chats list, then tap Delete chat (iPhone: swipe left on it, then More, then Delete).",
+        "cy": "I adael yn gyflym, caewch WhatsApp. I guddio'r sgwrs hon: pwyswch a daliwch hi "
+        "yn eich rhestr sgyrsiau, yna tapiwch Dileu sgwrs (iPhone: llithrwch i'r chwith arni, "
+        "yna Mwy, yna Dileu).",
+    },
     "footer": {"en": "Or type: back, skip, help", "cy": "Neu teipiwch: yn ôl, hepgor, cymorth"},
 }
+LEAVE_AFTER = frozenset({"help", "concern"})
+"""After help and after a disclosure's reply, how to leave quickly and delete the chat: a
+phone someone else picks up shows the whole WhatsApp thread."""
 UK_NUMBER = re.compile(r"(?<![\d+])0\d(?:[ -]?\d){6,9}(?!\d)")
 
 
@@ -100,6 +110,8 @@ def render(
     """The WhatsApp messages that show one engine message: with the flow's shorter labels
     where the full ones do not fit, and, with the consent, what Meta can see."""
     text = tappable(with_provider_line(message.text, flow, language))
+    if message.kind in LEAVE_AFTER:
+        text = f"{text}\n\n{WORDS['leave'][language]}"
     buttons = shortened(message.all_buttons(), flow, language)
     answers = [b for b in buttons if b.value not in CONTROL_VALUES]
     has_controls = len(answers) < len(buttons)
@@ -166,7 +178,7 @@ def more_list(interview_id: str, prompt: int | None, language: Language) -> Outg
             "type": "interactive",
             "interactive": {
                 "type": "list",
-                "body": {"text": WORDS["more_body"][language]},
+                "body": {"text": f"{WORDS['more_body'][language]}\n\n{WORDS['leave'][language]}"},
                 "action": {
                     "button": WORDS["more"][language],
                     "sections": [{"title": WORDS["more"][language], "rows": rows}],

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.whatsapp.rendering import render
+from bot.whatsapp.rendering import more_list, render
 from bot.whatsapp.templates import template_body
 from flows.check import fit_warnings
+from flows.outputs import Message
 from flows.problems import line_index
 from flows.prompts import Prompter
 from flows.state import InterviewState, Phase
@@ -91,3 +92,11 @@ async def test_the_consent_says_what_meta_can_see(wa_bot: WhatsAppBot, cloud: Fa
 def test_the_provider_line_is_only_with_the_consent() -> None:
     shown = _shown("children-home", "felt_safe")
     assert "app company" not in shown.text
+
+
+def test_leave_quickly_says_how_to_delete_the_chat() -> None:
+    [concern] = render(Message("Thank you for telling us.", "concern"), "iv-1", "cy")
+    assert "Dileu sgwrs" in concern.body["text"]["body"]
+    more = more_list("iv-1", 3, "en").body["interactive"]["body"]["text"]
+    assert "close WhatsApp" in more and "Delete chat" in more
+    assert "Delete chat" not in _shown("children-home", "felt_safe").text, "not on every question"

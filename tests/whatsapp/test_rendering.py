@@ -68,7 +68,8 @@ def test_a_long_question_goes_first_as_text_when_buttons_cannot_hold_it() -> Non
 def test_a_message_without_buttons_is_text_and_helplines_are_tappable() -> None:
     [sent] = shown(Message("Childline: call 0800 1111 any time. Or 999 or 116 123.", "help"))
     assert sent.kind == "text"
-    assert sent.text == "Childline: call +44 800 1111 any time. Or 999 or 116 123."
+    assert sent.text.startswith("Childline: call +44 800 1111 any time. Or 999 or 116 123.\n\n")
+    assert "Delete chat" in sent.text, "help says how to leave quickly and delete the chat"
     assert tappable("already +44 800 1111") == "already +44 800 1111"
 
 
