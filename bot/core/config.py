@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_business_number: str | None = Field(default=None, pattern=r"^\d{8,15}$")
     """WhatsApp is served only when all five are set; see the README's "WhatsApp"."""
+    whatsapp_off_services: list[str] = Field(default_factory=list)
+    """Homes or services that do not use WhatsApp (e.g. '["Oak House"]'): their invitations
+    (new and reissued) carry no WhatsApp link."""
     whatsapp_api_url: str = "https://graph.facebook.com/v21.0"
     whatsapp_host: str = "127.0.0.1"
     whatsapp_port: int = Field(default=8090, ge=0, le=65535)

@@ -107,8 +107,15 @@ async def create_invitation(
         telegram_link(bot_username, invitation.token),
         warnings,
         web_link(app, invitation.token),
-        whatsapp_link(app.settings.whatsapp_business_number, invitation.token),
+        whatsapp_link(whatsapp_number(app, service), invitation.token),
     )
+
+
+def whatsapp_number(app: AppContext, service: str | None) -> str | None:
+    """The WhatsApp number to invite on, or None where the service has turned WhatsApp off."""
+    if service in app.settings.whatsapp_off_services:
+        return None
+    return app.settings.whatsapp_business_number
 
 
 def telegram_link(bot_username: str | None, token: str) -> str:
@@ -144,5 +151,8 @@ async def reissue_invitation(
         telegram_link(bot_username, invitation.token),
         [],
         web_link(app, invitation.token),
-        whatsapp_link(app.settings.whatsapp_business_number, invitation.token),
+        whatsapp_link(
+            whatsapp_number(app, (await app.storage.interviews.get(interview_id)).service),
+            invitation.token,
+        ),
     )
