@@ -265,6 +265,8 @@ SHORT_BUTTONS = 3
 SHORT_BUTTON_TITLE = 20
 LIST_ROWS = 10
 LIST_ROW_TITLE = 24
+TICK_ROOM = 2
+"""A choose-several answer is always a list row, with a tick or a box and a space before it."""
 
 
 def fit_warnings(flow: Flow, path: Path, index: dict[YamlPath, int]) -> list[Problem]:
@@ -288,6 +290,8 @@ def fit_warnings(flow: Flow, path: Path, index: dict[YamlPath, int]) -> list[Pro
                 )
             )
         limit = SHORT_BUTTON_TITLE if len(labels) <= SHORT_BUTTONS else LIST_ROW_TITLE
+        if question.kind == "multi":
+            limit = LIST_ROW_TITLE - TICK_ROOM
         shape = "short button" if limit == SHORT_BUTTON_TITLE else "list row"
         shorter = flow.short_labels.get(question.id, {})
         for value, text in labels:

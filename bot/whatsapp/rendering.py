@@ -141,10 +141,17 @@ def shortened(buttons: list[Button], flow: Flow | None, language: Language) -> l
     short = _short_labels(flow, language)
     answers = [b for b in buttons if b.value not in CONTROL_VALUES]
     limit = MAX_BUTTON_TITLE if len(answers) <= MAX_BUTTONS else MAX_ROW_TITLE
-    return [
-        Button(short[b.label], b.value) if len(b.label) > limit and b.label in short else b
-        for b in buttons
-    ]
+    return [_shorter(b, short) if len(b.label) > limit else b for b in buttons]
+
+
+def _shorter(button: Button, short: dict[str, str]) -> Button:
+    """The button with its short label, keeping a choose-several tick or box before it."""
+    if button.label in short:
+        return Button(short[button.label], button.value)
+    mark, _, words = button.label.partition(" ")
+    if words in short:
+        return Button(f"{mark} {short[words]}", button.value)
+    return button
 
 
 def _short_labels(flow: Flow, language: Language) -> dict[str, str]:

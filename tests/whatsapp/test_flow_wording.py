@@ -100,3 +100,23 @@ def test_leave_quickly_says_how_to_delete_the_chat() -> None:
     more = more_list("iv-1", 3, "en").body["interactive"]["body"]["text"]
     assert "close WhatsApp" in more and "Delete chat" in more
     assert "Delete chat" not in _shown("children-home", "felt_safe").text, "not on every question"
+
+
+def test_the_shipped_flows_fit_but_for_one_long_list() -> None:
+    warned = []
+    for flow_id in ("children-home", "children-home-easy-read", "foster-carer"):
+        file = ROOT / "flows" / "definitions" / f"{flow_id}.yaml"
+        index = line_index(file.read_text(encoding="utf-8"))
+        warned += [str(w) for w in fit_warnings(real_flow(flow_id), file, index)]
+    assert len(warned) == 1 and "'reasons' has 11 answers" in warned[0], warned
+    carer = real_flow("foster-carer")
+    state = InterviewState(flow_id=carer.id, language="cy", phase=Phase.QUESTION)
+    message = Prompter(carer, state).question_message(carer.question("reasons"))
+    parts = render(message, "iv-1", "cy", carer)
+    titles = [
+        row["title"]
+        for part in parts
+        for section in part.body["interactive"]["action"]["sections"]
+        for row in section["rows"]
+    ]
+    assert "▫ Galar pan aeth plentyn" in titles, "the flow's own short words, not a cut"

@@ -23,7 +23,7 @@ def test_every_question_fits_whatsapp(flow_id: str) -> None:
                 flow_id=flow.id, language=language, phase=Phase.QUESTION, current=question.id
             )
             message = Prompter(flow, state).question_message(question)
-            sent = [SentMessage("", "", p.body) for p in render(message, "iv-1", language)]
+            sent = [SentMessage("", "", p.body) for p in render(message, "iv-1", language, flow)]
             for part in sent:
                 if part.kind in {"button", "list"}:
                     assert _limits(part.body) is None, (question.id, language, part.body)
