@@ -105,3 +105,12 @@ def load_flows(
     if problems:
         raise FlowError(problems)
     return flows
+
+
+def ready_safeguarding(flows: dict[str, Flow]) -> None:
+    """Read and compile every flow's safeguarding rules now: a server does this before it
+    takes an answer, so that a broken rules file stops it at start-up and the first person
+    to write is not kept waiting. FlowError lists every problem."""
+    for flow in flows.values():
+        if flow.safeguarding is not None:
+            flow.safeguarding.ready()
