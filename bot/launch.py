@@ -140,12 +140,14 @@ def run(
     from bot.telegram.application import Webhook, run_until_signalled
     from bot.web.run import beside_the_bot
     from bot.whatsapp import run as whatsapp
+    from flows.loader import ready_safeguarding
 
     config = settings()
     configure_logging(config.log_level)
     webhook = Webhook(webhook_url, listen, port, secret_token) if webhook_url else None
 
     async def work(context: AppContext) -> None:
+        ready_safeguarding(context.flows)
         beside = beside_the_bot(context, web_host, web_port) if web_port else None
         if whatsapp.whatsapp_configured(context.settings):
             beside = alongside(beside, whatsapp.beside_the_bot(context))
@@ -187,11 +189,13 @@ def web(
 
     from bot.core.logs import configure_logging
     from bot.web.run import serve_web
+    from flows.loader import ready_safeguarding
 
     config = settings()
     configure_logging(config.log_level)
 
     async def work(context: AppContext) -> None:
+        ready_safeguarding(context.flows)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -11,7 +11,8 @@ from flows.check import check_flow
 from flows.help import DEFAULT_HELPLINES, HelpDirectory, load_help_directory
 from flows.model import Flow
 from flows.problems import FlowError, Problem, YamlPath, line_of, read_yaml
-from flows.safeguarding import DEFAULT_RULES, Detector, load_detector
+from flows.safeguarding import DEFAULT_RULES, Detector
+from flows.safeguarding.deferred import deferred_detector
 
 DEFINITIONS = Path(__file__).parent / "definitions"
 
@@ -60,10 +61,10 @@ def rules_folder(flows_folder: Path) -> Path:
 def load_flow(
     path: Path, directory: HelpDirectory | None = None, detector: Detector | None = None
 ) -> Flow:
-    """A flow ready to run, with its folder's safeguarding rules; FlowError lists everything
-    wrong with it if it is not."""
+    """A flow ready to run, with its folder's safeguarding rules (read when a text is first
+    checked; `flows check` reads them at once); FlowError lists everything wrong with it."""
     directory = directory or load_help_directory(DEFAULT_HELPLINES)
-    detector = detector or load_detector(rules_folder(path.parent))
+    detector = detector or deferred_detector(rules_folder(path.parent))
     flow, problems, index = parse_flow(path, directory)
     if flow is not None:
         problems = check_flow(flow, path, index, directory, detector)
@@ -91,7 +92,7 @@ def load_flows(
 ) -> dict[str, Flow]:
     """All flows in a folder by id; FlowError if any of them is unusable."""
     directory = directory or load_help_directory(DEFAULT_HELPLINES)
-    detector = load_detector(rules_folder(folder))
+    detector = deferred_detector(rules_folder(folder))
     flows: dict[str, Flow] = {}
     problems: list[Problem] = []
     for path in flow_files(folder):
@@ -104,3 +105,12 @@ def load_flows(
     if problems:
         raise FlowError(problems)
     return flows
+
+
+def ready_safeguarding(flows: dict[str, Flow]) -> None:
+    """Read and compile every flow's safeguarding rules now: a server does this before it
+    takes an answer, so that a broken rules file stops it at start-up and the first person
+    to write is not kept waiting. FlowError lists every problem."""
+    for flow in flows.values():
+        if flow.safeguarding is not None:
+            flow.safeguarding.ready()

@@ -368,9 +368,19 @@ class Detector:
     def __init__(self, rule_sets: list[RuleFile], model: ConcernModel | None = None) -> None:
         if not rule_sets:
             raise FlowError([])
-        self.languages = tuple(rules.language for rules in rule_sets)
+        self.languages: tuple[Language, ...] = tuple(rules.language for rules in rule_sets)
         self._rules = [_LanguageRules(rules) for rules in rule_sets]
-        self.model = model
+        self._model = model
+
+    @property
+    def model(self) -> ConcernModel | None:
+        """The trained second opinion, None where the rules work alone."""
+        return self._model
+
+    def ready(self) -> Detector:
+        """This detector with every rule compiled and the model read: a server asks at
+        start-up so that a broken rules file stops it there, not at someone's first answer."""
+        return self
 
     def findings(self, text: str) -> list[Finding]:
         """Each kind of concern the text shows, red before amber, then most urgent and

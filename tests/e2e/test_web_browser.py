@@ -6,14 +6,11 @@ problem on any kind of page. UPDATE_SCREENSHOTS=1 saves phone screenshots in doc
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser import FLAGS
 from tests.e2e.conftest import WEB_REVIEWER, RunningBot
 from tests.fake_telegram import FakeBotApi
 
@@ -21,23 +18,6 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        pytest.skip(
-            "chromium is not installed here (Debian package 'chromium'; make test installs "
-            "it where the machine allows); the web chat's browser checks did not run"
-        )
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        flags = [flag for flag in FLAGS if flag != "--headless"]
-        launched = await playwright.chromium.launch(executable_path=chromium, args=flags)
-        yield launched
-        await launched.close()
 
 
 def base(bot: RunningBot) -> str:

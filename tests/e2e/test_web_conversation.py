@@ -15,13 +15,10 @@ from tests.e2e.test_web_browser import (
     PHONE,
     audit,
     base,
-    browser,
     open_and_start,
     tap_value,
     type_answer,
 )
-
-__all__ = ["browser"]
 
 BOX = """(selector) => {
   const r = document.querySelector(selector).getBoundingClientRect();

@@ -9,15 +9,12 @@ from tests.e2e.conftest import WEB_REVIEWER, RunningBot
 from tests.e2e.test_web_browser import (
     PHONE,
     base,
-    browser,
     newest_values,
     open_and_start,
     tap_value,
     type_answer,
 )
 from tests.fake_telegram import FakeBotApi
-
-__all__ = ["browser"]
 
 IN_VIEW = """(selector) => {
   const box = document.querySelector(selector).getBoundingClientRect();
