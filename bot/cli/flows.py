@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
     """Check flow files and report every problem with its line and what to do."""
     from flows import FlowError
+    from flows.check import welsh_yes_no_warnings
     from flows.help import load_help_directory
     from flows.loader import flow_files, load_flow, rules_folder
     from flows.safeguarding import load_detector
@@ -54,6 +55,8 @@ def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) ->
             f"version {flow.version}",
             highlight=False,
         )
+        for warning in welsh_yes_no_warnings(flow):
+            out.print(f"[yellow]![/yellow] {escape(warning)}", highlight=False)
     if not files:
         report_versions_in_use(config)
     for organisation in directory.unconfigured():
