@@ -52,6 +52,21 @@ def placeholder_helpline_warnings(
     ]
 
 
+def welsh_yes_no_warnings(flow: Flow) -> list[str]:
+    """One warning per yes/no question of a Welsh flow that does not say which form its
+    Welsh answer takes: without it the buttons fall back to "Ie / Na", which a Welsh
+    speaker reads as a translation, not as Welsh. A warning, not an error: the flow still
+    runs and stores the same answers."""
+    if "cy" not in flow.languages:
+        return []
+    return [
+        f"{flow.id}: '{question.id}' is a yes/no question with no welsh_yes_no; add the "
+        "form its Welsh verb takes, e.g. welsh_yes_no: do (Do / Naddo) or oes (Oes / Nac oes)"
+        for question in flow.questions()
+        if question.kind == "yes_no" and question.welsh_yes_no is None
+    ]
+
+
 def check_flow(
     flow: Flow,
     path: Path,

@@ -7,10 +7,12 @@ import re
 import unicodedata
 
 from flows.outputs import Button
+from flows.welsh_answers import typed_welsh_answers
 from flows.wording import THUMBS, YES_NO_WORDS
 
 _NOT_WORD = re.compile(r"[^\w\s]+")
 _SPACES = re.compile(r"\s+")
+_TYPED_WELSH = typed_welsh_answers()
 
 
 def normalise(text: str) -> str:
@@ -41,4 +43,6 @@ def match_button(text: str, buttons: list[Button]) -> Button | None:
     for value, words in YES_NO_WORDS.items():
         if wanted in words:
             return next((b for b in buttons if b.value == value), None)
+    if wanted in _TYPED_WELSH:
+        return next((b for b in buttons if b.value == _TYPED_WELSH[wanted]), None)
     return None

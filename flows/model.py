@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from flows.help import Organisation
 from flows.safeguarding import Category, Detector
 from flows.text import Language, LocalText
+from flows.welsh_answers import WelshYesNo
 
 Audience = Literal["young_person", "foster_carer"]
 QuestionKind = Literal["yes_no", "choice", "multi", "scale", "text"]
@@ -60,6 +61,8 @@ class Question(_Strict):
     # Plain Yes / No / Not sure buttons, without thumbs, where "yes" is bad news
     # ("Were you bullied here?"): a thumbs-up beside it would read as approval.
     neutral: bool = False
+    # The form a Welsh yes / no takes from the question's verb (Do / Naddo, Oes / Nac oes).
+    welsh_yes_no: WelshYesNo | None = None
 
     def answer_values(self) -> list[str]:
         """Every value a button answer to this question can have."""

@@ -12,6 +12,7 @@ from flows.state import InterviewState, Phase
 from flows.text import Language, pick
 from flows.visibility import visible
 from flows.voice import without_references
+from flows.welsh_answers import welsh_answer_word
 from flows.wording import say
 
 MAX_MESSAGE = 3500
@@ -52,7 +53,7 @@ def answer_label(question: Question, value: str | list[str], language: Language)
     if isinstance(value, list):
         return ", ".join(answer_label(question, v, language) for v in value)
     if question.kind == "yes_no":
-        return plain_word(value, language)
+        return _welsh_word(question, value, language) or plain_word(value, language)
     if question.kind == "scale" and question.scale is not None and value.isdigit():
         index = int(value) - 1
         if 0 <= index < len(question.scale.labels):
@@ -64,6 +65,20 @@ def answer_label(question: Question, value: str | list[str], language: Language)
     if question.kind == "text":
         return without_references(value)
     return value
+
+
+def _welsh_word(question: Question, value: str, language: Language) -> str | None:
+    """The Welsh yes or no in the form the question's verb takes; None in English."""
+    return welsh_answer_word(question.welsh_yes_no, value) if language == "cy" else None
+
+
+def _in_form(label: str, word: str | None) -> str:
+    """A yes / no button's label with its word put in the question's form, its emoji kept
+    ("👍 Ie" -> "👍 Do")."""
+    if word is None:
+        return label
+    first, _, rest = label.partition(" ")
+    return f"{first} {word}" if rest and not any(ch.isalnum() for ch in first) else word
 
 
 def _short(text: str) -> str:
@@ -246,17 +261,29 @@ class Prompter:
     def _answer_rows(self, question: Question) -> Rows:
         """The answer buttons of a question whose buttons never change (not multi, not
         text)."""
-        if question.kind == "yes_no" and self.flow.easy_read:
-            style = "_neutral_easy" if question.neutral else "_easy"
-            return (tuple(self._button(v + style, v) for v in question.answer_values()),)
-        if question.kind == "yes_no" and question.neutral:
-            return (tuple(Button(plain_word(v, self.lang), v) for v in question.answer_values()),)
         if question.kind == "yes_no":
-            return (tuple(self._button(v, v) for v in question.answer_values()),)
+            if self.flow.easy_read:
+                style = "_neutral_easy" if question.neutral else "_easy"
+                keys = [(v + style, v) for v in question.answer_values()]
+            else:
+                keys = [(v, v) for v in question.answer_values()]
+            return (
+                tuple(
+                    Button(self._yes_no_label(question, key, value), value) for key, value in keys
+                ),
+            )
         return tuple(
             (Button(answer_label(question, value, self.lang), value),)
             for value in question.answer_values()
         )
+
+    def _yes_no_label(self, question: Question, key: str, value: str) -> str:
+        """A yes / no button: thumbs where yes is good news, plain words where it is bad
+        news (neutral), and in Welsh the form the question's verb takes."""
+        word = _welsh_word(question, value, self.lang)
+        if question.neutral and not self.flow.easy_read:
+            return word or plain_word(value, self.lang)
+        return _in_form(say(key, self.lang), word)
 
     def question_message(self, question: Question, replaces: bool = False) -> Message:
         """A question as the person sees it, with its answer buttons and the controls."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) -> None:
     """Check flow files and report every problem with its line and what to do."""
     from flows import FlowError
-    from flows.check import fit_warnings
+    from flows.check import fit_warnings, welsh_yes_no_warnings
     from flows.help import load_help_directory
     from flows.loader import flow_files, load_flow, rules_folder
     from flows.problems import line_index
@@ -59,6 +59,8 @@ def flows_check(files: Annotated[list[Path] | None, typer.Argument()] = None) ->
         )
         for warning in fit_warnings(flow, path, line_index(path.read_text(encoding="utf-8"))):
             out.print(f"[yellow]![/yellow] {escape(str(warning))}", highlight=False)
+        for welsh_warning in welsh_yes_no_warnings(flow):
+            out.print(f"[yellow]![/yellow] {escape(welsh_warning)}", highlight=False)
     if not files:
         report_versions_in_use(config)
     for organisation in directory.unconfigured():

@@ -13,6 +13,7 @@ from typing import Any
 from bot.core.notices import COMMANDS, NOTICES
 from flows import Flow
 from flows.help import HelpDirectory
+from flows.welsh_answers import WELSH_YES_NO
 from flows.wording import WORDS
 
 HEADER = """# Every Welsh string
@@ -48,6 +49,17 @@ def _table(title: str, rows: list[tuple[str, str, str]]) -> list[str]:
     return [*lines, ""]
 
 
+def _yes_no_rows(flow: Flow) -> list[tuple[str, str, str]]:
+    """The Welsh yes and no each yes/no question answers with, so the reviewer checks the
+    form against the question's verb ("Gawsoch chi...?" takes Do / Naddo)."""
+    rows = []
+    for question in flow.questions():
+        if question.kind == "yes_no":
+            words = WELSH_YES_NO.get(question.welsh_yes_no or "ie", ("Ie", "Na"))
+            rows.append((question.id, "Yes / No", " / ".join(words)))
+    return rows
+
+
 def welsh_catalogue(flows: Mapping[str, Flow], directory: HelpDirectory) -> str:
     """The whole list as Markdown: engine phrases, fixed notices, the command menu, each
     bilingual flow, and the helplines."""
@@ -71,5 +83,8 @@ def welsh_catalogue(flows: Mapping[str, Flow], directory: HelpDirectory) -> str:
             continue
         rows = list(_pairs(flow.model_dump(mode="json"), ""))
         parts += _table(f"Flow {flow_id}", rows)
+        parts += _table(
+            f"Flow {flow_id}: yes and no in the form of each question's verb", _yes_no_rows(flow)
+        )
     parts += _table("Helplines", list(_pairs(directory.model_dump(mode="json"), "")))
     return "\n".join(parts).rstrip() + "\n"

@@ -317,7 +317,7 @@ async def test_a_welsh_interview_shows_its_language_and_the_question_as_asked(
     first = view.sections[0].questions[0]
     assert first.text.startswith("Would you like fewer people")
     assert first.asked is not None and first.asked.startswith("Hoffech chi i lai o bobl")
-    assert first.answer == "No" and first.answer_as_seen == "Na"
+    assert first.answer == "No" and first.answer_as_seen == "Na hoffwn"
     html = transcript_html(view)
     assert "Language of the interview" in html and "Hoffech chi i lai o bobl" in html
     assert "Hoffech chi i lai o bobl" in transcript_markdown(view)
