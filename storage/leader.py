@@ -22,6 +22,7 @@ import psycopg
 
 from storage import migrate as sqlite_migrations
 from storage.database import Database, iso, parse_time
+from storage.errors import StorageError
 from storage.postgres import migrate as postgres_migrations
 from storage.postgres.address import postgres_url, sqlite_path
 from storage.postgres.connection import ROWS
@@ -108,6 +109,21 @@ class Health:
 
     def healthy_at(self, now: datetime) -> bool:
         return self.migrated and self.led_at(now)
+
+
+async def probe_open(db: Database) -> Health:
+    """The same checks on a store this process has open (for /healthz): one short read
+    each, so a load balancer may poll it every few seconds."""
+    shared = isinstance(db, PostgresDatabase)
+    latest = (postgres_migrations if shared else sqlite_migrations).latest_version()
+    version_sql = "SELECT max(version) FROM schema_version" if shared else "PRAGMA user_version"
+    try:
+        version_row = await db.fetch_one(version_sql)
+        version = int(version_row[0]) if version_row and version_row[0] is not None else 0
+        row = await db.fetch_one(_READ) if version >= 19 else None
+    except (StorageError, sqlite3.Error) as error:
+        return Health(False, type(error).__name__, 0, latest, Lease("", None, None))
+    return Health(True, "", version, latest, _lease(row))
 
 
 async def probe(address: Path | str) -> Health:
