@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
+from bot.core.concerns import ConcernAlerter
+from bot.core.context import AppContext
+from bot.core.delivery import Delivery
+from bot.core.scheduler import Job, Scheduler
 from storage import Cipher, Storage
 from storage.leader import LEASE_SECONDS, SchedulerLeader, probe
 from tests.conftest import FakeClock
@@ -89,3 +95,46 @@ async def test_health_says_when_the_database_cannot_be_reached() -> None:
     unreachable = await probe("postgresql://postgres@127.0.0.1:1/none")
     assert not unreachable.reachable
     assert unreachable.problem == "OperationalError"
+
+
+async def test_only_the_leading_scheduler_runs_the_scheduled_work(
+    storage: Storage, database_address: str, key: str, clock: FakeClock, store_kind: str
+) -> None:
+    """Two workers' schedulers tick side by side: the re-alerts and reminders run on one
+    only; when it stops ticking, the other runs them once the lease has run out."""
+    second = await Storage.open(database_address, Cipher(key))
+    try:
+        runs: list[str] = []
+        realerts: dict[str, Job] = {}
+        for name, opened in (("a", storage), ("b", second)):
+            app = cast(AppContext, SimpleNamespace(storage=opened, clock=clock))
+            sender = cast(Delivery, SimpleNamespace(flush_all=None))
+            scheduler = Scheduler(app, sender, cast(ConcernAlerter, None))
+            assert scheduler.jobs()["parked"] == scheduler.parked, "each worker's own inputs"
+
+            async def realert(name: str = name) -> None:
+                runs.append(name)
+
+            realerts[name] = scheduler.led(realert)
+
+        async def tick(*names: str) -> None:
+            for name in names:
+                await realerts[name]()
+
+        await tick("a", "b")
+        if store_kind == "sqlite":
+            assert runs == ["a", "b"], "one process on SQLite: whichever ticks leads"
+            return
+        for _ in range(6):
+            clock.advance(seconds=LEASE_SECONDS / 3)
+            await tick("a", "b")
+        assert runs == ["a"] * 7
+        runs.clear()
+        clock.advance(seconds=LEASE_SECONDS - 1)
+        await tick("b")
+        assert runs == [], "worker a's lease still holds"
+        clock.advance(seconds=2)
+        await tick("b", "a")
+        assert runs == ["b"], "a stopped renewing: b took over, and a stands down"
+    finally:
+        await second.close()
