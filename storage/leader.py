@@ -28,8 +28,9 @@ from storage.postgres.address import postgres_url, sqlite_path
 from storage.postgres.connection import ROWS
 from storage.postgres.database import PostgresDatabase
 
-LEASE_SECONDS = 30
-"""How long a leader's claim holds without renewal: the longest the work can pause."""
+LEASE_SECONDS = 25
+"""How long a leader's claim holds without renewal. Workers try to claim every few seconds
+(the scheduler's 5-second replay job), so a dead leader is replaced within 30 seconds."""
 LEADER_LOCK = 7_261_100_019
 """The advisory lock key the claim takes (any constant this program alone uses)."""
 

@@ -6,6 +6,7 @@ it back through the service, so a restart loses nothing and sends nothing twice.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -20,7 +21,7 @@ from bot.core.failsafe import SafetyNet
 from bot.core.logs import log_error, log_event
 from bot.core.reports import YearlyReports
 from bot.core.tasks import TaskDesk
-from storage import Actor
+from storage import Actor, StorageError
 from storage.leader import SchedulerLeader
 
 SCHEDULER = Actor.for_operator("scheduler")
@@ -37,8 +38,8 @@ def in_quiet_hours(moment: datetime, start: time, end: time) -> bool:
 Job = Callable[[], Awaitable[None]]
 
 EVERY_WORKER = frozenset({"parked"})
-"""Jobs that only touch this worker's own memory (inputs it parked), so every worker runs
-them; every other job is the leader's alone."""
+"""Jobs every worker runs: replaying the inputs it parked itself (its own memory), which
+also renews or claims the lease; every other job is the leader's alone."""
 
 
 def worker_name() -> str:
@@ -134,7 +135,12 @@ class Scheduler:
         )
 
     async def parked(self) -> None:
-        """Apply inputs parked while the database was down, in order, once it is back."""
+        """Apply inputs parked while the database was down, in order, once it is back.
+        Every worker runs this every few seconds (EXIT_REPLAY_INTERVAL_SECONDS), so it also
+        keeps this worker's lease on the scheduled work renewed, or takes it over once the
+        leader's has run out; the jobs' own, slower ticks could let it lapse."""
+        with contextlib.suppress(StorageError):  # the database is down: replay below waits
+            await self.leading()
         if self.net is not None:
             await self.net.replay_all()
 

@@ -138,3 +138,19 @@ async def test_only_the_leading_scheduler_runs_the_scheduled_work(
         assert runs == ["b"], "a stopped renewing: b took over, and a stands down"
     finally:
         await second.close()
+
+
+async def test_the_every_few_seconds_replay_job_keeps_the_lease(
+    storage: Storage, clock: FakeClock
+) -> None:
+    """The jobs tick every 30 s by default, longer than the lease: the 5-second replay job
+    every worker runs is what renews it, so health never sees a lapsed lease between ticks."""
+    app = cast(AppContext, SimpleNamespace(storage=storage, clock=clock))
+    scheduler = Scheduler(app, cast(Delivery, None), cast(ConcernAlerter, None))
+    leader = SchedulerLeader(storage.db)
+    for _ in range(12):
+        await scheduler.parked()
+        lease = await leader.current()
+        assert lease.leader_id == scheduler.me
+        assert lease.held_at(clock() + timedelta(seconds=5))
+        clock.advance(seconds=5)
