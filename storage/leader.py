@@ -38,6 +38,10 @@ _CLAIM = (
     "UPDATE scheduler_leader SET leader_id = ?, lease_until = ?, renewed_at = ? "
     "WHERE id = 1 AND (lease_until < ? OR leader_id = ?)"
 )
+_FIRST = (
+    "INSERT OR IGNORE INTO scheduler_leader (id, leader_id, lease_until, renewed_at) "
+    "VALUES (1, '', '', '')"
+)
 _TAKE = "UPDATE scheduler_leader SET leader_id = ?, lease_until = ?, renewed_at = ? WHERE id = 1"
 _READ = "SELECT leader_id, lease_until, renewed_at FROM scheduler_leader WHERE id = 1"
 
@@ -78,10 +82,12 @@ class SchedulerLeader:
         database only when the lease ran out or `me` already holds it."""
         until = iso(now + self.lease)
         async with self.db.transaction() as connection:
+            if self.shared:
+                await connection.execute("SELECT pg_advisory_xact_lock(?)", (LEADER_LOCK,))
+            await connection.execute(_FIRST)
             if not self.shared:
                 await connection.execute(_TAKE, (me, until, iso(now)))
                 return True
-            await connection.execute("SELECT pg_advisory_xact_lock(?)", (LEADER_LOCK,))
             cursor = await connection.execute(_CLAIM, (me, until, iso(now), iso(now), me))
             return cursor.rowcount == 1
 

@@ -6,4 +6,3 @@ CREATE TABLE scheduler_leader (
     lease_until TEXT NOT NULL,
     renewed_at TEXT NOT NULL
 );
-INSERT INTO scheduler_leader (id, leader_id, lease_until, renewed_at) VALUES (1, '', '', '');
