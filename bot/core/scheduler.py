@@ -6,6 +6,10 @@ it back through the service, so a restart loses nothing and sends nothing twice.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 
@@ -17,7 +21,8 @@ from bot.core.failsafe import SafetyNet
 from bot.core.logs import log_error, log_event
 from bot.core.reports import YearlyReports
 from bot.core.tasks import TaskDesk
-from storage import Actor
+from storage import Actor, StorageError
+from storage.leader import SchedulerLeader
 
 SCHEDULER = Actor.for_operator("scheduler")
 
@@ -32,6 +37,16 @@ def in_quiet_hours(moment: datetime, start: time, end: time) -> bool:
 
 Job = Callable[[], Awaitable[None]]
 
+EVERY_WORKER = frozenset({"parked"})
+"""Jobs every worker runs: replaying the inputs it parked itself (its own memory), which
+also renews or claims the lease; every other job is the leader's alone."""
+
+
+def worker_name() -> str:
+    """A name for this worker, unique across machines and restarts, that says where it runs
+    (for `exit-interviews health`)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
 
 class Scheduler:
     """The clock-driven jobs, each on its own so that one failing never stops another; within
@@ -45,6 +60,7 @@ class Scheduler:
         alerter: ConcernAlerter,
         net: SafetyNet | None = None,
         tasks: TaskDesk | None = None,
+        leader: SchedulerLeader | None = None,
     ) -> None:
         self.app = app
         self.sender = sender
@@ -52,6 +68,35 @@ class Scheduler:
         self.net = net
         self.tasks = tasks
         self.last_purge: datetime | None = None
+        self.leader = leader or SchedulerLeader(app.storage.db)
+        self.me = worker_name()
+        self.leads_until: datetime | None = None
+
+    async def leading(self) -> bool:
+        """Whether this worker leads the scheduled work, renewing its lease once a third of
+        it has passed (so a leader that stops renewing is replaced within one lease)."""
+        now = self.app.clock()
+        renew_after = self.leader.lease.total_seconds() * 2 / 3
+        if self.leads_until is not None and (self.leads_until - now).total_seconds() > renew_after:
+            return True
+        if await self.leader.claim(self.me, now):
+            if self.leads_until is None:
+                log_event("scheduler_leader", worker=self.me)
+            self.leads_until = now + self.leader.lease
+            return True
+        if self.leads_until is not None:
+            log_event("scheduler_leader_lost", worker=self.me)
+        self.leads_until = None
+        return False
+
+    def led(self, job: Job) -> Job:
+        """The job, run only while this worker leads."""
+
+        async def run() -> None:
+            if await self.leading():
+                await job()
+
+        return run
 
     def quiet(self, now: datetime) -> bool:
         settings = self.app.settings
@@ -60,8 +105,9 @@ class Scheduler:
         )
 
     def jobs(self) -> dict[str, Job]:
-        """The jobs by name, in the order they should run; concerns first."""
-        return {
+        """The jobs by name, in the order they should run; concerns first. Each but the
+        parked inputs runs only on the leader (see storage/leader.py)."""
+        jobs: dict[str, Job] = {
             "concerns": self.concerns,
             "amber_digest": self.amber_digest,
             "parked": self.parked,
@@ -71,6 +117,7 @@ class Scheduler:
             "yearly_report": self.yearly_report,
             "purge": self.purge_daily,
         }
+        return {name: job if name in EVERY_WORKER else self.led(job) for name, job in jobs.items()}
 
     async def tick(self) -> None:
         """Run every job once, each guarded so a failure is logged and the rest still run."""
@@ -88,7 +135,12 @@ class Scheduler:
         )
 
     async def parked(self) -> None:
-        """Apply inputs parked while the database was down, in order, once it is back."""
+        """Apply inputs parked while the database was down, in order, once it is back.
+        Every worker runs this every few seconds (EXIT_REPLAY_INTERVAL_SECONDS), so it also
+        keeps this worker's lease on the scheduled work renewed, or takes it over once the
+        leader's has run out; the jobs' own, slower ticks could let it lapse."""
+        with contextlib.suppress(StorageError):  # the database is down: replay below waits
+            await self.leading()
         if self.net is not None:
             await self.net.replay_all()
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,6 +48,7 @@ from flows.outputs import Message
 from flows.voice import voice_marker
 from storage import NotFound
 from storage.codec import decode_message
+from storage.leader import probe_open
 from storage.records import InterviewSummary
 from storage.voices import MAX_VOICE_BYTES
 from storage.web_sessions import WebSession
@@ -300,6 +301,20 @@ def _label(shown: list[Message], value: str) -> str | None:
     return None
 
 
+def health_check(app: AppContext) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """/healthz for a load balancer or monitor: "ok" (200) when the database answers, is
+    migrated and a worker leads the scheduled work, else "not ok" (503). Nothing more, so
+    it says nothing about anyone's data; `exit-interviews health` gives the detail."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        health = await probe_open(app.storage.db)
+        if health.healthy_at(app.clock()):
+            return web.Response(text="ok")
+        return web.Response(text="not ok", status=503)
+
+    return healthz
+
+
 def make_web_app(
     app: AppContext,
     after: AfterReply,
@@ -328,6 +343,7 @@ def make_web_app(
             web.get("/left", chat.left, expect_handler=expect),
             web.get("/about", chat.about, expect_handler=expect),
             web.post("/show", chat.show, expect_handler=expect),
+            web.get("/healthz", health_check(app), expect_handler=expect),
             web.get("/static/{name}", static_file, expect_handler=expect),
             web.get("/static/{folder:openmoji}/{name}", static_file, expect_handler=expect),
         ]
