@@ -4,39 +4,19 @@ beside a concern says whose it is or what they were asked or said."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
-from bot.core.logs import allowed, configure_logging, log_event, person
+from bot.core.logs import allowed, log_event, person
 from tests.e2e.conftest import OPERATOR, RunningBot
 from tests.e2e.test_interview import CHAT
+from tests.e2e.test_logs import Everything, logs
+
+__all__ = ["logs"]
 from tests.fake_telegram import FakeBotApi
 
 NAME = "Wrenna Halloway"
 DISCLOSURE = "he hurt me nightjar-5521"
-
-
-class Everything(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
-@pytest.fixture
-def logs() -> Iterator[Everything]:
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
-    configure_logging("DEBUG")
-    capture = Everything()
-    capture.setFormatter(logging.Formatter("%(name)s %(message)s %(exc_info)s"))
-    root.addHandler(capture)
-    yield capture
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
 
 
 def test_a_field_outside_the_allow_list_or_of_the_wrong_shape_is_left_out() -> None:
