@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from bot.console.door import Door, Visitor
+from bot.console.door import Door
 from bot.console.pages import page, refusal
 from bot.core.context import AppContext
 from bot.core.tasks import staff_name
@@ -30,12 +30,6 @@ class AuditPages:
         self.app = app
         self.door = door
 
-    async def _admin(self, request: web.Request) -> Visitor | None:
-        visitor = await self.door.visitor(request)
-        if visitor is None or visitor.member is None or visitor.member.role != "admin":
-            return None
-        return visitor
-
     async def _filtered(self, request: web.Request) -> tuple[dict[str, str], list[AuditEntry]]:
         chosen = {
             k: request.query.get(k, "").strip()[:200] for k in ("person", "interview", "action")
@@ -50,7 +44,7 @@ class AuditPages:
 
     async def show(self, request: web.Request) -> web.StreamResponse:
         """The newest entries first, a page at a time."""
-        visitor = await self._admin(request)
+        visitor = await self.door.admin(request)
         if visitor is None:
             return refusal()
         chosen, entries = await self._filtered(request)
@@ -86,7 +80,7 @@ class AuditPages:
 
     async def export(self, request: web.Request) -> web.StreamResponse:
         """The filtered log as CSV for a spreadsheet or an auditor."""
-        visitor = await self._admin(request)
+        visitor = await self.door.admin(request)
         if visitor is None:
             return refusal()
         chosen, entries = await self._filtered(request)

@@ -249,11 +249,7 @@ class Desk:
         number = query.get("page", "1")
         page_no = min(pages, max(1, int(number))) if number.isdigit() else 1
         member = visitor.member
-        services = (
-            await self.app.storage.services.names()
-            if member.role == "admin"
-            else list(member.services)
-        )
+        services = await self.door.services_for(member)
         kept = {k: str(v) for k, v in chosen.items() if v and k != "concerns"}
         if chosen["concerns"]:
             kept["concerns"] = "1"

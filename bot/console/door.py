@@ -77,6 +77,21 @@ class Door:
     def secure(self) -> bool:
         return not plain_http_allowed(self.app.settings.web_url)
 
+    async def admin(self, request: web.Request) -> Visitor | None:
+        """The signed-in visitor if they are an admin, else None (the pages answer None
+        with the same refusal as for a stranger)."""
+        visitor = await self.visitor(request)
+        if visitor is None or visitor.member is None or visitor.member.role != "admin":
+            return None
+        return visitor
+
+    async def services_for(self, member: StaffMember) -> list[str]:
+        """The homes and services a member may choose in a form: every one for an admin,
+        their own for anyone else."""
+        if member.role == "admin":
+            return await self.app.storage.services.names()
+        return list(member.services)
+
     async def visitor(self, request: web.Request, *stages: Stage) -> Visitor | None:
         """The live session of this browser at one of these stages (default: signed in),
         or None. A session past its time, or whose member was removed or changed, ends."""

@@ -44,11 +44,7 @@ class Invitations:
         self, visitor: Visitor, problem: str | None, chosen: dict[str, str]
     ) -> web.Response:
         assert visitor.member is not None
-        services = (
-            await self.app.storage.services.names()
-            if visitor.member.role == "admin"
-            else list(visitor.member.services)
-        )
+        services = await self.door.services_for(visitor.member)
         flows = sorted(f for f, flow in self.app.flows.items() if not flow.easy_read)
         waiting = [
             s for s in await self.app.storage.interviews.find(visitor.actor) if s.status in WAITING

@@ -34,12 +34,6 @@ class People:
         self.app = app
         self.door = door
 
-    async def _admin(self, request: web.Request) -> Visitor | None:
-        visitor = await self.door.visitor(request)
-        if visitor is None or visitor.member is None or visitor.member.role != "admin":
-            return None
-        return visitor
-
     async def _page(
         self,
         visitor: Visitor,
@@ -68,14 +62,14 @@ class People:
 
     async def show(self, request: web.Request) -> web.StreamResponse:
         """Everyone who may use the staff side, with their role and homes."""
-        visitor = await self._admin(request)
+        visitor = await self.door.admin(request)
         if visitor is None:
             return refusal()
         return await self._page(visitor)
 
     async def save(self, request: web.Request) -> web.StreamResponse:
         """Add someone, or change them (the same form, as `staff add --update`)."""
-        visitor = await self._admin(request)
+        visitor = await self.door.admin(request)
         if visitor is None:
             return refusal()
         form = await request.post()
@@ -104,7 +98,7 @@ class People:
 
     async def remove(self, request: web.Request) -> web.StreamResponse:
         """Take someone's access away at once: sessions ended, queued messages dropped."""
-        visitor = await self._admin(request)
+        visitor = await self.door.admin(request)
         if visitor is None:
             return refusal()
         form = await request.post()

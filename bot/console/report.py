@@ -45,11 +45,7 @@ class Reports:
         self, visitor: Visitor, problem: str | None, chosen: dict[str, str]
     ) -> web.Response:
         assert visitor.member is not None
-        services = (
-            await self.app.storage.services.names()
-            if visitor.member.role == "admin"
-            else list(visitor.member.services)
-        )
+        services = await self.door.services_for(visitor.member)
         return page(
             "report.html.j2",
             replace(visitor.chrome, here="report"),
