@@ -16,14 +16,20 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _NUMBERED = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
 
 
-def migration_files() -> list[tuple[int, Path]]:
-    """Every migration with its number, in order."""
+def numbered_files(folder: Path) -> list[tuple[int, Path]]:
+    """Every migration in a folder with its number, in order: SQLite's and PostgreSQL's
+    folders are numbered alike."""
     found = []
-    for path in MIGRATIONS.iterdir():
+    for path in folder.iterdir():
         match = _NUMBERED.match(path.name)
         if match:
             found.append((int(match.group(1)), path))
     return sorted(found)
+
+
+def migration_files() -> list[tuple[int, Path]]:
+    """Every SQLite migration with its number, in order."""
+    return numbered_files(MIGRATIONS)
 
 
 def latest_version() -> int:

@@ -14,16 +14,15 @@ pooler in transaction mode such as PgBouncer.
 from __future__ import annotations
 
 import importlib
-import re
 from pathlib import Path
 
 import psycopg
 
 from storage.crypto import Cipher
+from storage.migrate import numbered_files
 from storage.postgres.connection import Connection, Row
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations" / "postgres"
-_NUMBERED = re.compile(r"^(\d{4})_[a-z0-9_]+\.(sql|py)$")
 MIGRATION_LOCK = 7_261_100_016
 """The advisory lock key migrations take (any constant this program alone uses)."""
 
@@ -32,12 +31,7 @@ _VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT
 
 def migration_files() -> list[tuple[int, Path]]:
     """Every PostgreSQL migration with its number, in order."""
-    found = []
-    for path in MIGRATIONS.iterdir():
-        match = _NUMBERED.match(path.name)
-        if match:
-            found.append((int(match.group(1)), path))
-    return sorted(found)
+    return numbered_files(MIGRATIONS)
 
 
 def latest_version() -> int:
