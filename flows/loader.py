@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from flows.check import check_flow
 from flows.help import DEFAULT_HELPLINES, HelpDirectory, load_help_directory
 from flows.model import Flow
-from flows.problems import FlowError, Problem, YamlPath, line_of, read_yaml
+from flows.problems import FlowError, Problem, YamlPath, read_yaml, validation_problems
 from flows.safeguarding import DEFAULT_RULES, Detector
 from flows.safeguarding.deferred import deferred_detector
 
@@ -38,15 +38,7 @@ def parse_flow(
     try:
         flow = Flow.model_validate(data)
     except ValidationError as error:
-        problems = [
-            Problem(
-                path,
-                line_of(index, tuple(e["loc"])),
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
-            )
-            for e in error.errors()
-        ]
-        return None, problems, index
+        return None, validation_problems(path, index, error), index
     version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     contacts = [c for c in (directory.get(i) for i in flow.helplines) if c is not None]
     return flow.model_copy(update={"version": version, "contacts": contacts}), [], index

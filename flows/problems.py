@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from pydantic import ValidationError
 
 YamlPath = tuple[str | int, ...]
 
@@ -71,3 +72,18 @@ def read_yaml(path: Path, text: str | None = None) -> tuple[object, dict[YamlPat
         line = mark.line + 1 if mark is not None else None
         message = f"not valid YAML ({error}); fix the indentation or quoting"
         raise FlowError([Problem(path, line, message)]) from None
+
+
+def validation_problems(
+    path: Path, index: dict[YamlPath, int], error: ValidationError
+) -> list[Problem]:
+    """A pydantic refusal of a YAML file as problems, each at its line, so every file the
+    engine reads reports its mistakes the same way."""
+    return [
+        Problem(
+            path,
+            line_of(index, tuple(e["loc"])),
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
+        )
+        for e in error.errors()
+    ]

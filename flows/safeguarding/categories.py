@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from flows.problems import FlowError, Problem, line_of, read_yaml
+from flows.problems import FlowError, Problem, line_of, read_yaml, validation_problems
 
 CATEGORIES_FILE = (
     Path(__file__).resolve().parents[1] / "definitions" / "safeguarding" / ("categories.yaml")
@@ -107,16 +107,7 @@ def read_categories(path: Path = CATEGORIES_FILE) -> dict[Category, CategoryFact
     try:
         parsed = _CategoriesFile.model_validate(data)
     except ValidationError as error:
-        raise FlowError(
-            [
-                Problem(
-                    path,
-                    line_of(index, tuple(e["loc"])),
-                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
-                )
-                for e in error.errors()
-            ]
-        ) from None
+        raise FlowError(validation_problems(path, index, error)) from None
     missing = [category.value for category in Category if category not in parsed.categories]
     if missing:
         raise FlowError(

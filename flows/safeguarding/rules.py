@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from flows.problems import FlowError, Problem, line_of, read_yaml
+from flows.problems import FlowError, Problem, line_of, read_yaml, validation_problems
 from flows.safeguarding.categories import Category, Tier
 from flows.safeguarding.patterns import PatternError, compile_pattern
 from flows.safeguarding.text import NEGATORS, Language
@@ -66,16 +66,7 @@ def read_rule_file(path: Path) -> RuleFile:
     try:
         rules = RuleFile.model_validate(data)
     except ValidationError as error:
-        raise FlowError(
-            [
-                Problem(
-                    path,
-                    line_of(index, tuple(e["loc"])),
-                    f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}",
-                )
-                for e in error.errors()
-            ]
-        ) from None
+        raise FlowError(validation_problems(path, index, error)) from None
     problems: list[Problem] = []
     negators = NEGATORS[rules.language]
     seen: set[str] = set()
