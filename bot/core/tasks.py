@@ -21,6 +21,7 @@ from bot.core.concerns import category_label, next_step
 from bot.core.config import Settings
 from bot.core.delivery import Delivery
 from bot.core.logs import log_error, log_event
+from bot.documents.concern_view import WHEN_WORDS
 from flows import Flow
 from flows.outputs import Button, Message
 from flows.text import pick
@@ -36,12 +37,6 @@ NOT_REMINDED: frozenset[str] = frozenset({"read_today"})
 """Kinds whose daily reminder is something else (the amber digest lists them every day)."""
 OPEN_PREFIX = "open"
 NO_ACTION_PREFIX = "noaction"
-WHEN_WORDS = {
-    "morning": "in the morning",
-    "afternoon": "in the afternoon",
-    "evening": "in the evening",
-    "any": "at any time",
-}
 
 
 @dataclass(frozen=True)
